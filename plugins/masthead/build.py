@@ -1,0 +1,139 @@
+"""Run Pelican safely: into a fresh folder beside output/, swapped in only when the build succeeded.
+
+A content error, a template error or any error Pelican only logs (a plugin that failed to load,
+a file it could not process) fails the build and leaves the previous output/ exactly as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .errors import BuildError, ContentError, MastheadError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    output: Path
+    published: int
+    scheduled: int
+    drafts: int
+    pages: int
+    files: int
+    seconds: float
+
+
+def load_settings(settings_file: Path, overrides: dict | None = None) -> dict:
+    """Pelican's settings from pelicanconf.py or publishconf.py; a missing file is a user error."""
+    from pelican.settings import get_settings_from_file, read_settings
+
+    from .plugin.settings import FEED_SETTINGS
+
+    settings_file = Path(settings_file)
+    if not settings_file.is_file():
+        raise MastheadError(f"{settings_file}: settings file not found (run masthead from the "
+                            "newsroom's folder, or pass --settings FILE)")
+    # Pelican's feeds are off unless the newsroom turns one on (and so is Pelican's warning
+    # about feeds without SITEURL, which would otherwise greet every local build).
+    newsroom_set = get_settings_from_file(str(settings_file))
+    feeds_off = {key: None for key in FEED_SETTINGS if key not in newsroom_set}
+    return read_settings(str(settings_file), override={**feeds_off, **(overrides or {})})
+
+
+def build_site(settings_file: Path, now: datetime | None = None,
+               output: Path | None = None) -> BuildReport:
+    """Build the site; on any error raise ContentError or BuildError with output/ untouched."""
+    from pelican import Pelican
+    from pelican.log import console
+
+    from .plugin import NOW_KEY
+    from .plugin.reader import NEWSROOM_KEY
+
+    started = time.monotonic()
+    settings = load_settings(settings_file)
+    target = Path(output or settings["OUTPUT_PATH"]).resolve()
+    _guard_output(target, Path(settings["PATH"]).resolve())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(target)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; a site folder is readable by its web server
+    settings["OUTPUT_PATH"] = str(staging)
+    settings["DELETE_OUTPUT_DIRECTORY"] = False
+    if now is not None:
+        settings[NOW_KEY] = now
+
+    errors = _ErrorRecorder()
+    logging.getLogger().addHandler(errors)
+    quiet, console.quiet = console.quiet, True  # Pelican's own "Done: ..." counts drafts wrongly
+    try:
+        pelican = Pelican(settings)
+        if NEWSROOM_KEY not in settings:
+            raise BuildError(f"{settings_file}: PLUGINS must include 'masthead.plugin'")
+        pelican.run()
+        if errors.messages:
+            raise BuildError("the site generator reported errors:\n" + "\n".join(errors.messages))
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, Exception) and not isinstance(exc, MastheadError):
+            # A template or plugin failure: say where, keep the traceback for --verbose.
+            logger.debug("build failed", exc_info=True)
+            raise BuildError(f"{type(exc).__name__}: {exc} (run with -v for the traceback)") from exc
+        raise
+    finally:
+        console.quiet = quiet
+        logging.getLogger().removeHandler(errors)
+
+    _swap_in(staging, target)
+    newsroom = settings[NEWSROOM_KEY]
+    return BuildReport(
+        output=target,
+        published=len(newsroom.published), scheduled=len(newsroom.scheduled),
+        drafts=len(newsroom.drafts), pages=sum(p.status != "draft" for p in newsroom.pages),
+        files=sum(1 for p in target.rglob("*") if p.is_file()),
+        seconds=time.monotonic() - started,
+    )
+
+
+class _ErrorRecorder(logging.Handler):
+    """Collects every ERROR record logged during a build; Pelican logs some and carries on."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _guard_output(target: Path, content: Path) -> None:
+    if target == content or content.is_relative_to(target) or target == Path(target.anchor):
+        raise MastheadError(f"OUTPUT_PATH {target} would contain the content folder {content}: "
+                            "choose a separate folder such as 'output'")
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Folders a crashed build left behind (the live output/ is never among them)."""
+    for pattern in (f".{target.name}.building-*", f".{target.name}.old-*"):
+        for leftover in target.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Replace target with staging in two renames; the old site is removed only afterwards."""
+    if target.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        target.rename(retired / target.name)
+        staging.rename(target)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        staging.rename(target)
+
+
+__all__ = ["BuildReport", "build_site", "load_settings", "ContentError", "BuildError"]

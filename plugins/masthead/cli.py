@@ -1,0 +1,201 @@
+"""The `masthead` command. It only translates: arguments in, library calls, one line per problem out.
+
+Exit codes: 0 success, 1 the content or the build has problems, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import ContentError, MastheadError
+
+DEV_SETTINGS = "pelicanconf.py"
+PRODUCTION_SETTINGS = "publishconf.py"
+
+
+def _moment(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected an ISO 8601 date-time such as 2026-12-01T07:00+01:00, found {value!r}")
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _fail(exc: MastheadError) -> None:
+    if isinstance(exc, ContentError):
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        count = len(exc.problems)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+    else:
+        click.echo(f"error: {exc}", err=True)
+    sys.exit(1)
+
+
+settings_option = click.option(
+    "--settings", "settings_file", type=click.Path(path_type=Path), default=None,
+    help=f"Settings file (default: {DEV_SETTINGS}, or {PRODUCTION_SETTINGS} with --production).")
+now_option = click.option(
+    "--now", callback=lambda ctx, param, value: _moment(value), default=None, metavar="WHEN",
+    help="Judge scheduled articles as if it were WHEN (ISO 8601); default: the current time.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="masthead")
+@click.option("-v", "--verbose", is_flag=True, help="Show the site generator's progress and full tracebacks.")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool) -> None:
+    """Build, check and preview a newsroom's site from its git repository."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = {"verbose": verbose}
+
+
+@main.command()
+@click.option("--production", is_flag=True, help=f"Use {PRODUCTION_SETTINGS} (SITEURL and other overrides).")
+@settings_option
+@now_option
+@click.option("--output", type=click.Path(path_type=Path), default=None,
+              help="Folder to build into (default: OUTPUT_PATH from the settings, normally output/).")
+def build(production: bool, settings_file: Path | None, now: datetime | None, output: Path | None) -> None:
+    """Build the site into output/; on any error the previous output/ is left as it was."""
+    from .build import build_site
+
+    settings_file = settings_file or Path(PRODUCTION_SETTINGS if production else DEV_SETTINGS)
+    try:
+        report = build_site(settings_file, now=now, output=output)
+    except MastheadError as exc:
+        _fail(exc)
+    click.echo(f"Built {report.published} article{'s' if report.published != 1 else ''} and "
+               f"{report.pages} page{'s' if report.pages != 1 else ''} into {_shown(report.output)}/ "
+               f"({report.files} files, {report.seconds:.1f} s); held back: {report.scheduled} scheduled, "
+               f"{report.drafts} draft{'s' if report.drafts != 1 else ''}.")
+
+
+@main.command()
+@settings_option
+@now_option
+def check(settings_file: Path | None, now: datetime | None) -> None:
+    """Validate all content and settings; write nothing. Exit 1 on any problem."""
+    from .build import load_settings
+    from .config import site_config
+    from .content import build_newsroom
+    from .sources import read_sources
+
+    settings_file = settings_file or Path(DEV_SETTINGS)
+    try:
+        settings = load_settings(settings_file)
+        config = site_config(settings, source=str(settings_file))
+        newsroom = build_newsroom(read_sources(Path(settings["PATH"])), config,
+                                  now or datetime.now(timezone.utc))
+    except MastheadError as exc:
+        _fail(exc)
+    for article in sorted(newsroom.scheduled, key=lambda a: a.date):
+        click.echo(f"{article.source}: scheduled for {article.date.astimezone(config.timezone):%Y-%m-%d %H:%M %Z}")
+    click.echo(f"OK: {len(newsroom.published)} published, {len(newsroom.scheduled)} scheduled, "
+               f"{len(newsroom.drafts)} drafts, {len(newsroom.authors)} authors, {len(newsroom.pages)} pages.")
+
+
+@main.command()
+@click.argument("headline")
+@click.option("--author", "authors", required=True, multiple=True, metavar="SLUG",
+              help="Author slug (a file content/authors/SLUG.md); repeat for several authors.")
+@click.option("--section", required=True, help="The section (category) the article belongs to.")
+@settings_option
+def new(headline: str, authors: tuple[str, ...], section: str, settings_file: Path | None) -> None:
+    """Write a new draft article with a complete front-matter skeleton."""
+    from .build import load_settings
+    from .config import site_config
+    from .errors import did_you_mean
+    from .scaffold import article_filename, article_skeleton
+
+    settings_file = settings_file or Path(DEV_SETTINGS)
+    try:
+        settings = load_settings(settings_file)
+        config = site_config(settings, source=str(settings_file))
+    except MastheadError as exc:
+        _fail(exc)
+    content = Path(settings["PATH"])
+    known = {p.stem for p in (content / "authors").glob("*.md")}
+    for author in authors:
+        if author not in known:
+            raise click.BadParameter(f"no author file content/authors/{author}.md{did_you_mean(author, known)}",
+                                     param_hint="--author")
+    if config.sections and section not in config.sections:
+        raise click.BadParameter(f"{section!r} is not one of {', '.join(config.sections)}"
+                                 f"{did_you_mean(section, config.sections)}", param_hint="--section")
+    date = datetime.now(config.timezone).replace(second=0, microsecond=0)
+    path = content / article_filename(headline, date)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = article_skeleton(headline, authors, section, date)
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        click.echo(f"error: {_shown(path)} already exists; choose another headline or edit that file.", err=True)
+        sys.exit(1)
+    click.echo(f"Wrote {_shown(path)} (a draft: set 'status: published' when it is ready).")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@settings_option
+@now_option
+def serve(host: str, port: int, settings_file: Path | None, now: datetime | None) -> None:
+    """Build, serve output/ locally, and rebuild and reload the browser when files change."""
+    from .build import build_site, load_settings
+    from .preview import BuildVersion, make_server, watch_and_rebuild
+
+    settings_file = settings_file or Path(DEV_SETTINGS)
+
+    def rebuild() -> bool:
+        try:
+            report = build_site(settings_file, now=now)
+        except MastheadError as exc:
+            if isinstance(exc, ContentError):
+                for problem in exc.problems:
+                    click.echo(str(problem), err=True)
+            else:
+                click.echo(f"error: {exc}", err=True)
+            click.echo("Build failed; still serving the last good build.", err=True)
+            return False
+        click.echo(f"Rebuilt: {report.published} articles ({report.seconds:.1f} s).")
+        return True
+
+    try:
+        settings = load_settings(settings_file)
+    except MastheadError as exc:
+        _fail(exc)
+    rebuild()
+    output = Path(settings["OUTPUT_PATH"])
+    version = BuildVersion()
+    server = make_server(output, host, port, version)
+    stop = threading.Event()
+    watched = [Path(settings["PATH"]), Path(settings["THEME"]), settings_file.resolve().parent / settings_file.name]
+    watcher = threading.Thread(target=watch_and_rebuild, args=(watched, rebuild, version, stop), daemon=True)
+    watcher.start()
+    click.echo(f"Serving {_shown(output)}/ at http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
+
+
+def _shown(path: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)

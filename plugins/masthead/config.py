@@ -1,0 +1,113 @@
+"""The newsroom's settings, read once into a typed object (STYLE.md habit 7).
+
+Pelican keeps its own settings (SITENAME, SITEURL, TIMEZONE, DEFAULT_LANG, PATH, ...); masthead's
+live in one `MASTHEAD` dict in pelicanconf.py. Unknown keys are errors with a suggestion.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import ContentError, Problem, describe, did_you_mean
+
+SHARE_NETWORKS = ("email", "x", "facebook", "linkedin", "whatsapp", "telegram", "bluesky")
+LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+MASTHEAD_KEYS = {
+    "about": "the publication's 'About us' text, shown under every article",
+    "logo": "the publication's logo, a path under content/images",
+    "tagline": "one line shown under the name in the header",
+    "subscribe_url": "where the subscribe form posts; the form is hidden when unset",
+    "sections": "the allowed sections, in menu order; empty allows any",
+    "share": f"share links under each article, any of {', '.join(SHARE_NETWORKS)}",
+}
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    name: str
+    site_url: str
+    timezone: ZoneInfo
+    default_lang: str
+    tagline: str = ""
+    about: str = ""
+    logo: str = ""
+    subscribe_url: str = ""
+    sections: tuple[str, ...] = ()
+    share: tuple[str, ...] = SHARE_NETWORKS
+
+
+def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
+    """Read and check the settings masthead uses; raises ContentError listing every problem."""
+    problems: list[Problem] = []
+
+    def bad(field: str, expected: str, value: object) -> None:
+        problems.append(Problem(source, None, field, expected, describe(value)))
+
+    options = settings.get("MASTHEAD", {})
+    if not isinstance(options, dict):
+        bad("MASTHEAD", "a dict of masthead settings", options)
+        options = {}
+    for key in options:
+        if key not in MASTHEAD_KEYS:
+            problems.append(Problem(source, None, f"MASTHEAD[{key!r}]",
+                                    "one of " + ", ".join(MASTHEAD_KEYS),
+                                    repr(key) + did_you_mean(key, MASTHEAD_KEYS)))
+
+    def text(key: str) -> str:
+        value = options.get(key, "")
+        if not isinstance(value, str):
+            bad(f"MASTHEAD[{key!r}]", "text", value)
+            return ""
+        return value.strip()
+
+    zone_name = settings.get("TIMEZONE") or "UTC"
+    try:
+        timezone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        bad("TIMEZONE", "an IANA zone name such as 'Europe/Brussels'", zone_name)
+        timezone = ZoneInfo("UTC")
+
+    default_lang = settings.get("DEFAULT_LANG") or "en"
+    if not isinstance(default_lang, str) or not LANG_TAG.match(default_lang):
+        bad("DEFAULT_LANG", "a BCP 47 language tag such as 'en'", default_lang)
+        default_lang = "en"
+
+    sections = options.get("sections", [])
+    if not (isinstance(sections, (list, tuple)) and all(isinstance(s, str) and s.strip() for s in sections)):
+        bad("MASTHEAD['sections']", "a list of section names", sections)
+        sections = []
+
+    share = options.get("share", list(SHARE_NETWORKS))
+    if not isinstance(share, (list, tuple)):
+        bad("MASTHEAD['share']", "a list of networks", share)
+        share = []
+    for network in share:
+        if network not in SHARE_NETWORKS:
+            problems.append(Problem(source, None, "MASTHEAD['share']",
+                                    "networks from " + ", ".join(SHARE_NETWORKS),
+                                    repr(network) + did_you_mean(str(network), SHARE_NETWORKS)))
+
+    subscribe_url = text("subscribe_url")
+    if subscribe_url and not re.match(r"^(https?://|/)", subscribe_url):
+        bad("MASTHEAD['subscribe_url']", "an http(s) URL or a path starting with '/'", subscribe_url)
+
+    config = SiteConfig(
+        name=str(settings.get("SITENAME") or "").strip(),
+        site_url=str(settings.get("SITEURL") or "").rstrip("/"),
+        timezone=timezone,
+        default_lang=default_lang,
+        tagline=text("tagline"),
+        about=text("about"),
+        logo=text("logo"),
+        subscribe_url=subscribe_url,
+        sections=tuple(s.strip() for s in sections),
+        share=tuple(n for n in share if n in SHARE_NETWORKS),
+    )
+    if not config.name:
+        bad("SITENAME", "the publication's name", settings.get("SITENAME"))
+    if problems:
+        raise ContentError(problems)
+    return config

@@ -1,0 +1,178 @@
+"""The newsroom's content as plain, frozen, already-validated objects.
+
+Everything past the schema trusts these values: dates are timezone-aware, authors are known,
+images exist. Nothing here does I/O or knows about Pelican.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from datetime import datetime
+from types import MappingProxyType
+from typing import Literal, Mapping
+
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur", "yi"})
+RTL_SCRIPTS = frozenset({"adlm", "arab", "hebr", "mand", "nkoo", "rohg", "samr", "syrc", "thaa"})
+
+
+def text_direction(lang: str) -> Literal["ltr", "rtl"]:
+    """'rtl' for a BCP 47 tag whose language or script is written right to left."""
+    subtags = lang.lower().split("-")
+    scripts = [s for s in subtags[1:] if len(s) == 4 and s.isalpha()]
+    if scripts:
+        return "rtl" if scripts[0] in RTL_SCRIPTS else "ltr"
+    return "rtl" if subtags[0] in RTL_LANGUAGES else "ltr"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One content file as read from disk: `rel` is relative to the content root."""
+
+    rel: str
+    display: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class ImageFile:
+    """A picture under content/images, with the size read from its header."""
+
+    rel: str
+    width: int | None
+    height: int | None
+    bytes: int
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture to show: a file under content/images (`rel`) or an absolute URL."""
+
+    src: str
+    width: int | None = None
+    height: int | None = None
+
+    @property
+    def is_local(self) -> bool:
+        return not self.src.startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class FeaturedImage:
+    picture: Picture
+    alt: str
+    caption: str = ""
+    credit: str = ""
+
+
+@dataclass(frozen=True)
+class Correction:
+    date: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """One of an author's profiles: `kind` is e.g. 'mastodon', `url` is what a reader follows."""
+
+    kind: str
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Author:
+    slug: str
+    name: str
+    bio_html: str
+    source: str
+    role: str = ""
+    avatar: Picture | None = None
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    source: str
+    rel: str
+    id: str
+    title: str
+    slug: str
+    date: datetime
+    authors: tuple[str, ...]
+    category: str
+    summary: str
+    body_html: str
+    lang: str
+    status: Literal["draft", "published"] = "published"
+    updated: datetime | None = None
+    tags: tuple[str, ...] = ()
+    image: FeaturedImage | None = None
+    dateline: str = ""
+    canonical_url: str = ""
+    corrections: tuple[Correction, ...] = ()
+    card_title: str = ""
+    translation_key: str = ""
+
+    @property
+    def direction(self) -> Literal["ltr", "rtl"]:
+        return text_direction(self.lang)
+
+    @property
+    def modified(self) -> datetime | None:
+        """When the article last changed for readers: an `updated` date or its latest correction."""
+        moments = [c.date for c in self.corrections]
+        if self.updated:
+            moments.append(self.updated)
+        return max(moments) if moments else None
+
+    def state(self, now: datetime) -> Literal["draft", "scheduled", "published"]:
+        if self.status == "draft":
+            return "draft"
+        return "scheduled" if self.date > now else "published"
+
+
+@dataclass(frozen=True)
+class Page:
+    source: str
+    rel: str
+    title: str
+    slug: str
+    summary: str
+    body_html: str
+    lang: str
+    status: Literal["draft", "published", "hidden"] = "published"
+
+    @property
+    def direction(self) -> Literal["ltr", "rtl"]:
+        return text_direction(self.lang)
+
+
+@dataclass(frozen=True)
+class Newsroom:
+    """All of a newsroom's validated content, and the moment it was judged at."""
+
+    now: datetime
+    articles: tuple[Article, ...]
+    authors: Mapping[str, Author] = field(default_factory=lambda: MappingProxyType({}))
+    pages: tuple[Page, ...] = ()
+
+    @cached_property
+    def by_path(self) -> Mapping[str, Article | Page]:
+        """Articles and pages by their path relative to the content root."""
+        return {a.rel: a for a in self.articles} | {p.rel: p for p in self.pages}
+
+    def in_state(self, state: str) -> tuple[Article, ...]:
+        return tuple(a for a in self.articles if a.state(self.now) == state)
+
+    @property
+    def published(self) -> tuple[Article, ...]:
+        return self.in_state("published")
+
+    @property
+    def scheduled(self) -> tuple[Article, ...]:
+        return self.in_state("scheduled")
+
+    @property
+    def drafts(self) -> tuple[Article, ...]:
+        return self.in_state("draft")

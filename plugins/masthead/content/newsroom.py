@@ -1,0 +1,83 @@
+"""Check a newsroom's files as a whole: every file on its own, then what files must agree on.
+
+Input is the bytes of every content file and the list of images; output is a Newsroom or one
+ContentError with every problem in every file, so an editor fixes them all in one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Callable, Iterable, Mapping
+
+from ..config import SiteConfig
+from ..errors import ContentError, Problem
+from .body import BodyRenderer
+from .model import Article, ImageFile, Newsroom, Page, SourceFile
+from .schema import SchemaContext, parse_article, parse_author, parse_page
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What the newsroom's content/ folder holds, as read by masthead.sources."""
+
+    articles: tuple[SourceFile, ...]
+    authors: tuple[SourceFile, ...] = ()
+    pages: tuple[SourceFile, ...] = ()
+    images: Mapping[str, ImageFile] = field(default_factory=dict)
+
+
+def build_newsroom(sources: Sources, config: SiteConfig, now: datetime) -> Newsroom:
+    """Validate everything; raise ContentError listing all problems, or return the Newsroom."""
+    problems: list[Problem] = []
+    renderer = BodyRenderer()
+    ctx = SchemaContext(config, sources.images, frozenset(), renderer)
+
+    authors = {a.slug: a for a in _each(sources.authors, lambda s: parse_author(s, ctx), problems)}
+    ctx = SchemaContext(config, sources.images, frozenset(author_slugs(sources)), renderer)
+    articles = _each(sources.articles, lambda s: parse_article(s, ctx), problems)
+    pages = _each(sources.pages, lambda s: parse_page(s, ctx), problems)
+
+    problems += _duplicates(articles, "slug", "a slug no other article uses")
+    problems += _duplicates(articles, "id", "an id no other article uses (an id without 'id:' comes "
+                                            "from the date and first author: add 'id:' to one of them)")
+    problems += _duplicates(pages, "slug", "a slug no other page uses")
+    if config.logo and "images/" + config.logo not in sources.images:
+        problems.append(Problem("pelicanconf.py", None, "MASTHEAD['logo']",
+                                "an image file under content/images", f"no file content/images/{config.logo}"))
+    if problems:
+        raise ContentError(problems)
+    ordered = tuple(sorted(articles, key=lambda a: (a.date, a.slug), reverse=True))
+    return Newsroom(now=now, articles=ordered, authors=MappingProxyType(dict(sorted(authors.items()))),
+                    pages=tuple(sorted(pages, key=lambda p: p.slug)))
+
+
+def author_slugs(sources: Sources) -> set[str]:
+    """Slugs of every author file, valid or not, so one bad bio does not flag all its articles."""
+    return {s.rel.rsplit("/", 1)[-1].removesuffix(".md") for s in sources.authors}
+
+
+def _each(files: Iterable[SourceFile], parse: Callable, problems: list[Problem]) -> list:
+    parsed = []
+    for source in sorted(files, key=lambda s: s.rel):
+        try:
+            parsed.append(parse(source))
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    return parsed
+
+
+def _duplicates(items: list[Article] | list[Page], attribute: str, expected: str) -> list[Problem]:
+    by_value: dict[str, list] = {}
+    for item in items:
+        by_value.setdefault(getattr(item, attribute), []).append(item)
+    problems = []
+    for value, holders in sorted(by_value.items()):
+        if len(holders) < 2:
+            continue
+        for item in holders:
+            others = ", ".join(o.source for o in holders if o is not item)
+            problems.append(Problem(item.source, None, attribute, expected,
+                                    f"{value!r}, also used by {others}"))
+    return problems

@@ -1,0 +1,63 @@
+"""The words the theme prints around the journalism, in each language the newsroom publishes in.
+
+A page in Persian gets Persian labels; a language without a table here falls back to English.
+"""
+
+from __future__ import annotations
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "by": "By", "and": "and", "published": "Published", "updated": "Updated",
+        "share": "Share this article", "about_us": "About us", "subscribe": "Subscribe for latest updates",
+        "subscribe_lead": "The day's most important stories, in your inbox.",
+        "email": "Email address", "subscribe_button": "Subscribe", "corrections": "Corrections",
+        "skip": "Skip to content", "photo": "Photo", "more_in": "More in", "latest": "Latest",
+        "sections": "Sections", "authors": "Authors", "tags": "Tags", "archives": "Archives",
+        "read_more": "Read more", "articles_by": "Articles by", "page": "Page",
+        "newer": "Newer", "older": "Older", "not_found": "Page not found",
+        "not_found_lead": "The page you asked for is not here. It may have moved, or the address may be mistyped.",
+        "home": "Front page", "menu": "Main menu",
+    },
+    "fa": {
+        "by": "نوشتهٔ", "and": "و", "published": "منتشرشده", "updated": "به‌روزشده",
+        "share": "هم‌رسانی این مطلب", "about_us": "دربارهٔ ما", "subscribe": "برای تازه‌ترین خبرها مشترک شوید",
+        "subscribe_lead": "مهم‌ترین خبرهای روز در صندوق نامهٔ شما.",
+        "email": "نشانی ایمیل", "subscribe_button": "اشتراک", "corrections": "اصلاحیه‌ها",
+        "skip": "رفتن به متن", "photo": "عکس", "more_in": "بیشتر در", "latest": "تازه‌ها",
+        "sections": "بخش‌ها", "authors": "نویسندگان", "tags": "برچسب‌ها", "archives": "بایگانی",
+        "read_more": "ادامه", "articles_by": "مطالب", "page": "صفحه",
+        "newer": "جدیدتر", "older": "قدیمی‌تر", "not_found": "صفحه پیدا نشد",
+        "not_found_lead": "صفحه‌ای که خواستید اینجا نیست؛ شاید جابه‌جا شده یا نشانی اشتباه است.",
+        "home": "صفحهٔ نخست", "menu": "فهرست اصلی",
+    },
+    "ar": {
+        "by": "بقلم", "and": "و", "published": "نُشر", "updated": "حُدّث",
+        "share": "شارك المقال", "about_us": "من نحن", "subscribe": "اشترك لتصلك آخر الأخبار",
+        "subscribe_lead": "أهم أخبار اليوم في بريدك.",
+        "email": "البريد الإلكتروني", "subscribe_button": "اشترك", "corrections": "تصحيحات",
+        "skip": "انتقل إلى المحتوى", "photo": "صورة", "more_in": "المزيد في", "latest": "الأحدث",
+        "sections": "الأقسام", "authors": "الكتّاب", "tags": "الوسوم", "archives": "الأرشيف",
+        "read_more": "اقرأ المزيد", "articles_by": "مقالات", "page": "صفحة",
+        "newer": "الأحدث", "older": "الأقدم", "not_found": "الصفحة غير موجودة",
+        "not_found_lead": "الصفحة التي طلبتها غير موجودة؛ ربما نُقلت أو أن العنوان غير صحيح.",
+        "home": "الصفحة الرئيسية", "menu": "القائمة الرئيسية",
+    },
+    "ur": {
+        "by": "از", "and": "اور", "published": "شائع", "updated": "تازہ کاری",
+        "share": "یہ مضمون شیئر کریں", "about_us": "ہمارے بارے میں", "subscribe": "تازہ ترین خبروں کے لیے سبسکرائب کریں",
+        "subscribe_lead": "دن کی اہم ترین خبریں، آپ کے ان باکس میں۔",
+        "email": "ای میل پتہ", "subscribe_button": "سبسکرائب", "corrections": "تصحیحات",
+        "skip": "مواد پر جائیں", "photo": "تصویر", "more_in": "مزید", "latest": "تازہ ترین",
+        "sections": "حصے", "authors": "مصنفین", "tags": "ٹیگ", "archives": "آرکائیو",
+        "read_more": "مزید پڑھیں", "articles_by": "مضامین از", "page": "صفحہ",
+        "newer": "نئے", "older": "پرانے", "not_found": "صفحہ نہیں ملا",
+        "not_found_lead": "آپ کا مطلوبہ صفحہ یہاں نہیں ہے؛ شاید منتقل ہو گیا ہے یا پتہ غلط ہے۔",
+        "home": "سرورق", "menu": "مرکزی فہرست",
+    },
+}
+
+
+def label(key: str, lang: str = "en") -> str:
+    """The label in the page's language, else in English; an unknown key is a theme bug."""
+    table = LABELS.get(lang.split("-")[0].lower(), LABELS["en"])
+    return table.get(key) or LABELS["en"][key]

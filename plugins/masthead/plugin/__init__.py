@@ -1,0 +1,65 @@
+"""masthead's Pelican plugin: `PLUGINS = ["masthead.plugin"]` in pelicanconf.py.
+
+register() only connects signals. When Pelican starts, the whole newsroom is read and checked
+once; a content error stops Pelican before anything is written.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pelican import signals
+
+from ..config import site_config
+from ..content import build_newsroom
+from ..sources import read_sources
+from .reader import NEWSROOM_KEY, MastheadReader
+from .settings import apply_pelican_settings
+from .theme import template_helpers
+
+logger = logging.getLogger(__name__)
+
+CONFIG_KEY = "MASTHEAD_CONFIG"
+NOW_KEY = "MASTHEAD_NOW"  # the build's clock; set by `masthead build --now` and by tests
+
+
+def register() -> None:
+    signals.initialized.connect(load_newsroom)
+    signals.readers_init.connect(add_reader)
+    signals.static_generator_finalized.connect(withhold_unpublished_images)
+
+
+def load_newsroom(pelican) -> None:
+    """Read and validate all content; raises masthead.errors.ContentError on any problem."""
+    settings = pelican.settings
+    apply_pelican_settings(settings)
+    config = site_config(settings)
+    now = settings.get(NOW_KEY) or datetime.now(timezone.utc)
+    newsroom = build_newsroom(read_sources(Path(settings["PATH"])), config, now)
+    settings[CONFIG_KEY] = config
+    settings[NEWSROOM_KEY] = newsroom
+    filters, globals_ = template_helpers(config, newsroom)
+    settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **filters}
+    settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), **globals_}
+    logger.info("masthead: %d published, %d scheduled, %d drafts, %d authors",
+                len(newsroom.published), len(newsroom.scheduled), len(newsroom.drafts),
+                len(newsroom.authors))
+
+
+def add_reader(readers) -> None:
+    readers.reader_classes["md"] = MastheadReader
+
+
+def withhold_unpublished_images(generator) -> None:
+    """Leave out images that only drafts or scheduled articles use: an embargo covers its photos."""
+    newsroom = generator.settings[NEWSROOM_KEY]
+    live, unpublished = set(), set()
+    for article in newsroom.articles:
+        image = article.image.picture.src if article.image else None
+        if image:
+            (live if article.state(newsroom.now) == "published" else unpublished).add(image)
+    withheld = unpublished - live
+    kept = [s for s in generator.staticfiles if Path(s.relative_source_path).as_posix() not in withheld]
+    generator.staticfiles = generator.context["staticfiles"] = kept

@@ -1,0 +1,80 @@
+"""The Pelican settings masthead relies on: URL layout, readers, escaping, feeds off.
+
+A newsroom may still change any of them in pelicanconf.py: a key whose value differs from
+Pelican's own default is left as the newsroom set it.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from pelican.paginator import PaginationRule
+from pelican.settings import DEFAULT_CONFIG
+
+FEED_SETTINGS = (
+    "FEED_ATOM", "FEED_RSS", "FEED_ALL_ATOM", "FEED_ALL_RSS", "CATEGORY_FEED_ATOM",
+    "CATEGORY_FEED_RSS", "AUTHOR_FEED_ATOM", "AUTHOR_FEED_RSS", "TAG_FEED_ATOM", "TAG_FEED_RSS",
+    "TRANSLATION_FEED_ATOM", "TRANSLATION_FEED_RSS",
+)
+_PAGED = "{base_name}/page/{number}/"
+
+PELICAN_SETTINGS = {
+    "ARTICLE_PATHS": ["articles"],
+    "PAGE_PATHS": ["pages"],
+    "STATIC_PATHS": ["images"],
+    # .rst and .html files would bypass the schema: only masthead's Markdown reader reads content.
+    "READERS": {"rst": None, "html": None, "htm": None},
+    "ARTICLE_URL": "{date:%Y}/{date:%m}/{slug}/",
+    "ARTICLE_SAVE_AS": "{date:%Y}/{date:%m}/{slug}/index.html",
+    "ARTICLE_LANG_URL": "{date:%Y}/{date:%m}/{slug}/",
+    "ARTICLE_LANG_SAVE_AS": "{date:%Y}/{date:%m}/{slug}/index.html",
+    "PAGE_URL": "{slug}/",
+    "PAGE_SAVE_AS": "{slug}/index.html",
+    "PAGE_LANG_URL": "{slug}/",
+    "PAGE_LANG_SAVE_AS": "{slug}/index.html",
+    "AUTHOR_URL": "authors/{slug}/",
+    "AUTHOR_SAVE_AS": "authors/{slug}/index.html",
+    "AUTHORS_SAVE_AS": "authors/index.html",
+    "CATEGORY_URL": "sections/{slug}/",
+    "CATEGORY_SAVE_AS": "sections/{slug}/index.html",
+    "CATEGORIES_SAVE_AS": "sections/index.html",
+    "TAG_URL": "tags/{slug}/",
+    "TAG_SAVE_AS": "tags/{slug}/index.html",
+    "TAGS_SAVE_AS": "tags/index.html",
+    "ARCHIVES_SAVE_AS": "archives/index.html",
+    "YEAR_ARCHIVE_URL": "archives/{date:%Y}/",
+    "YEAR_ARCHIVE_SAVE_AS": "archives/{date:%Y}/index.html",
+    "MONTH_ARCHIVE_URL": "archives/{date:%Y}/{date:%m}/",
+    "MONTH_ARCHIVE_SAVE_AS": "archives/{date:%Y}/{date:%m}/index.html",
+    "DIRECT_TEMPLATES": ["index", "authors", "categories", "tags", "archives", "404"],
+    "PAGINATED_TEMPLATES": {"index": None, "tag": 20, "category": 20, "author": 20},
+    "DEFAULT_PAGINATION": 20,
+    "PAGINATION_PATTERNS": [
+        PaginationRule(1, "{url}", "{save_as}"),
+        PaginationRule(2, _PAGED, _PAGED + "index.html"),
+    ],
+    # Drafts and scheduled articles are never handed to Pelican (status "skip"); nothing to write.
+    "DRAFT_SAVE_AS": "",
+    "DRAFT_LANG_SAVE_AS": "",
+    "DRAFT_PAGE_SAVE_AS": "",
+    "DRAFT_PAGE_LANG_SAVE_AS": "",
+    "ARTICLE_TRANSLATION_ID": None,
+    "PAGE_TRANSLATION_ID": None,
+    "DEFAULT_DATE_FORMAT": "%-d %B %Y",
+    "TYPOGRIFY": False,
+    "RELATIVE_URLS": False,
+    # Every value from front matter is escaped unless a template marks it safe.
+    "JINJA_ENVIRONMENT": {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "extensions": []},
+    # Pelican's own feeds are off: masthead's feeds are built with feedgen.
+    **{key: None for key in FEED_SETTINGS},
+}
+
+
+def apply_pelican_settings(settings: dict) -> None:
+    """Set each of masthead's Pelican settings the newsroom left at Pelican's default."""
+    for key, value in PELICAN_SETTINGS.items():
+        if key not in settings or settings[key] == DEFAULT_CONFIG.get(key, _UNSET):
+            settings[key] = copy.deepcopy(value)
+
+
+_UNSET = object()

@@ -1,0 +1,41 @@
+"""Filters and globals the theme's templates call; each is a small function over plain data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..config import SiteConfig
+from ..content import Newsroom, Picture
+from ..content.model import text_direction
+from ..labels import label
+from ..share import share_links
+
+
+def template_helpers(config: SiteConfig, newsroom: Newsroom) -> tuple[dict, dict]:
+    site_url = config.site_url
+
+    def absolute(path: str) -> str:
+        """A site path ('2026/11/slug/') as a full URL when SITEURL is set, else rooted at '/'."""
+        if path.startswith(("http://", "https://", "mailto:")):
+            return path
+        return f"{site_url}/{path.lstrip('/')}"
+
+    def picture_url(picture: Picture) -> str:
+        return picture.src if not picture.is_local else absolute(picture.src)
+
+    def isoformat(moment: datetime) -> str:
+        return moment.isoformat()
+
+    def share(article) -> list:
+        return share_links(config.share, absolute(article.url), article.title)
+
+    def in_section_order(categories):
+        """Pelican's (section, articles) pairs in MASTHEAD['sections'] order, others after."""
+        order = {name: i for i, name in enumerate(config.sections)}
+        return sorted(categories, key=lambda pair: (order.get(pair[0].name, len(order)), pair[0].name))
+
+    filters = {"absolute": absolute, "picture_url": picture_url, "isoformat": isoformat,
+               "in_section_order": in_section_order}
+    globals_ = {"t": label, "direction": text_direction, "share_links": share,
+                "masthead": config, "authors_by_slug": newsroom.authors}
+    return filters, globals_

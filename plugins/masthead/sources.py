@@ -1,0 +1,62 @@
+"""Read a newsroom's content/ folder from disk into the plain Sources the content core checks."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from .content import ImageFile, SourceFile, Sources
+
+ARTICLES, AUTHORS, PAGES, IMAGES = "articles", "authors", "pages", "images"
+
+
+def read_sources(content_root: Path, display_root: str | None = None) -> Sources:
+    """Every Markdown file and image under the content root, in a stable order."""
+    content_root = Path(content_root)
+    shown = display_root if display_root is not None else _display(content_root)
+
+    def markdown(folder: str) -> tuple[SourceFile, ...]:
+        base = content_root / folder
+        files = sorted(p for p in base.rglob("*.md") if p.is_file() and not _hidden(p, base))
+        return tuple(
+            SourceFile(rel=p.relative_to(content_root).as_posix(),
+                       display=f"{shown}/{p.relative_to(content_root).as_posix()}",
+                       data=p.read_bytes())
+            for p in files
+        )
+
+    return Sources(articles=markdown(ARTICLES), authors=markdown(AUTHORS), pages=markdown(PAGES),
+                   images=read_images(content_root))
+
+
+def read_images(content_root: Path) -> dict[str, ImageFile]:
+    """Size of every picture under content/images, read from its header only."""
+    images = {}
+    base = content_root / IMAGES
+    for path in sorted(base.rglob("*")) if base.is_dir() else ():
+        if not path.is_file() or _hidden(path, base):
+            continue
+        rel = path.relative_to(content_root).as_posix()
+        width = height = None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with Image.open(path) as image:
+                    width, height = image.size
+        except (UnidentifiedImageError, OSError):
+            pass  # SVG and other formats Pillow does not read: known to exist, size unknown
+        images[rel] = ImageFile(rel=rel, width=width, height=height, bytes=path.stat().st_size)
+    return images
+
+
+def _hidden(path: Path, base: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(base).parts)
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

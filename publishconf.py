@@ -1,0 +1,14 @@
+"""Production settings: everything in pelicanconf.py, with the public address of the site.
+
+Used by `masthead build --production`.
+"""
+
+import os
+import sys
+
+sys.path.append(os.path.dirname(os.path.abspath(__file__)))
+
+from pelicanconf import *  # noqa: E402,F403
+
+SITEURL = "https://www.meridian.example"
+MASTHEAD = {**MASTHEAD, "subscribe_url": "https://subscribe.meridian.example/subscribe"}  # noqa: F405

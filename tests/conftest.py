@@ -1,0 +1,119 @@
+"""Fixtures: a small newsroom written into a temporary folder, built by a real Pelican run."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from lxml import html
+from PIL import Image
+
+REPO = Path(__file__).resolve().parent.parent
+# The build clock of every fixture site: articles dated after it are scheduled.
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+
+SETTINGS = """\
+SITENAME = "The Test Gazette"
+SITEURL = {site_url!r}
+TIMEZONE = "Europe/Brussels"
+DEFAULT_LANG = "en"
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = {theme!r}
+PLUGINS = ["masthead.plugin"]
+MASTHEAD = {masthead!r}
+"""
+
+DEFAULT_MASTHEAD = {
+    "about": "The Test Gazette reports on tests.",
+    "logo": "logo.png",
+    "subscribe_url": "https://subscribe.example/subscribe",
+    "sections": ["World", "Europe", "Opinion"],
+}
+
+
+def front_matter(fields: dict) -> str:
+    """YAML for a dict, each value written as the YAML an editor would type."""
+    lines = []
+    for key, value in fields.items():
+        if isinstance(value, list):
+            lines.append(f"{key}:")
+            for item in value:
+                if isinstance(item, dict):
+                    first = True
+                    for k, v in item.items():
+                        lines.append(f"  {'- ' if first else '  '}{k}: {v}")
+                        first = False
+                else:
+                    lines.append(f"  - {item}")
+        else:
+            lines.append(f"{key}: {value}")
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+class Newsroom:
+    """A newsroom folder an individual test shapes, then checks or builds."""
+
+    def __init__(self, root: Path, site_url: str = "", masthead: dict | None = None):
+        self.root = root
+        self.content = root / "content"
+        for folder in ("articles", "authors", "pages", "images"):
+            (self.content / folder).mkdir(parents=True, exist_ok=True)
+        self.settings_file = root / "pelicanconf.py"
+        self.settings_file.write_text(SETTINGS.format(
+            site_url=site_url, theme=str(REPO / "theme"), masthead=masthead or DEFAULT_MASTHEAD))
+        self.image("logo.png", 64, 64)
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    def image(self, name: str, width: int = 1600, height: int = 900) -> None:
+        path = self.content / "images" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (width, height), (120, 30, 30)).save(path)
+
+    def author(self, slug: str, name: str, bio: str = "Writes things.", **fields) -> Path:
+        path = self.content / "authors" / f"{slug}.md"
+        path.write_text(front_matter({"name": name, **fields}) + bio + "\n", encoding="utf-8")
+        return path
+
+    def article(self, name: str, body: str = "First paragraph.\n\nSecond paragraph.", **fields) -> Path:
+        defaults = {
+            "title": "A headline", "date": "2026-11-20T09:00+01:00", "authors": ["jane-doe"],
+            "category": "World", "summary": "What happened.",
+        }
+        path = self.content / "articles" / f"{name}.md"
+        path.write_text(front_matter({**defaults, **fields}) + "\n" + body + "\n", encoding="utf-8")
+        return path
+
+    def raw_article(self, name: str, data: bytes | str) -> Path:
+        path = self.content / "articles" / f"{name}.md"
+        path.write_bytes(data.encode() if isinstance(data, str) else data)
+        return path
+
+    def page(self, name: str, body: str = "Page text.", **fields) -> Path:
+        path = self.content / "pages" / f"{name}.md"
+        path.write_text(front_matter({"title": "About", "summary": "About us.", **fields}) + body, encoding="utf-8")
+        return path
+
+    def build(self, now: datetime = NOW):
+        from masthead.build import build_site
+
+        return build_site(self.settings_file, now=now)
+
+    def html(self, rel: str):
+        return html.fromstring((self.output / rel).read_bytes())
+
+
+@pytest.fixture
+def newsroom(tmp_path: Path) -> Newsroom:
+    room = Newsroom(tmp_path / "newsroom")
+    room.author("jane-doe", "Jane Doe", "Jane covers the world.", role="Correspondent")
+    return room
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")

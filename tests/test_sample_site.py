@@ -1,0 +1,67 @@
+"""The newsroom's own sample content: it must pass the check and show every feature when built."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from lxml import html
+
+from masthead.build import build_site
+
+from conftest import REPO
+
+# The sample's scheduled article is dated 2027-01-15; judge the sample as of the day it was written.
+SAMPLE_NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    output = tmp_path_factory.mktemp("sample") / "output"
+    report = build_site(REPO / "pelicanconf.py", now=SAMPLE_NOW, output=output)
+    return report, output
+
+
+def read(output, rel):
+    return html.fromstring((output / rel).read_bytes())
+
+
+def test_sample_shows_every_feature(sample):
+    report, output = sample
+    assert (report.published, report.scheduled, report.drafts) == (8, 1, 1)
+    articles = sorted(p.parent.name for p in output.glob("2026/11/*/index.html"))
+    assert len(articles) == 8
+
+    pages = {name: read(output, f"2026/11/{name}/index.html") for name in articles}
+    persian = pages["iran-pakistan-border-commission-fa"]
+    assert (persian.get("lang"), persian.get("dir")) == ("fa", "rtl")
+    assert any(page.xpath("//aside[@class='corrections']//li") for page in pages.values())
+    assert any(len(page.xpath("//p[@class='byline']/a")) == 2 for page in pages.values())
+    assert len(list(output.glob("authors/*/index.html"))) >= 4
+    for name, page in pages.items():
+        for bio in page.xpath("//section[@class='bio']"):
+            assert bio.xpath(".//img[@class='bio-avatar']"), name
+    assert sum(bool(page.xpath("//figure[@class='featured']//img[@alt]")) for page in pages.values()) >= 6
+    assert len({a for page in pages.values() for a in page.xpath("//p[@class='kicker']/a/text()")}) >= 3
+    assert (output / "about/index.html").is_file()
+
+    everything = b"".join(p.read_bytes() for p in output.rglob("*.html"))
+    assert b"Muscat" not in everything and b"sanctions package" not in everything
+    assert not (output / "images/press-room.jpg").exists()
+
+
+def test_sample_content_passes_check():
+    from click.testing import CliRunner
+
+    from masthead.cli import main
+
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(REPO)
+    try:
+        result = CliRunner().invoke(main, ["check", "--now", SAMPLE_NOW.isoformat()])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.output
+    assert "OK: 8 published, 1 scheduled, 1 drafts, 5 authors, 2 pages." in result.output

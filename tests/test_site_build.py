@@ -1,0 +1,216 @@
+"""Real Pelican runs of a small fixture newsroom; the built HTML is read the way a reader sees it."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from masthead.errors import BuildError, ContentError
+
+from conftest import REPO
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def text(node) -> str:
+    return " ".join(node.text_content().split())
+
+
+@pytest.fixture
+def full_newsroom(newsroom):
+    newsroom.author("john-roe", "John Roe", "John covered Europe for ten years.\n\nHe lives in Ghent.",
+                    role="Europe Editor", avatar="john.jpg",
+                    links={"website": "https://johnroe.example", "email": "john@example.org"})
+    newsroom.image("john.jpg", 300, 300)
+    newsroom.image("summit.jpg", 1600, 900)
+    newsroom.article(
+        "summit", title="Ministers agree on a mission", slug="ministers-agree",
+        authors=["jane-doe", "john-roe"], category="Europe", tags=["Diplomacy", "EU"],
+        image="summit.jpg", image_alt="Flags behind a lectern", image_caption="The press room.",
+        image_credit="Jane Doe", dateline="Brussels",
+        corrections=[{"date": "2026-11-21T10:00+01:00", "text": "An earlier version misspelled a name."}],
+        body="Ministers agreed on Monday.\n\n> “We said yes,” she said.\n\n## What next\n\nMore talks.")
+    return newsroom
+
+
+def test_article_page_carries_the_whole_anatomy(full_newsroom):
+    full_newsroom.build()
+    page = full_newsroom.html("2026/11/ministers-agree/index.html")
+
+    assert page.xpath("count(//main)") == 1
+    assert text(page.xpath("//h1")[0]) == "Ministers agree on a mission"
+    byline = page.xpath("//p[@class='byline']/a")
+    assert [(a.get("href"), text(a)) for a in byline] == [
+        ("/authors/jane-doe/", "Jane Doe"), ("/authors/john-roe/", "John Roe")]
+    published, updated = page.xpath("//p[@class='dates']//time/@datetime")
+    assert (published, updated) == ("2026-11-20T09:00:00+01:00", "2026-11-21T10:00:00+01:00")
+
+    figure = page.xpath("//figure[@class='featured']")[0]
+    img = figure.xpath(".//img")[0]
+    assert (img.get("src"), img.get("alt"), img.get("width"), img.get("height")) == (
+        "/images/summit.jpg", "Flags behind a lectern", "1600", "900")
+    assert text(figure.xpath("./figcaption")[0]) == "The press room. Photo: Jane Doe"
+
+    first_paragraph = page.xpath("//div[@class='story-body']/p")[0]
+    assert text(first_paragraph).startswith("Brussels (The Test Gazette) Ministers agreed on Monday.")
+    assert page.xpath("//div[@class='story-body']//blockquote") and page.xpath("//div[@class='story-body']/h2")
+    assert "“We said yes,” she said." in text(page.xpath("//blockquote")[0])
+
+    corrections = page.xpath("//aside[@class='corrections']//li")
+    assert [text(li) for li in corrections] == ["21 November 2026: An earlier version misspelled a name."]
+
+    assert page.xpath("//ul[@class='tags']//a/@href") == ["/tags/diplomacy/", "/tags/eu/"]
+
+    share = {a.get("class"): a.get("href") for a in page.xpath("//nav[@class='share']//a")}
+    assert sorted(share) == sorted(f"share-{n}" for n in
+                                   ("email", "x", "facebook", "linkedin", "whatsapp", "telegram", "bluesky"))
+    assert urlparse(share["share-whatsapp"]).netloc == "wa.me"
+    assert parse_qs(urlparse(share["share-email"]).query)["subject"] == ["Ministers agree on a mission"]
+    assert not page.xpath("//script"), "the article page carries no scripts"
+
+    bios = page.xpath("//section[@class='bio']")
+    assert [text(b.xpath(".//*[@class='bio-name']")[0]) for b in bios] == ["Jane Doe", "John Roe"]
+    john = bios[1]
+    assert john.xpath(".//img/@src") == ["/images/john.jpg"]
+    assert text(john.xpath(".//*[@class='bio-role']")[0]) == "Europe Editor"
+    assert "ten years" in text(john.xpath(".//*[@class='bio-body']")[0])
+    assert john.xpath(".//ul[@class='bio-links']//a/@href") == ["https://johnroe.example", "mailto:john@example.org"]
+
+    about = page.xpath("//section[@class='about']")[0]
+    assert "reports on tests" in text(about) and about.xpath(".//img/@src") == ["/images/logo.png"]
+    form = page.xpath("//section[@class='subscribe']//form")[0]
+    assert (form.get("method"), form.get("action")) == ("post", "https://subscribe.example/subscribe")
+    assert form.xpath(".//input[@type='email']/@name") == ["email"]
+    assert page.xpath("//meta[@name='description']/@content") == ["What happened."]
+
+
+def test_every_kind_of_page_is_built(full_newsroom):
+    full_newsroom.page("about", title="About us", slug="about")
+    full_newsroom.build()
+    out = full_newsroom.output
+    for rel in ["index.html", "404.html", "about/index.html", "authors/index.html",
+                "authors/jane-doe/index.html", "sections/index.html", "sections/europe/index.html",
+                "tags/index.html", "tags/diplomacy/index.html", "archives/index.html",
+                "archives/2026/index.html", "archives/2026/11/index.html", "theme/css/site.css",
+                "theme/css/print.css", "theme/favicon.svg"]:
+        assert (out / rel).is_file(), rel
+    author = full_newsroom.html("authors/john-roe/index.html")
+    assert "He lives in Ghent." in text(author.xpath("//section[@class='bio']")[0])
+    assert author.xpath("//article[contains(@class, 'teaser')]//h3/a/@href") == ["/2026/11/ministers-agree/"]
+    front = full_newsroom.html("index.html")
+    assert front.xpath("//section[@class='lead']//h3/a/@href") == ["/2026/11/ministers-agree/"]
+    for page in out.rglob("*.html"):
+        doc = full_newsroom.html(page.relative_to(out).as_posix())
+        assert doc.xpath("count(//main)") == 1, page
+        assert doc.xpath("//meta[@name='description']/@content")[0].strip(), page
+        assert doc.xpath("//link[@rel='icon']"), page
+        assert doc.xpath("//a[@class='skip-link']/@href") == ["#main"], page
+
+
+def test_a_right_to_left_article_reads_right_to_left(newsroom):
+    newsroom.article("fa", title="کمیسیون مرزی دوباره تشکیل جلسه داد", slug="commission-fa", lang="fa",
+                     summary="خلاصهٔ خبر.", body="متن خبر.")
+    newsroom.build()
+    page = newsroom.html("2026/11/commission-fa/index.html")
+    assert (page.get("lang"), page.get("dir")) == ("fa", "rtl")
+    assert text(page.xpath("//h1")[0]) == "کمیسیون مرزی دوباره تشکیل جلسه داد"
+    assert text(page.xpath("//nav[@class='share']/h2")[0]) == "هم‌رسانی این مطلب"
+    bio = page.xpath("//section[@class='bio']")[0]
+    assert (bio.get("lang"), bio.get("dir")) == ("en", "ltr"), "the English bio keeps its own direction"
+    teaser = newsroom.html("index.html").xpath("//article[contains(@class, 'teaser')]")[0]
+    assert (teaser.get("lang"), teaser.get("dir")) == ("fa", "rtl")
+
+
+def test_drafts_and_scheduled_articles_appear_nowhere(newsroom):
+    newsroom.image("embargoed.jpg")
+    newsroom.article("live", title="Live story")
+    newsroom.article("draft", title="Secret draft zebra", status="draft", date="2026-11-19")
+    newsroom.article("future", title="Embargoed quokka", date="2026-12-24T07:00+01:00",
+                     image="embargoed.jpg", image_alt="An embargoed photo", tags=["Unicorns"])
+    newsroom.build()
+    everything = b"".join(p.read_bytes() for p in newsroom.output.rglob("*") if p.is_file())
+    for secret in (b"zebra", b"quokka", b"embargoed", b"Unicorns", b"unicorns"):
+        assert secret not in everything.lower(), secret
+    assert not (newsroom.output / "images" / "embargoed.jpg").exists()
+    assert not (newsroom.output / "drafts").exists()
+
+    newsroom.build(now=__import__("datetime").datetime.fromisoformat("2026-12-24T08:00+01:00"))
+    assert (newsroom.output / "2026/12/embargoed-quokka/index.html").is_file()
+    assert (newsroom.output / "images" / "embargoed.jpg").is_file()
+
+
+def test_html_in_a_title_or_summary_is_shown_as_text_never_run(newsroom):
+    newsroom.article("xss", title="'<script>alert(\"t\")</script> & <b>Bold</b>'", slug="xss",
+                     summary="'<img src=x onerror=alert(1)> summary'", tags=["<i>tag</i>"])
+    newsroom.build()
+    for page in newsroom.output.rglob("*.html"):
+        doc = newsroom.html(page.relative_to(newsroom.output).as_posix())
+        assert not doc.xpath("//script | //img[@onerror] | //b | //i"), page
+    article = newsroom.html("xss/index.html".replace("xss/", "2026/11/xss/"))
+    assert text(article.xpath("//h1")[0]) == '<script>alert("t")</script> & <b>Bold</b>'
+    assert article.xpath("//meta[@name='description']/@content") == ["<img src=x onerror=alert(1)> summary"]
+
+
+def test_a_content_error_fails_the_build_and_keeps_the_previous_output(newsroom):
+    newsroom.article("good", title="Good story")
+    newsroom.build()
+    before = snapshot(newsroom.output)
+    newsroom.article("bad", title="Bad story", authors=["nobody"])
+    with pytest.raises(ContentError) as caught:
+        newsroom.build()
+    assert [str(p) for p in caught.value.problems] == [
+        f"{newsroom.content}/articles/bad.md:4: authors: "
+        "expected an author file content/authors/nobody.md, found no such file"]
+    assert snapshot(newsroom.output) == before
+    assert sorted(p.name for p in newsroom.root.iterdir()) == ["content", "output", "pelicanconf.py"]
+
+
+def test_a_template_error_fails_the_build_and_keeps_the_previous_output(newsroom, tmp_path):
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "theme", theme)
+    settings = newsroom.settings_file.read_text().replace(repr(str(REPO / "theme")), repr(str(theme)))
+    newsroom.settings_file.write_text(settings)
+    newsroom.article("good", title="Good story")
+    newsroom.build()
+    before = snapshot(newsroom.output)
+    (theme / "templates" / "article.html").write_text("{% extends 'base.html' %}{% block content %}{{ nope( }}{% endblock %}")
+    with pytest.raises(BuildError, match="TemplateSyntaxError"):
+        newsroom.build()
+    assert snapshot(newsroom.output) == before
+
+
+def test_a_plugin_that_fails_to_load_fails_the_build(newsroom):
+    newsroom.article("good", title="Good story")
+    newsroom.settings_file.write_text(newsroom.settings_file.read_text().replace(
+        'PLUGINS = ["masthead.plugin"]', 'PLUGINS = ["masthead.plugin", "no_such_plugin"]'))
+    with pytest.raises(BuildError, match="Cannot load plugin `no_such_plugin`"):
+        newsroom.build()
+    assert not newsroom.output.exists()
+
+
+def test_the_same_content_builds_the_same_bytes(full_newsroom):
+    full_newsroom.build()
+    first = snapshot(full_newsroom.output)
+    full_newsroom.build()
+    assert snapshot(full_newsroom.output) == first
+
+
+def test_production_urls_are_absolute(tmp_path):
+    from conftest import Newsroom
+
+    room = Newsroom(tmp_path / "prod", site_url="https://news.example")
+    room.author("jane-doe", "Jane Doe")
+    room.article("story", title="Story", slug="story")
+    room.build()
+    page = room.html("2026/11/story/index.html")
+    assert page.xpath("//link[@rel='canonical']/@href") == ["https://news.example/2026/11/story/"]
+    facebook = page.xpath("//a[@class='share-facebook']/@href")[0]
+    assert parse_qs(urlparse(facebook).query)["u"] == ["https://news.example/2026/11/story/"]
+    assert page.xpath("//link[@rel='stylesheet']/@href")[0] == "https://news.example/theme/css/site.css"

@@ -23,6 +23,7 @@ MASTHEAD = {
         "or parties."
     ),
     "logo": "meridian-logo.svg",
+    # The subscription service (masthead subscriptions serve) on this machine; hidden when unset.
     "subscribe_url": "http://127.0.0.1:8025/subscribe",
     "sections": ["World", "Europe", "Middle East", "South Asia", "Opinion"],
     "share": ["email", "x", "facebook", "linkedin", "whatsapp", "telegram", "bluesky"],

@@ -214,3 +214,14 @@ def test_production_urls_are_absolute(tmp_path):
     facebook = page.xpath("//a[@class='share-facebook']/@href")[0]
     assert parse_qs(urlparse(facebook).query)["u"] == ["https://news.example/2026/11/story/"]
     assert page.xpath("//link[@rel='stylesheet']/@href")[0] == "https://news.example/theme/css/site.css"
+
+
+def test_the_subscribe_form_is_hidden_when_no_url_is_set(tmp_path):
+    from conftest import DEFAULT_MASTHEAD, Newsroom
+
+    room = Newsroom(tmp_path / "nosub", masthead={k: v for k, v in DEFAULT_MASTHEAD.items() if k != "subscribe_url"})
+    room.author("jane-doe", "Jane Doe")
+    room.article("story", title="Story", slug="story")
+    room.build()
+    for rel in ("index.html", "2026/11/story/index.html"):
+        assert not room.html(rel).xpath("//form | //section[@class='subscribe']"), rel

@@ -22,7 +22,7 @@ MASTHEAD = {
         "Asia, and we publish in English, Persian and Urdu. We take no money from governments "
         "or parties."
     ),
-    "logo": "meridian-logo.svg",
+    "logo": "meridian-logo.png",
     # The subscription service (masthead subscriptions serve) on this machine; hidden when unset.
     "subscribe_url": "http://127.0.0.1:8025/subscribe",
     "sections": ["World", "Europe", "Middle East", "South Asia", "Opinion"],

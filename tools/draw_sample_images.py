@@ -182,6 +182,21 @@ def portrait(seed, skin, shirt, background):
     return img.filter(ImageFilter.GaussianBlur(1.2))
 
 
+def logo():
+    """The Meridian's mark: a globe with its meridian, on transparent ground."""
+    size, scale = 512, 4
+    big = Image.new("RGBA", (size * scale, size * scale), (0, 0, 0, 0))
+    d = ImageDraw.Draw(big)
+    s = size * scale
+    d.ellipse((8 * scale, 8 * scale, s - 8 * scale, s - 8 * scale), fill=(155, 28, 28, 255))
+    white, w = (255, 255, 255, 255), 14 * scale
+    d.ellipse((s * 0.31, 8 * scale, s * 0.69, s - 8 * scale), outline=white, width=w)
+    d.line((s / 2, 8 * scale, s / 2, s - 8 * scale), fill=white, width=w)
+    for y in (0.37, 0.63):
+        d.line((s * 0.06, s * y, s * 0.94, s * y), fill=white, width=w - 4 * scale)
+    return big.resize((size, size), Image.LANCZOS)
+
+
 PICTURES = {
     "harbour-dusk.jpg": harbour, "summit-flags.jpg": summit_flags,
     "border-mountains.jpg": border_mountains, "parliament-columns.jpg": parliament,
@@ -199,6 +214,7 @@ if __name__ == "__main__":
     (OUT / "authors").mkdir(parents=True, exist_ok=True)
     for name, draw in PICTURES.items():
         draw().save(OUT / name, quality=82, optimize=True, progressive=True)
+    logo().save(OUT / "meridian-logo.png", optimize=True)
     for name, args in PORTRAITS.items():
         portrait(*args).save(OUT / name, quality=85, optimize=True)
     print(f"drew {len(PICTURES)} photographs and {len(PORTRAITS)} portraits into {OUT}")

@@ -28,6 +28,7 @@ class BuildReport:
     pages: int
     files: int
     seconds: float
+    timings: dict[str, float]
 
 
 def load_settings(settings_file: Path, overrides: dict | None = None) -> dict:
@@ -53,7 +54,7 @@ def build_site(settings_file: Path, now: datetime | None = None,
     from pelican import Pelican
     from pelican.log import console
 
-    from .plugin import NOW_KEY
+    from .plugin import NOW_KEY, TIMINGS_KEY
     from .plugin.reader import NEWSROOM_KEY
 
     started = time.monotonic()
@@ -98,6 +99,7 @@ def build_site(settings_file: Path, now: datetime | None = None,
         drafts=len(newsroom.drafts), pages=sum(p.status != "draft" for p in newsroom.pages),
         files=sum(1 for p in target.rglob("*") if p.is_file()),
         seconds=time.monotonic() - started,
+        timings=dict(settings.get(TIMINGS_KEY, {})),
     )
 
 

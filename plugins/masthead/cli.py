@@ -79,6 +79,8 @@ def build(production: bool, settings_file: Path | None, now: datetime | None, ou
                f"{report.pages} page{'s' if report.pages != 1 else ''} into {_shown(report.output)}/ "
                f"({report.files} files, {report.seconds:.1f} s); held back: {report.scheduled} scheduled, "
                f"{report.drafts} draft{'s' if report.drafts != 1 else ''}.")
+    logging.getLogger(__name__).info("masthead stages: %s", ", ".join(
+        f"{stage} {seconds:.2f} s" for stage, seconds in report.timings.items()))
 
 
 @main.command()

@@ -22,6 +22,8 @@ MASTHEAD_KEYS = {
     "subscribe_url": "where the subscribe form posts; the form is hidden when unset",
     "sections": "the allowed sections, in menu order; empty allows any",
     "share": f"share links under each article, any of {', '.join(SHARE_NETWORKS)}",
+    "feed_items": "how many of the newest articles each subscription feed holds (default 50)",
+    "websub_hub": "the WebSub hub feeds announce, an http(s) URL; none when unset",
 }
 
 
@@ -37,6 +39,8 @@ class SiteConfig:
     subscribe_url: str = ""
     sections: tuple[str, ...] = ()
     share: tuple[str, ...] = SHARE_NETWORKS
+    feed_items: int = 50
+    websub_hub: str = ""
 
 
 def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
@@ -94,6 +98,14 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
     if subscribe_url and not re.match(r"^(https?://|/)", subscribe_url):
         bad("MASTHEAD['subscribe_url']", "an http(s) URL or a path starting with '/'", subscribe_url)
 
+    feed_items = options.get("feed_items", 50)
+    if isinstance(feed_items, bool) or not isinstance(feed_items, int) or feed_items < 1:
+        bad("MASTHEAD['feed_items']", "a whole number of at least 1", feed_items)
+        feed_items = 50
+    websub_hub = text("websub_hub")
+    if websub_hub and not re.match(r"^https?://[^\s/]+", websub_hub):
+        bad("MASTHEAD['websub_hub']", "an http(s) URL", websub_hub)
+
     config = SiteConfig(
         name=str(settings.get("SITENAME") or "").strip(),
         site_url=str(settings.get("SITEURL") or "").rstrip("/"),
@@ -105,6 +117,8 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
         subscribe_url=subscribe_url,
         sections=tuple(s.strip() for s in sections),
         share=tuple(n for n in share if n in SHARE_NETWORKS),
+        feed_items=feed_items,
+        websub_hub=websub_hub,
     )
     if not config.name:
         bad("SITENAME", "the publication's name", settings.get("SITENAME"))

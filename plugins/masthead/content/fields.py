@@ -130,4 +130,4 @@ def picture(value: object, images: Mapping[str, ImageFile]) -> Picture:
             hint = did_you_mean(rel, images).replace(IMAGES_DIR, "")
         raise Invalid("an image file under content/images or an http(s) URL",
                       f"no file content/{rel}{hint}")
-    return Picture(rel, found.width, found.height)
+    return Picture(rel, found.width, found.height, found.bytes)

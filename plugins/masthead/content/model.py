@@ -51,6 +51,7 @@ class Picture:
     src: str
     width: int | None = None
     height: int | None = None
+    bytes: int | None = None
 
     @property
     def is_local(self) -> bool:

@@ -7,6 +7,7 @@ once; a content error stops Pelican before anything is written.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from pelican import signals
 from ..config import site_config
 from ..content import build_newsroom
 from ..sources import read_sources
+from .feeds import write_feeds
 from .reader import NEWSROOM_KEY, MastheadReader
 from .settings import apply_pelican_settings
 from .theme import template_helpers
@@ -22,6 +24,7 @@ from .theme import template_helpers
 logger = logging.getLogger(__name__)
 
 CONFIG_KEY = "MASTHEAD_CONFIG"
+TIMINGS_KEY = "MASTHEAD_TIMINGS"  # seconds spent in each masthead stage, for reports and bench/
 NOW_KEY = "MASTHEAD_NOW"  # the build's clock; set by `masthead build --now` and by tests
 
 
@@ -29,10 +32,12 @@ def register() -> None:
     signals.initialized.connect(load_newsroom)
     signals.readers_init.connect(add_reader)
     signals.static_generator_finalized.connect(withhold_unpublished_images)
+    signals.all_generators_finalized.connect(write_feeds)
 
 
 def load_newsroom(pelican) -> None:
     """Read and validate all content; raises masthead.errors.ContentError on any problem."""
+    started = time.perf_counter()
     settings = pelican.settings
     apply_pelican_settings(settings)
     config = site_config(settings)
@@ -40,6 +45,7 @@ def load_newsroom(pelican) -> None:
     newsroom = build_newsroom(read_sources(Path(settings["PATH"])), config, now)
     settings[CONFIG_KEY] = config
     settings[NEWSROOM_KEY] = newsroom
+    settings[TIMINGS_KEY] = {"content": time.perf_counter() - started}
     filters, globals_ = template_helpers(config, newsroom)
     settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **filters}
     settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), **globals_}

@@ -7,6 +7,8 @@ from datetime import datetime
 from ..config import SiteConfig
 from ..content import Newsroom, Picture
 from ..content.model import text_direction
+from ..feeds import FORMATS, MEDIA_TYPES, feed_path
+from ..feeds.model import FORMAT_NAMES
 from ..labels import label
 from ..share import share_links
 
@@ -34,8 +36,15 @@ def template_helpers(config: SiteConfig, newsroom: Newsroom) -> tuple[dict, dict
         order = {name: i for i, name in enumerate(config.sections)}
         return sorted(categories, key=lambda pair: (order.get(pair[0].name, len(order)), pair[0].name))
 
+    def feed_links(kind: str = "site", key: str = "", title: str = "") -> list[dict]:
+        """The three formats of one feed, for <link rel="alternate"> and the visible links."""
+        path = feed_path(kind, key)
+        name = f"{config.name}: {title}" if title else config.name
+        return [{"format": FORMAT_NAMES[fmt], "type": MEDIA_TYPES[fmt], "title": f"{name} ({FORMAT_NAMES[fmt]})",
+                 "href": absolute(path + FORMATS[fmt])} for fmt in ("rss", "atom", "json")]
+
     filters = {"absolute": absolute, "picture_url": picture_url, "isoformat": isoformat,
                "in_section_order": in_section_order}
-    globals_ = {"t": label, "direction": text_direction, "share_links": share,
+    globals_ = {"t": label, "direction": text_direction, "share_links": share, "feed_links": feed_links,
                 "masthead": config, "authors_by_slug": newsroom.authors}
     return filters, globals_

@@ -1,0 +1,79 @@
+"""One article as a feed entry: permanent id, absolute URLs, text that XML can carry."""
+
+from __future__ import annotations
+
+import mimetypes
+from html import escape as html_escape
+import re
+import uuid
+from urllib.parse import urljoin
+
+import lxml.html
+
+from ..content import Article
+from .model import Category, Enclosure, FeedEntry, Person
+
+# Characters XML 1.0 cannot hold (C0 controls but tab, newline, return; lone surrogates; U+FFFE/F).
+_NOT_XML = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ud800-\\udfff\\ufffe\\uffff]")
+_URL_ATTRIBUTES = ("href", "src", "poster", "cite")
+_ENTRY_NAMESPACE = uuid.UUID("2b7c9a4e-1f0d-4e8b-9c3a-5d6e7f8091a2")
+
+
+def xml_text(text: str) -> str:
+    """Drop the characters an XML document may not contain; everything else is kept."""
+    return _NOT_XML.sub("", text)
+
+
+def entry_id(article_id: str) -> str:
+    """The entry's IRI: urn:uuid for UUIDs, as-is for URIs, else a UUID derived from the id."""
+    try:
+        return f"urn:uuid:{uuid.UUID(article_id)}"
+    except ValueError:
+        pass
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", article_id):
+        return article_id
+    return f"urn:uuid:{uuid.uuid5(_ENTRY_NAMESPACE, article_id)}"
+
+
+def absolute_html(html: str, base_url: str) -> str:
+    """Rewrite every relative link and image source in an HTML fragment against base_url."""
+    if not html.strip():
+        return html
+    fragments = lxml.html.fragments_fromstring(html)
+    out = []
+    for fragment in fragments:
+        if isinstance(fragment, str):
+            out.append(html_escape(fragment, quote=False))  # text before the first element
+            continue
+        for element in fragment.iter():
+            if not isinstance(element.tag, str):
+                continue
+            for attribute in _URL_ATTRIBUTES:
+                value = element.get(attribute)
+                if value is not None and not value.startswith(("#", "mailto:", "data:", "tel:")):
+                    element.set(attribute, urljoin(base_url, value.strip()))
+            srcset = element.get("srcset")
+            if srcset:
+                element.set("srcset", ", ".join(
+                    " ".join([urljoin(base_url, part.split()[0])] + part.split()[1:])
+                    for part in srcset.split(",") if part.strip()))
+        out.append(lxml.html.tostring(fragment, encoding="unicode"))
+    return "".join(out)
+
+
+def feed_entry(article: Article, url: str, content_html: str, authors: tuple[Person, ...],
+               section: Category, tags: tuple[Category, ...], site_url: str) -> FeedEntry:
+    """The entry for one published article; `url` is absolute, `content_html` as Pelican wrote it."""
+    image = None
+    if article.image:
+        picture = article.image.picture
+        src = picture.src if not picture.is_local else f"{site_url}/{picture.src}"
+        image = Enclosure(url=src, media_type=mimetypes.guess_type(src)[0] or "image/jpeg",
+                          alt=xml_text(article.image.alt), length=picture.bytes,
+                          width=picture.width, height=picture.height)
+    return FeedEntry(
+        id=entry_id(article.id), title=xml_text(article.title), url=url,
+        published=article.date, updated=article.modified or article.date,
+        authors=authors, section=section, tags=tags, summary=xml_text(article.summary),
+        content_html=xml_text(absolute_html(content_html, url)), lang=article.lang, image=image,
+    )

@@ -230,3 +230,22 @@ def test_no_hub_link_when_none_is_configured(newsroom):
     atom = etree.fromstring((newsroom.output / "feeds/all.atom.xml").read_bytes())
     assert "hub" not in {l.get("rel") for l in atom.findall(f"{ATOM}link")}
     assert "hubs" not in json.loads((newsroom.output / "feeds/all.json").read_text())
+
+
+def test_a_failure_while_writing_feeds_fails_the_build_and_keeps_the_previous_output(newsroom, monkeypatch):
+    import masthead.plugin.feeds as feeds_adapter
+    from masthead.errors import BuildError
+
+    newsroom.article("story", title="Story")
+    newsroom.build()
+    before = (newsroom.output / "feeds/all.atom.xml").read_bytes()
+
+    def broken(documents, site, output):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(feeds_adapter, "write_documents", broken)
+    newsroom.article("story", title="Story, rewritten")
+    with pytest.raises(BuildError, match="writing the feeds failed"):
+        newsroom.build()
+    assert (newsroom.output / "feeds/all.atom.xml").read_bytes() == before
+    assert sorted(p.name for p in newsroom.root.iterdir()) == ["content", "output", "pelicanconf.py"]

@@ -47,11 +47,11 @@ def test_archives_cover_every_month_and_chain_backwards():
     assert all(d.archive_of == "feeds/all" for p, d in docs.items() if p.startswith("feeds/archive/all/"))
 
 
-def test_only_site_and_language_feeds_keep_archives():
+def test_only_the_site_feed_keeps_archives():
     when = datetime(2026, 11, 2, tzinfo=ZONE)
     docs = by_path(plan_feeds([entry(1, when, section=EUROPE), entry(2, when, lang="fa")], SITE))
     archived = sorted({d.archive_of for d in docs.values() if d.is_archive})
-    assert archived == ["feeds/all", "feeds/languages/en", "feeds/languages/fa"]
+    assert archived == ["feeds/all"]
     assert docs["feeds/sections/europe"].prev_archive == ""
 
 

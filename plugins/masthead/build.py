@@ -55,6 +55,7 @@ def build_site(settings_file: Path, now: datetime | None = None,
     from pelican.log import console
 
     from .plugin import NOW_KEY, TIMINGS_KEY
+    from .plugin.feeds import JOB_KEY as FEED_JOB_KEY
     from .plugin.reader import NEWSROOM_KEY
 
     started = time.monotonic()
@@ -81,6 +82,9 @@ def build_site(settings_file: Path, now: datetime | None = None,
         if errors.messages:
             raise BuildError("the site generator reported errors:\n" + "\n".join(errors.messages))
     except BaseException as exc:
+        job = settings.pop(FEED_JOB_KEY, None)
+        if job is not None:
+            job.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, Exception) and not isinstance(exc, MastheadError):
             # A template or plugin failure: say where, keep the traceback for --verbose.

@@ -16,6 +16,8 @@ from .model import Category, Enclosure, FeedEntry, Person
 # Characters XML 1.0 cannot hold (C0 controls but tab, newline, return; lone surrogates; U+FFFE/F).
 _NOT_XML = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ud800-\\udfff\\ufffe\\uffff]")
 _URL_ATTRIBUTES = ("href", "src", "poster", "cite")
+# Any URL attribute whose value is not already absolute (or a fragment, mail, data or tel link).
+_RELATIVE = re.compile(r"""\b(?:href|src|poster|cite|srcset)\s*=\s*["']?(?!https?://|#|mailto:|data:|tel:)""", re.I)
 _ENTRY_NAMESPACE = uuid.UUID("2b7c9a4e-1f0d-4e8b-9c3a-5d6e7f8091a2")
 
 
@@ -37,8 +39,8 @@ def entry_id(article_id: str) -> str:
 
 def absolute_html(html: str, base_url: str) -> str:
     """Rewrite every relative link and image source in an HTML fragment against base_url."""
-    if not html.strip():
-        return html
+    if not _RELATIVE.search(html):
+        return html  # nothing to rewrite: skip parsing, the common case with SITEURL set
     fragments = lxml.html.fragments_fromstring(html)
     out = []
     for fragment in fragments:

@@ -174,7 +174,7 @@ class FeedWriter:
 
     def rss(self, doc: FeedDocument) -> bytes:
         head = _head(doc, self.site, "rss").rss_str(pretty=True, encoding="UTF-8")
-        return self._splice(head, b"  </channel>", doc, "rss")
+        return self._splice(head, b"</channel>", doc, "rss")
 
     def _splice(self, head: bytes, closing: bytes, doc: FeedDocument, fmt: str) -> bytes:
         at = head.rindex(closing)
@@ -185,9 +185,7 @@ class FeedWriter:
         if key not in self._entries:
             fe = _feedgen_entry(entry)
             element = fe.atom_entry() if fmt == "atom" else fe.rss_entry()
-            indent = b"  " if fmt == "atom" else b"    "
-            etree.indent(element, space="  ", level=1 if fmt == "atom" else 2)
-            self._entries[key] = indent + etree.tostring(element, encoding="UTF-8") + b"\n"
+            self._entries[key] = etree.tostring(element, encoding="UTF-8") + b"\n"
         return self._entries[key]
 
     def json_feed(self, doc: FeedDocument) -> bytes:

@@ -3,10 +3,10 @@
 Every feed (site, section, author, tag, and language when there is more than one) is a
 subscription document with the newest `items` entries, newest first, full content included.
 
-The whole history is kept once, in RFC 5005 archives of the site feed (and of each language
-feed): one document per month that has entries. Archiving every section, author and tag feed as
-well would write each article a dozen more times (at 10,000 articles, gigabytes and tens of
-thousands of files per build) for entries that are all in the site archive already.
+The whole history is kept once, in RFC 5005 archives of the site feed: one document per month
+that has entries. Archiving every section, author, tag and language feed as well would write
+each article a dozen more times (at 10,000 articles, gigabytes and tens of thousands of files
+per build) for entries that are all in the site archive already.
 Archives link only backwards (prev-archive) and to their subscription feed (current), so a
 closed month's archive never changes unless one of its articles does.
 """
@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from .model import FeedDocument, FeedEntry, FeedKind
 
 ARCHIVE_ROOT = "feeds/archive"
-ARCHIVED_KINDS = ("site", "language")
+ARCHIVED_KINDS = ("site",)
 
 
 @dataclass(frozen=True)

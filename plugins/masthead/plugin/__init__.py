@@ -16,7 +16,7 @@ from pelican import signals
 from ..config import site_config
 from ..content import build_newsroom
 from ..sources import read_sources
-from .feeds import write_feeds
+from .feeds import finish_feeds, start_feeds
 from .reader import NEWSROOM_KEY, MastheadReader
 from .settings import apply_pelican_settings
 from .theme import template_helpers
@@ -32,7 +32,8 @@ def register() -> None:
     signals.initialized.connect(load_newsroom)
     signals.readers_init.connect(add_reader)
     signals.static_generator_finalized.connect(withhold_unpublished_images)
-    signals.all_generators_finalized.connect(write_feeds)
+    signals.all_generators_finalized.connect(start_feeds)
+    signals.finalized.connect(finish_feeds)
 
 
 def load_newsroom(pelican) -> None:

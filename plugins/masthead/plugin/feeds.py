@@ -1,15 +1,25 @@
-"""Write every feed into the output folder once Pelican knows each page's URL."""
+"""Write every feed into the output folder once Pelican knows each page's URL.
+
+Planning happens when Pelican's generators are done; the documents are then written by a second
+process while Pelican writes its pages (on two cores the feeds add little to a build), and the
+build waits for that process before it may succeed.
+"""
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import sys
+import threading
 import time
+import traceback
 from pathlib import Path
 
 from pelican.generators import ArticlesGenerator
 
 from ..config import SiteConfig
-from ..feeds import FORMATS, Category, FeedSite, Person, feed_entry, plan_feeds
+from ..errors import BuildError
+from ..feeds import FORMATS, Category, FeedDocument, FeedSite, Person, feed_entry, plan_feeds
 from ..feeds.formats import FeedWriter
 from .reader import NEWSROOM_KEY
 
@@ -17,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 # Feeds need absolute URLs; a local preview without SITEURL is served here by `masthead serve`.
 PREVIEW_URL = "http://127.0.0.1:8000"
+JOB_KEY = "MASTHEAD_FEED_JOB"
 
 
 def site_url(config: SiteConfig) -> str:
@@ -33,7 +44,8 @@ def feed_site(config: SiteConfig) -> FeedSite:
                     icon=f"{base}/theme/favicon.svg", hub=config.websub_hub)
 
 
-def write_feeds(generators) -> None:
+def start_feeds(generators) -> None:
+    """Plan the feeds from Pelican's articles and start writing them."""
     started = time.perf_counter()
     articles_generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
     settings = articles_generator.settings
@@ -44,25 +56,81 @@ def write_feeds(generators) -> None:
     def absolute(path: str) -> str:
         return f"{base}/{path}"
 
+    def person(author) -> Person:
+        avatar = newsroom.authors[author.slug].avatar
+        return Person(slug=author.slug, name=author.name, url=absolute(author.url),
+                      avatar=absolute(avatar.src) if avatar and avatar.is_local else (avatar.src if avatar else ""))
+
     entries = []
     for article in articles_generator.articles:
-        record = article.record
-        authors = tuple(
-            Person(slug=a.slug, name=a.name, url=absolute(a.url),
-                   avatar=absolute(newsroom.authors[a.slug].avatar.src)
-                   if newsroom.authors[a.slug].avatar and newsroom.authors[a.slug].avatar.is_local else "")
-            for a in article.authors)
         section = Category(slug=article.category.slug, term=article.category.name, url=absolute(article.category.url))
         tags = tuple(Category(slug=t.slug, term=t.name, url=absolute(t.url)) for t in article.tags)
-        entries.append(feed_entry(record, absolute(article.url), article.content, authors, section, tags, base))
+        entries.append(feed_entry(article.record, absolute(article.url), article.content,
+                                  tuple(person(a) for a in article.authors), section, tags, base))
 
     site = feed_site(config)
-    output = Path(articles_generator.output_path)
     documents = plan_feeds(entries, site)
+    output = Path(articles_generator.output_path)
+    settings[JOB_KEY] = _FeedJob.start(documents, site, output)
+    settings["MASTHEAD_TIMINGS"]["feeds"] = time.perf_counter() - started
+    logger.info("masthead: writing %d feed documents in %d formats", len(documents), len(FORMATS))
+
+
+def finish_feeds(pelican) -> None:
+    """Wait for the feeds; a failure fails the build."""
+    job = pelican.settings.pop(JOB_KEY, None)
+    if job is not None:
+        waited = job.wait()
+        pelican.settings["MASTHEAD_TIMINGS"]["feeds"] += waited
+
+
+def write_documents(documents: list[FeedDocument], site: FeedSite, output: Path) -> None:
     writer = FeedWriter(site)
     for doc in documents:
         (output / doc.path).parent.mkdir(parents=True, exist_ok=True)
         for fmt, extension in FORMATS.items():
             (output / f"{doc.path}{extension}").write_bytes(writer.write(doc, fmt))
-    settings["MASTHEAD_TIMINGS"]["feeds"] = time.perf_counter() - started
-    logger.info("masthead: wrote %d feed documents in %d formats", len(documents), len(FORMATS))
+
+
+class _FeedJob:
+    """Feeds being written: in a forked process when that is safe, else right away."""
+
+    def __init__(self, process=None):
+        self.process = process
+
+    @classmethod
+    def start(cls, documents, site, output) -> "_FeedJob":
+        # fork shares the planned documents without pickling them; never fork a threaded process
+        # (`masthead serve` builds from a watcher thread) or where fork is unavailable.
+        if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+            write_documents(documents, site, output)
+            return cls()
+        process = multiprocessing.get_context("fork").Process(
+            target=_child, args=(documents, site, output), name="masthead-feeds", daemon=True)
+        process.start()
+        return cls(process)
+
+    def cancel(self) -> None:
+        """Stop writing: the build failed and its folder is about to be removed."""
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+
+    def wait(self) -> float:
+        if self.process is None:
+            return 0.0
+        started = time.perf_counter()
+        self.process.join()
+        if self.process.exitcode != 0:
+            raise BuildError(f"writing the feeds failed (exit code {self.process.exitcode}; "
+                             "the error is printed above)")
+        return time.perf_counter() - started
+
+
+def _child(documents, site, output) -> None:
+    try:
+        write_documents(documents, site, output)
+    except BaseException:
+        traceback.print_exc()
+        sys.stderr.flush()
+        raise SystemExit(1)

@@ -29,6 +29,7 @@ class BuildReport:
     files: int
     seconds: float
     timings: dict[str, float]
+    counts: dict[str, int]
 
 
 def load_settings(settings_file: Path, overrides: dict | None = None) -> dict:
@@ -45,7 +46,13 @@ def load_settings(settings_file: Path, overrides: dict | None = None) -> dict:
     # about feeds without SITEURL, which would otherwise greet every local build).
     newsroom_set = get_settings_from_file(str(settings_file))
     feeds_off = {key: None for key in FEED_SETTINGS if key not in newsroom_set}
-    return read_settings(str(settings_file), override={**feeds_off, **(overrides or {})})
+    settings = read_settings(str(settings_file), override={**feeds_off, **(overrides or {})})
+    # Pelican leaves a default CACHE_PATH relative to wherever it runs; the card cache belongs
+    # beside the settings, whatever folder masthead is started from.
+    cache = Path(settings["CACHE_PATH"])
+    if not cache.is_absolute():
+        settings["CACHE_PATH"] = str((settings_file.resolve().parent / cache).resolve())
+    return settings
 
 
 def build_site(settings_file: Path, now: datetime | None = None,
@@ -54,7 +61,7 @@ def build_site(settings_file: Path, now: datetime | None = None,
     from pelican import Pelican
     from pelican.log import console
 
-    from .plugin import NOW_KEY, TIMINGS_KEY
+    from .plugin import COUNTS_KEY, NOW_KEY, TIMINGS_KEY
     from .plugin.feeds import JOB_KEY as FEED_JOB_KEY
     from .plugin.reader import NEWSROOM_KEY
 
@@ -104,6 +111,7 @@ def build_site(settings_file: Path, now: datetime | None = None,
         files=sum(1 for p in target.rglob("*") if p.is_file()),
         seconds=time.monotonic() - started,
         timings=dict(settings.get(TIMINGS_KEY, {})),
+        counts=dict(settings.get(COUNTS_KEY, {})),
     )
 
 

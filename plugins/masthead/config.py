@@ -7,9 +7,10 @@ live in one `MASTHEAD` dict in pelicanconf.py. Unknown keys are errors with a su
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .cards.layout import DEFAULT_LAYOUT
 from .errors import ContentError, Problem, describe, did_you_mean
 
 SHARE_NETWORKS = ("email", "x", "facebook", "linkedin", "whatsapp", "telegram", "bluesky")
@@ -24,7 +25,11 @@ MASTHEAD_KEYS = {
     "share": f"share links under each article, any of {', '.join(SHARE_NETWORKS)}",
     "feed_items": "how many of the newest articles each subscription feed holds (default 50)",
     "websub_hub": "the WebSub hub feeds announce, an http(s) URL; none when unset",
+    "cards": "changes to the social card layout: colours, sizes, use_image (see DEFAULT_LAYOUT)",
+    "twitter": "the publication's X (Twitter) handle, such as '@meridian', for twitter:site",
 }
+# Feeds, cards and structured data need absolute URLs; without SITEURL they point at `masthead serve`.
+PREVIEW_URL = "http://127.0.0.1:8000"
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,13 @@ class SiteConfig:
     share: tuple[str, ...] = SHARE_NETWORKS
     feed_items: int = 50
     websub_hub: str = ""
+    cards: dict = field(default_factory=dict)
+    twitter: str = ""
+
+    @property
+    def public_url(self) -> str:
+        """SITEURL, or the preview server's address for a local build."""
+        return self.site_url or PREVIEW_URL
 
 
 def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
@@ -106,6 +118,19 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
     if websub_hub and not re.match(r"^https?://[^\s/]+", websub_hub):
         bad("MASTHEAD['websub_hub']", "an http(s) URL", websub_hub)
 
+    cards = options.get("cards", {})
+    if not isinstance(cards, dict):
+        bad("MASTHEAD['cards']", "a dict of card layout settings", cards)
+        cards = {}
+    for key in cards:
+        if key not in DEFAULT_LAYOUT:
+            problems.append(Problem(source, None, f"MASTHEAD['cards'][{key!r}]",
+                                    "one of " + ", ".join(DEFAULT_LAYOUT),
+                                    repr(key) + did_you_mean(str(key), DEFAULT_LAYOUT)))
+    twitter = text("twitter")
+    if twitter and not re.match(r"^@[A-Za-z0-9_]{1,15}$", twitter):
+        bad("MASTHEAD['twitter']", "a handle such as '@meridian'", twitter)
+
     config = SiteConfig(
         name=str(settings.get("SITENAME") or "").strip(),
         site_url=str(settings.get("SITEURL") or "").rstrip("/"),
@@ -119,6 +144,8 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
         share=tuple(n for n in share if n in SHARE_NETWORKS),
         feed_items=feed_items,
         websub_hub=websub_hub,
+        cards=dict(cards),
+        twitter=twitter,
     )
     if not config.name:
         bad("SITENAME", "the publication's name", settings.get("SITENAME"))

@@ -16,6 +16,7 @@ from pelican import signals
 from ..config import site_config
 from ..content import build_newsroom
 from ..sources import read_sources
+from .cards import draw_cards
 from .feeds import finish_feeds, start_feeds
 from .reader import NEWSROOM_KEY, MastheadReader
 from .settings import apply_pelican_settings
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 CONFIG_KEY = "MASTHEAD_CONFIG"
 TIMINGS_KEY = "MASTHEAD_TIMINGS"  # seconds spent in each masthead stage, for reports and bench/
+COUNTS_KEY = "MASTHEAD_COUNTS"  # what each stage made, e.g. cards drawn
 NOW_KEY = "MASTHEAD_NOW"  # the build's clock; set by `masthead build --now` and by tests
 
 
@@ -32,6 +34,7 @@ def register() -> None:
     signals.initialized.connect(load_newsroom)
     signals.readers_init.connect(add_reader)
     signals.static_generator_finalized.connect(withhold_unpublished_images)
+    signals.all_generators_finalized.connect(draw_cards)
     signals.all_generators_finalized.connect(start_feeds)
     signals.finalized.connect(finish_feeds)
 
@@ -47,6 +50,7 @@ def load_newsroom(pelican) -> None:
     settings[CONFIG_KEY] = config
     settings[NEWSROOM_KEY] = newsroom
     settings[TIMINGS_KEY] = {"content": time.perf_counter() - started}
+    settings[COUNTS_KEY] = {}
     filters, globals_ = template_helpers(config, newsroom)
     settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **filters}
     settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), **globals_}

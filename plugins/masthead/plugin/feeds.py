@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import sys
 import threading
 import time
@@ -25,17 +26,12 @@ from .reader import NEWSROOM_KEY
 
 logger = logging.getLogger(__name__)
 
-# Feeds need absolute URLs; a local preview without SITEURL is served here by `masthead serve`.
-PREVIEW_URL = "http://127.0.0.1:8000"
 JOB_KEY = "MASTHEAD_FEED_JOB"
-
-
-def site_url(config: SiteConfig) -> str:
-    return config.site_url or PREVIEW_URL
+START_METHOD = os.environ.get("MASTHEAD_FEED_START", "fork")
 
 
 def feed_site(config: SiteConfig) -> FeedSite:
-    base = site_url(config)
+    base = config.public_url
     # RSS 2.0 allows only GIF, JPEG or PNG as a channel image; an SVG logo stays out of feeds.
     raster = config.logo.lower().endswith((".png", ".jpg", ".jpeg", ".gif"))
     logo = f"{base}/images/{config.logo}" if raster else ""
@@ -50,7 +46,7 @@ def start_feeds(generators) -> None:
     articles_generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
     settings = articles_generator.settings
     config: SiteConfig = settings["MASTHEAD_CONFIG"]
-    base = site_url(config)
+    base = config.public_url
     newsroom = settings[NEWSROOM_KEY]
 
     def absolute(path: str) -> str:
@@ -102,10 +98,10 @@ class _FeedJob:
     def start(cls, documents, site, output) -> "_FeedJob":
         # fork shares the planned documents without pickling them; never fork a threaded process
         # (`masthead serve` builds from a watcher thread) or where fork is unavailable.
-        if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        if START_METHOD not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
             write_documents(documents, site, output)
             return cls()
-        process = multiprocessing.get_context("fork").Process(
+        process = multiprocessing.get_context(START_METHOD).Process(
             target=_child, args=(documents, site, output), name="masthead-feeds", daemon=True)
         process.start()
         return cls(process)

@@ -24,6 +24,11 @@ check: $(STAMP)
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
 		|| { echo "masthead needs Python 3.11 or newer: run 'make PYTHON=python3.11 ...'"; exit 1; }
+	@# Social cards shape Persian, Urdu, Arabic and Hebrew with Pillow's raqm, which needs FriBiDi.
+	@$(PYTHON) -c 'import ctypes.util, sys; sys.exit(0 if ctypes.util.find_library("fribidi") else 1)' \
+		|| { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && apt-get install -y -qq libfribidi0 >/dev/null; \
+		else echo "Install FriBiDi first (Debian/Ubuntu: sudo apt-get install libfribidi0; Fedora: sudo dnf install fribidi; macOS: brew install fribidi)"; exit 1; fi; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'

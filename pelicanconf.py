@@ -27,4 +27,5 @@ MASTHEAD = {
     "subscribe_url": "http://127.0.0.1:8025/subscribe",
     "sections": ["World", "Europe", "Middle East", "South Asia", "Opinion"],
     "share": ["email", "x", "facebook", "linkedin", "whatsapp", "telegram", "bluesky"],
+    "twitter": "@meridian_news",
 }

@@ -48,6 +48,9 @@ SYSTEMS = {"ar": "arabic", "fa": "arabic", "ps": "arabic", "ckb": "arabic", "sd"
            "ur": "urdu", "he": "hebrew", "iw": "hebrew", "yi": "hebrew", "zh": "cjk", "ja": "cjk", "ko": "cjk"}
 
 
+SAFETY = 3
+
+
 class CardError(MastheadError):
     """Cards cannot be drawn on this machine as they must be."""
 
@@ -153,8 +156,10 @@ def draw_card(card: CardText, layout: dict, fonts_dir: Path, logo: str = "") -> 
         shade = Image.new("RGB", (width, height), layout["background"])
         image = Image.blend(image, shade, layout["image_overlay"])
     draw = ImageDraw.Draw(image)
-    inner = width - 2 * margin
-    start, end = (width - margin, margin) if rtl else (margin, width - margin)
+    # Glyphs may reach a pixel or two past their advance (anti-aliasing, overhanging strokes):
+    # text is set SAFETY px inside the margins so that no ink ever crosses them.
+    inner = width - 2 * margin - 2 * SAFETY
+    start = width - margin - SAFETY if rtl else margin + SAFETY
 
     # Label, with a short accent rule under it.
     label_size = layout["label_size"]
@@ -162,7 +167,7 @@ def draw_card(card: CardText, layout: dict, fonts_dir: Path, logo: str = "") -> 
     label_baseline = layout["label_top"] + label_size
     style["label"].draw(draw, label, start, label_baseline, label_size, layout["accent"], rtl)
     rule_y = label_baseline + 12
-    draw.rectangle((start - 64 if rtl else start, rule_y, start if rtl else start + 64, rule_y + 3),
+    draw.rectangle((start - 64 if rtl else start, rule_y, start - 1 if rtl else start + 63, rule_y + 3),
                    fill=layout["accent"])
 
     # Headline.

@@ -116,16 +116,27 @@ def _join(parts: list[str]) -> str:
 
 def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
     """Greedy wrapping by measured width; a token wider than the line is split by characters."""
-    lines: list[list[str]] = [[]]
+    lines: list[list[str]] = []
+    current: list[str] = []
     for token in tokens(text):
-        pieces = [token] if measure(token) <= width else list(token)
-        for piece in pieces:
-            candidate = _join(lines[-1] + [piece])
-            if lines[-1] and measure(candidate) > width:
+        if measure(token) <= width:
+            if current and measure(_join(current + [token])) > width:
+                lines.append(current)
+                current = []
+            current.append(token)
+            continue
+        if current:
+            lines.append(current)
+        piece = ""
+        for ch in token:
+            if piece and measure(piece + ch) > width:
                 lines.append([piece])
-            else:
-                lines[-1].append(piece)
-    return [_join(line) for line in lines if line]
+                piece = ""
+            piece += ch
+        current = [piece]
+    if current:
+        lines.append(current)
+    return [_join(line) for line in lines]
 
 
 def ellipsize(text: str, width: float, measure: Callable[[str], float]) -> str:
@@ -143,7 +154,7 @@ def ellipsize(text: str, width: float, measure: Callable[[str], float]) -> str:
 
 def layout_headline(text: str, layout: dict, measure: Measure) -> HeadlineLayout:
     """The largest size at which the headline fits its box; at the floor, the last line is cut."""
-    width = layout["width"] - 2 * layout["margin"]
+    width = layout["width"] - 2 * layout["margin"] - 6  # draw.SAFETY on each side
     top, bottom = layout["headline_top"], layout["headline_bottom"]
     size = layout["headline_max_size"]
     while True:

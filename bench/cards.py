@@ -1,0 +1,69 @@
+"""Social cards: how fast they are drawn, and what they cost a build that changed nothing.
+
+    .venv/bin/python bench/cards.py            # 200 cards drawn; a 10,000-article no-change build
+    .venv/bin/python bench/cards.py 1000       # another corpus size
+
+The no-change build runs after a first build has filled the card cache (it draws zero cards);
+the target is that cards take at most 5% of it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import write_corpus  # noqa: E402
+from feeds_share import machine  # noqa: E402
+
+from masthead.build import build_site  # noqa: E402
+from masthead.cards.draw import draw_card, encode  # noqa: E402
+from masthead.cards.layout import CardText, layout_settings  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 11, 27, tzinfo=timezone.utc)
+
+
+def cards_per_second(count: int = 200) -> float:
+    """One process, one core: draw and encode `count` cards of mixed scripts."""
+    fonts = REPO / "theme" / "fonts"
+    layout = layout_settings({})
+    texts = [
+        CardText("Europe", "Ministers back a civilian monitoring mission but leave its size open", "en", "ltr",
+                 (("Tomas Lindqvist", str(REPO / "content/images/authors/tomas-lindqvist.jpg")),), "24 November 2026",
+                 str(REPO / "content/images/summit-flags.jpg")),
+        CardText("خاورمیانه", "کمیسیون مرزی ایران و پاکستان پس از یک سال دوباره تشکیل جلسه داد", "fa", "rtl",
+                 (("Farah Rahimi", ""),), "26 November 2026"),
+    ]
+    started = time.perf_counter()
+    for i in range(count):
+        card = texts[i % len(texts)]
+        encode(draw_card(card, layout, fonts, str(REPO / "content/images/meridian-logo.png")),
+               "jpeg" if card.image else "png")
+    return count / (time.perf_counter() - started)
+
+
+def no_change_share(articles: int) -> tuple[float, float, int, int]:
+    with tempfile.TemporaryDirectory(prefix="masthead-bench-") as tmp:
+        settings = write_corpus(Path(tmp), articles)
+        first = build_site(settings, now=NOW)
+        again = build_site(settings, now=NOW)
+        return again.seconds, again.timings.get("cards", 0.0), first.counts["cards_drawn"], again.counts["cards_drawn"]
+
+
+def main(size: int) -> None:
+    print(f"machine: {machine()}")
+    rate = cards_per_second()
+    print(f"cards drawn per second per core: {rate:.1f} (all {os.cpu_count()} cores: ~{rate * (os.cpu_count() or 1):.0f})")
+    build, cards, drawn_first, drawn_again = no_change_share(size)
+    print(f"{'articles':>9} {'no-change build s':>18} {'cards s':>8} {'cards share':>12} {'drawn (first)':>14} {'drawn (again)':>14}")
+    print(f"{size:>9,} {build:>18.1f} {cards:>8.2f} {cards / build * 100:>11.1f}% {drawn_first:>14,} {drawn_again:>14,}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10000)

@@ -1,0 +1,87 @@
+"""Cards from a real Pelican run: files, meta tags read from the built pages, and the cache."""
+
+from __future__ import annotations
+
+import shutil
+
+from lxml import html
+from PIL import Image
+
+from conftest import DEFAULT_MASTHEAD, REPO, Newsroom
+
+
+def meta(page, key: str) -> list[str]:
+    return page.xpath(f"//meta[@property='{key}' or @name='{key}']/@content")
+
+
+def make_room(tmp_path, theme=None) -> Newsroom:
+    masthead = {**DEFAULT_MASTHEAD, "twitter": "@gazette"}
+    room = Newsroom(tmp_path / "cards", site_url="https://news.example", masthead=masthead)
+    if theme:
+        room.settings_file.write_text(room.settings_file.read_text().replace(repr(str(REPO / "theme")), repr(str(theme))))
+    room.author("jane-doe", "Jane Doe", role="Correspondent", avatar="jane.jpg",
+                links={"x": "https://x.com/janedoe"})
+    room.image("jane.jpg", 300, 300)
+    room.image("photo.jpg", 1600, 900)
+    room.article("story", title="'\"Quotes\" & <b>tags</b> in a headline'", slug="story", tags=["Iran"],
+                 card_title="'A shorter headline'", image="photo.jpg", image_alt="A photo")
+    room.article("plain", title="A story without a photo", slug="plain", category="Europe",
+                 date="2026-11-21T09:00+01:00")
+    return room
+
+
+def test_every_page_kind_has_a_card_and_its_meta_tags(tmp_path):
+    room = make_room(tmp_path)
+    report = room.build()
+    assert report.counts["cards"] == 2 + 1 + 2 + 1  # articles, author, sections, front page
+    expected = {
+        "2026/11/story/index.html": ("article", "https://news.example/cards/articles/story.jpg"),
+        "2026/11/plain/index.html": ("article", "https://news.example/cards/articles/plain.png"),
+        "authors/jane-doe/index.html": ("profile", "https://news.example/cards/authors/jane-doe.png"),
+        "sections/europe/index.html": ("website", "https://news.example/cards/sections/europe.png"),
+        "index.html": ("website", "https://news.example/cards/site.png"),
+    }
+    for rel, (og_type, image_url) in expected.items():
+        page = room.html(rel)
+        assert meta(page, "og:type") == [og_type], rel
+        assert meta(page, "og:image") == [image_url] and meta(page, "twitter:image") == [image_url], rel
+        assert meta(page, "og:image:width") == ["1200"] and meta(page, "og:image:height") == ["630"], rel
+        assert meta(page, "og:image:alt")[0] and meta(page, "twitter:card") == ["summary_large_image"], rel
+        assert meta(page, "og:site_name") == ["The Test Gazette"] and meta(page, "twitter:site") == ["@gazette"], rel
+        with Image.open(room.output / image_url.removeprefix("https://news.example/")) as card:
+            assert card.size == (1200, 630)
+            assert card.format == ("JPEG" if image_url.endswith(".jpg") else "PNG")
+
+    story = room.html("2026/11/story/index.html")
+    assert meta(story, "og:title") == ['"Quotes" & <b>tags</b> in a headline']
+    assert not story.xpath("//head//b")
+    assert meta(story, "og:url") == ["https://news.example/2026/11/story/"]
+    assert meta(story, "og:locale") == ["en_US"]
+    assert meta(story, "article:published_time") == ["2026-11-20T09:00:00+01:00"]
+    assert meta(story, "article:author") == ["https://news.example/authors/jane-doe/"]
+    assert meta(story, "article:section") == ["World"] and meta(story, "article:tag") == ["Iran"]
+    assert meta(story, "twitter:creator") == ["@janedoe"]
+    assert meta(story, "og:image:alt") == ["The Test Gazette: A shorter headline"]
+
+
+def test_a_build_with_no_change_draws_no_card_and_a_change_redraws_only_its_card(tmp_path):
+    room = make_room(tmp_path)
+    assert room.build().counts["cards_drawn"] == 6
+    before = (room.output / "cards/articles/plain.png").read_bytes()
+    assert room.build().counts["cards_drawn"] == 0
+    assert (room.output / "cards/articles/plain.png").read_bytes() == before
+    room.article("plain", title="A story without a photo, retitled", slug="plain", category="Europe",
+                 date="2026-11-21T09:00+01:00")
+    assert room.build().counts["cards_drawn"] == 1
+    assert (room.output / "cards/articles/plain.png").read_bytes() != before
+
+
+def test_a_changed_font_file_redraws_every_card(tmp_path):
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "theme", theme)
+    room = make_room(tmp_path, theme)
+    room.build()
+    assert room.build().counts["cards_drawn"] == 0
+    font = theme / "fonts" / "NotoSans-Bold.ttf"
+    font.write_bytes(font.read_bytes() + b"\0")  # same name, same mtime order, other bytes
+    assert room.build().counts["cards_drawn"] == 6

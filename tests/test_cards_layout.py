@@ -1,0 +1,79 @@
+"""Card text layout and direction on their own: injected measurements, no Pillow."""
+
+from __future__ import annotations
+
+import pytest
+
+from masthead.cards.layout import DEFAULT_LAYOUT, ELLIPSIS, ellipsize, layout_headline, layout_settings, plain_text, wrap
+from masthead.cards.runs import visual_runs
+
+
+def width(text: str, size: int = 10) -> float:
+    """A monospaced stand-in: every character is half the font size wide."""
+    return len(text) * size * 0.5
+
+
+def test_wrap_breaks_between_words_by_measured_width():
+    assert wrap("one two three four", 40, width) == ["one two", "three", "four"]
+
+
+def test_wrap_breaks_cjk_between_characters_and_splits_overlong_words():
+    assert wrap("伊朗和巴基斯坦", 20, width) == ["伊朗和巴", "基斯坦"]
+    assert wrap("Extraordinarily", 30, width) == ["Extrao", "rdinar", "ily"]
+
+
+def test_headline_shrinks_to_fit_before_it_is_cut():
+    layout = layout_settings({"headline_max_size": 60, "headline_min_size": 30})
+    short = layout_headline("Talks resume", layout, lambda t, _r, s: width(t, s))
+    assert (short.size, short.ellipsized) == (60, False)
+    longer = layout_headline("word " * 60, layout, lambda t, _r, s: width(t, s))
+    assert 30 <= longer.size < 60
+
+
+def test_headline_at_the_floor_is_ellipsized_and_stays_in_its_box():
+    layout = layout_settings({})
+    result = layout_headline("word " * 400, layout, lambda t, _r, s: width(t, s))
+    assert result.size == layout["headline_min_size"] and result.ellipsized
+    assert result.lines[-1].text.endswith(ELLIPSIS)
+    inner = layout["width"] - 2 * layout["margin"]
+    for line in result.lines:
+        assert width(line.text, line.size) <= inner
+        assert layout["headline_top"] <= line.y
+        assert line.y + line.size * layout["line_height"] <= layout["headline_bottom"] + 1
+
+
+def test_ellipsize_cuts_at_a_word():
+    assert ellipsize("Amira Haddad, Tomas Lindqvist", 70, width) == "Amira Haddad," + ELLIPSIS
+    assert ellipsize("short", 60, width) == "short"
+
+
+def test_html_in_a_headline_is_drawn_as_the_text_it_stands_for():
+    assert plain_text("<em>Talks</em> &amp; trade &lt;3 &quot;now&quot;") == 'Talks & trade <3 "now"'
+
+
+def test_unknown_layout_keys_are_refused():
+    with pytest.raises(KeyError):
+        layout_settings({"backgrund": "#000"})
+    assert set(layout_settings({})) == set(DEFAULT_LAYOUT)
+
+
+def latin_or_arabic(ch: str) -> int:
+    return 1 if ch.isascii() and ch.isalnum() else 0
+
+
+def test_rtl_line_with_an_english_phrase_places_it_in_reading_order():
+    runs = visual_runs("سلام Hello World دنیا", True, latin_or_arabic)
+    assert [(r.text.strip(), r.rtl) for r in runs if r.text.strip()] == [
+        ("دنیا", True), ("Hello World", False), ("سلام", True)]
+
+
+def test_numbers_in_rtl_text_read_left_to_right():
+    runs = visual_runs("سال 2026 آغاز", True, lambda ch: 0)
+    texts = [r.text.strip() for r in runs]
+    assert texts.index("2026") == 1 and texts[0] == "آغاز" and texts[2] == "سال"
+
+
+def test_ltr_line_with_an_arabic_name_keeps_the_name_whole():
+    runs = visual_runs("Minister حمید فراهانی said", False, latin_or_arabic)
+    assert [r.text.strip() for r in runs if r.text.strip()] == ["Minister", "حمید فراهانی", "said"]
+    assert [r.rtl for r in runs if r.text.strip()] == [False, True, False]

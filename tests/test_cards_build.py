@@ -85,3 +85,31 @@ def test_a_changed_font_file_redraws_every_card(tmp_path):
     font = theme / "fonts" / "NotoSans-Bold.ttf"
     font.write_bytes(font.read_bytes() + b"\0")  # same name, same mtime order, other bytes
     assert room.build().counts["cards_drawn"] == 6
+
+
+def test_brand_fonts_can_be_chosen_and_a_missing_one_is_named(tmp_path):
+    import pytest
+
+    from masthead.cards.draw import CardError
+
+    room = make_room(tmp_path)
+    room.build()
+    default = (room.output / "cards/articles/plain.png").read_bytes()
+    settings = room.settings_file.read_text()
+    room.settings_file.write_text(settings.replace(
+        "'twitter': '@gazette'", "'twitter': '@gazette', 'cards': {'fonts': {'headline': {'latin': ['NotoSans-Bold.ttf']}}}"))
+    room.build()
+    assert (room.output / "cards/articles/plain.png").read_bytes() != default
+    room.settings_file.write_text(settings.replace(
+        "'twitter': '@gazette'", "'twitter': '@gazette', 'cards': {'fonts': {'headline': {'latin': ['Brand.ttf']}}}"))
+    with pytest.raises(CardError, match="Brand.ttf not found: put it in .*theme/fonts"):
+        room.build()
+
+
+def test_every_page_names_its_own_url(tmp_path):
+    room = make_room(tmp_path)
+    room.build()
+    for rel in ("tags/iran/index.html", "archives/index.html", "authors/index.html"):
+        page = room.html(rel)
+        url = "https://news.example/" + rel.removesuffix("index.html")
+        assert meta(page, "og:url") == [url] and page.xpath("//link[@rel='canonical']/@href") == [url], rel

@@ -119,15 +119,30 @@ class TextStyle:
             x += width
 
 
-def styles(fonts_dir: Path, lang: str, rtl: bool) -> dict[str, TextStyle]:
+def font_chains(overrides: dict | None = None) -> dict[str, dict[str, tuple[str, ...]]]:
+    """The default chains with the newsroom's replacements (layout key "fonts")."""
+    chains = {role: dict(systems) for role, systems in FONT_CHAINS.items()}
+    for role, systems in (overrides or {}).items():
+        for system, files in systems.items():
+            chains[role][system] = tuple(files)
+    return chains
+
+
+def styles(fonts_dir: Path, lang: str, rtl: bool, overrides: dict | None = None) -> dict[str, TextStyle]:
     system = writing_system(lang)
     return {role: TextStyle(tuple(str(fonts_dir / f) for f in chains[system]), lang, rtl)
-            for role, chains in FONT_CHAINS.items()}
+            for role, chains in font_chains(overrides).items()}
 
 
-def chain_files(fonts_dir: Path) -> list[Path]:
-    """Every font file a card may use, for the cache key."""
-    return sorted({fonts_dir / f for chains in FONT_CHAINS.values() for chain in chains.values() for f in chain})
+def chain_files(fonts_dir: Path, overrides: dict | None = None) -> list[Path]:
+    """Every font file a card may use, for the cache key; a missing one is a user error."""
+    files = sorted({fonts_dir / f for chains in font_chains(overrides).values()
+                    for chain in chains.values() for f in chain})
+    missing = [f for f in files if not f.is_file()]
+    if missing:
+        raise CardError(f"font file {missing[0]} not found: put it in {fonts_dir}, or change "
+                        "MASTHEAD['cards']['fonts'] in pelicanconf.py")
+    return files
 
 
 def _cover(image: Image.Image, width: int, height: int) -> Image.Image:
@@ -148,7 +163,7 @@ def draw_card(card: CardText, layout: dict, fonts_dir: Path, logo: str = "") -> 
     require_raqm()
     width, height, margin = layout["width"], layout["height"], layout["margin"]
     rtl = card.direction == "rtl"
-    style = styles(fonts_dir, card.lang, rtl)
+    style = styles(fonts_dir, card.lang, rtl, layout.get("fonts"))
     image = Image.new("RGB", (width, height), layout["background"])
     if layout["use_image"] and card.image:
         with Image.open(card.image) as photo:

@@ -38,6 +38,9 @@ DEFAULT_LAYOUT: dict = {
     "name_size": 28,
     "date_size": 24,
     "logo_size": 72,
+    # Font chains by role ("headline", "label", "body") and writing system ("latin", "arabic",
+    # "urdu", "hebrew", "cjk"): lists of file names in theme/fonts/ that replace the defaults.
+    "fonts": {},
 }
 
 Measure = Callable[[str, str, int], float]

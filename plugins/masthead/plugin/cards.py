@@ -80,7 +80,7 @@ def draw_cards(generators) -> None:
                      [c for c, _ in articles_generator.categories], newsroom, config, content)
     layout = layout_settings(config.cards)
     logo = str(content / "images" / config.logo) if config.logo else ""
-    fonts = [str(f) for f in chain_files(fonts_dir)]
+    fonts = [str(f) for f in chain_files(fonts_dir, layout["fonts"])]
     versions = {"pillow": PIL.__version__, "raqm": features.version("raqm")}
     hashes: dict[str, str] = {}
 

@@ -109,3 +109,12 @@ def test_every_command_is_documented_in_the_readme():
     readme = (REPO / "README.md").read_text()
     for name in main.commands:
         assert f"masthead {name}" in readme, name
+
+
+def test_check_rejects_unknown_card_layout_keys(newsroom, run):
+    newsroom.settings_file.write_text(newsroom.settings_file.read_text().replace(
+        "'about':", "'cards': {'backgrund': '#000'}, 'about':"))
+    result = run("check")
+    assert result.exit_code == 1
+    assert "pelicanconf.py: MASTHEAD['cards']['backgrund']: expected one of width, height" in result.output
+    assert "found 'backgrund' (did you mean 'background'?)" in result.output

@@ -62,15 +62,17 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
     def bad(field: str, expected: str, value: object) -> None:
         problems.append(Problem(source, None, field, expected, describe(value)))
 
+    def unknown_keys(field: str, given: dict, allowed) -> None:
+        for key in given:
+            if key not in allowed:
+                problems.append(Problem(source, None, f"{field}[{key!r}]", "one of " + ", ".join(allowed),
+                                        repr(key) + did_you_mean(str(key), allowed)))
+
     options = settings.get("MASTHEAD", {})
     if not isinstance(options, dict):
         bad("MASTHEAD", "a dict of masthead settings", options)
         options = {}
-    for key in options:
-        if key not in MASTHEAD_KEYS:
-            problems.append(Problem(source, None, f"MASTHEAD[{key!r}]",
-                                    "one of " + ", ".join(MASTHEAD_KEYS),
-                                    repr(key) + did_you_mean(key, MASTHEAD_KEYS)))
+    unknown_keys("MASTHEAD", options, MASTHEAD_KEYS)
 
     def text(key: str) -> str:
         value = options.get(key, "")
@@ -122,11 +124,7 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
     if not isinstance(cards, dict):
         bad("MASTHEAD['cards']", "a dict of card layout settings", cards)
         cards = {}
-    for key in cards:
-        if key not in DEFAULT_LAYOUT:
-            problems.append(Problem(source, None, f"MASTHEAD['cards'][{key!r}]",
-                                    "one of " + ", ".join(DEFAULT_LAYOUT),
-                                    repr(key) + did_you_mean(str(key), DEFAULT_LAYOUT)))
+    unknown_keys("MASTHEAD['cards']", cards, DEFAULT_LAYOUT)
     twitter = text("twitter")
     if twitter and not re.match(r"^@[A-Za-z0-9_]{1,15}$", twitter):
         bad("MASTHEAD['twitter']", "a handle such as '@meridian'", twitter)

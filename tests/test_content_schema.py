@@ -207,3 +207,14 @@ def test_slugify_transliterates_and_stays_short():
     assert slugify("Ceasefire talks resume in Doha") == "ceasefire-talks-resume-in-doha"
     assert slugify("Café society’s “return”") == "cafe-societys-return"
     assert len(slugify("word " * 40)) <= 64
+
+
+def test_two_translations_in_the_same_language_are_both_named():
+    found = problems(source(article_text(translation_key="talks", slug="a"), "a"),
+                     source(article_text(translation_key="talks", slug="b", title="B", date="2026-11-21"), "b"))
+    assert "content/articles/a.md: translation_key: expected one article per language for 'talks', " \
+           "found 'en', also the language of content/articles/b.md" in found
+    assert any(line.startswith("content/articles/b.md: translation_key:") for line in found)
+    room = newsroom(source(article_text(translation_key="talks", slug="a"), "a"),
+                    source(article_text(translation_key="talks", slug="b", lang="fa", date="2026-11-21"), "b"))
+    assert {a.translation_key for a in room.articles} == {"talks"}

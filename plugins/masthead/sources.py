@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
 import warnings
+from datetime import datetime
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
@@ -28,7 +30,30 @@ def read_sources(content_root: Path, display_root: str | None = None) -> Sources
         )
 
     return Sources(articles=markdown(ARTICLES), authors=markdown(AUTHORS), pages=markdown(PAGES),
-                   images=read_images(content_root))
+                   images=read_images(content_root), modified=git_modified(content_root))
+
+
+def git_modified(content_root: Path) -> dict[str, datetime]:
+    """When each article file was last changed by a commit, from one `git log` for the whole folder.
+
+    Only modifications count (--diff-filter=M): the commit that adds an article publishes it, it
+    does not update it. Outside a git checkout, or without git, there are no such dates.
+    """
+    command = ["git", "-C", str(content_root), "log", "--diff-filter=M", "--no-renames", "--relative",
+               "--format=%x00%cI", "--name-only", "--", ARTICLES]
+    try:
+        log = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120).stdout
+    except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        return {}
+    modified: dict[str, datetime] = {}
+    for block in log.split("\0")[1:]:
+        lines = [line for line in block.splitlines() if line.strip()]
+        if not lines:
+            continue
+        when = datetime.fromisoformat(lines[0].strip())
+        for name in lines[1:]:
+            modified.setdefault(name.strip(), when)  # newest commit first: keep the first seen
+    return modified
 
 
 def read_images(content_root: Path) -> dict[str, ImageFile]:

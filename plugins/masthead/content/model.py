@@ -157,6 +157,7 @@ class Newsroom:
     articles: tuple[Article, ...]
     authors: Mapping[str, Author] = field(default_factory=lambda: MappingProxyType({}))
     pages: tuple[Page, ...] = ()
+    images: Mapping[str, ImageFile] = field(default_factory=lambda: MappingProxyType({}))
 
     @cached_property
     def by_path(self) -> Mapping[str, Article | Page]:

@@ -26,16 +26,17 @@ class Sources:
     authors: tuple[SourceFile, ...] = ()
     pages: tuple[SourceFile, ...] = ()
     images: Mapping[str, ImageFile] = field(default_factory=dict)
+    modified: Mapping[str, datetime] = field(default_factory=dict)  # last commit that changed a file
 
 
 def build_newsroom(sources: Sources, config: SiteConfig, now: datetime) -> Newsroom:
     """Validate everything; raise ContentError listing all problems, or return the Newsroom."""
     problems: list[Problem] = []
     renderer = BodyRenderer()
-    ctx = SchemaContext(config, sources.images, frozenset(), renderer)
+    ctx = SchemaContext(config, sources.images, frozenset(), renderer, sources.modified)
 
     authors = {a.slug: a for a in _each(sources.authors, lambda s: parse_author(s, ctx), problems)}
-    ctx = SchemaContext(config, sources.images, frozenset(author_slugs(sources)), renderer)
+    ctx = SchemaContext(config, sources.images, frozenset(author_slugs(sources)), renderer, sources.modified)
     articles = _each(sources.articles, lambda s: parse_article(s, ctx), problems)
     pages = _each(sources.pages, lambda s: parse_page(s, ctx), problems)
 
@@ -43,6 +44,7 @@ def build_newsroom(sources: Sources, config: SiteConfig, now: datetime) -> Newsr
     problems += _duplicates(articles, "id", "an id no other article uses (an id without 'id:' comes "
                                             "from the date and first author: add 'id:' to one of them)")
     problems += _duplicates(pages, "slug", "a slug no other page uses")
+    problems += _translation_clashes(articles)
     if config.logo and "images/" + config.logo not in sources.images:
         problems.append(Problem("pelicanconf.py", None, "MASTHEAD['logo']",
                                 "an image file under content/images", f"no file content/images/{config.logo}"))
@@ -50,7 +52,7 @@ def build_newsroom(sources: Sources, config: SiteConfig, now: datetime) -> Newsr
         raise ContentError(problems)
     ordered = tuple(sorted(articles, key=lambda a: (a.date, a.slug), reverse=True))
     return Newsroom(now=now, articles=ordered, authors=MappingProxyType(dict(sorted(authors.items()))),
-                    pages=tuple(sorted(pages, key=lambda p: p.slug)))
+                    pages=tuple(sorted(pages, key=lambda p: p.slug)), images=MappingProxyType(dict(sources.images)))
 
 
 def author_slugs(sources: Sources) -> set[str]:
@@ -80,4 +82,23 @@ def _duplicates(items: list[Article] | list[Page], attribute: str, expected: str
             others = ", ".join(o.source for o in holders if o is not item)
             problems.append(Problem(item.source, None, attribute, expected,
                                     f"{value!r}, also used by {others}"))
+    return problems
+
+
+def _translation_clashes(articles: list[Article]) -> list[Problem]:
+    """Two articles of one story (same translation_key) in the same language: one is a mistake."""
+    seen: dict[tuple[str, str], Article] = {}
+    problems = []
+    for article in sorted(articles, key=lambda a: a.rel):
+        if not article.translation_key:
+            continue
+        key = (article.translation_key, article.lang.lower())
+        if key in seen:
+            first = seen[key]
+            for item, other in ((first, article), (article, first)):
+                problems.append(Problem(item.source, None, "translation_key",
+                                        f"one article per language for {article.translation_key!r}",
+                                        f"{item.lang!r}, also the language of {other.source}"))
+        else:
+            seen[key] = article
     return problems

@@ -6,7 +6,8 @@ in that file, each naming the file, the line of the key, the field, what was exp
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Callable, Mapping
 
 from ..config import SiteConfig
@@ -45,7 +46,7 @@ class SchemaContext:
     images: Mapping[str, ImageFile]
     authors: frozenset[str]
     renderer: BodyRenderer
-
+    modified: Mapping[str, datetime] = field(default_factory=dict)  # from git, by path
 
 class _Fields:
     """Reads the keys of one document, collecting a Problem for each bad one."""
@@ -131,6 +132,10 @@ def parse_article(source: SourceFile, ctx: SchemaContext) -> Article:
         "translation_key": f.get("translation_key", fields.slug, ""),
     }
     f.raise_if_any()
+
+    committed = ctx.modified.get(source.rel)
+    if "updated" not in doc.meta and committed and committed > date:
+        updated = committed  # an explicit `updated` wins; else the last commit that changed the file
 
     if not slug:
         slug = slugify(title)

@@ -18,6 +18,7 @@ from ..content import build_newsroom
 from ..sources import read_sources
 from .cards import draw_cards
 from .feeds import finish_feeds, start_feeds
+from .seo import INDEX_KEY, index_translations, write_discovery
 from .reader import NEWSROOM_KEY, MastheadReader
 from .settings import apply_pelican_settings
 from .theme import template_helpers
@@ -34,7 +35,9 @@ def register() -> None:
     signals.initialized.connect(load_newsroom)
     signals.readers_init.connect(add_reader)
     signals.static_generator_finalized.connect(withhold_unpublished_images)
+    signals.article_generator_finalized.connect(index_translations)
     signals.all_generators_finalized.connect(draw_cards)
+    signals.all_generators_finalized.connect(write_discovery)
     signals.all_generators_finalized.connect(start_feeds)
     signals.finalized.connect(finish_feeds)
 
@@ -51,7 +54,8 @@ def load_newsroom(pelican) -> None:
     settings[NEWSROOM_KEY] = newsroom
     settings[TIMINGS_KEY] = {"content": time.perf_counter() - started}
     settings[COUNTS_KEY] = {}
-    filters, globals_ = template_helpers(config, newsroom)
+    settings[INDEX_KEY] = {"translations": {}}
+    filters, globals_ = template_helpers(config, newsroom, settings[INDEX_KEY])
     settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **filters}
     settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), **globals_}
     logger.info("masthead: %d published, %d scheduled, %d drafts, %d authors",

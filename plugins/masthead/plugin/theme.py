@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from markupsafe import Markup
+
 from ..config import SiteConfig
 from ..content import Newsroom, Picture
 from ..cards.layout import layout_settings
 from ..cards.plan import SIZE as CARD_SIZE
 from ..cards.plan import card_path
 from ..content.model import text_direction
+from ..seo.crops import RATIOS, crop_path, crop_size
+from ..seo.structured import ImageData, PersonData, Publisher, news_article, profile_page, script_json, website
 from ..feeds import FORMATS, MEDIA_TYPES, feed_path
 from ..feeds.model import FORMAT_NAMES
 from ..labels import label
 from ..share import share_links
 
 
-def template_helpers(config: SiteConfig, newsroom: Newsroom) -> tuple[dict, dict]:
+def template_helpers(config: SiteConfig, newsroom: Newsroom, index: dict) -> tuple[dict, dict]:
+    """Filters and globals; `index` is filled once Pelican has read every article (translations)."""
     site_url = config.site_url
 
     def absolute(path: str) -> str:
@@ -64,10 +69,49 @@ def template_helpers(config: SiteConfig, newsroom: Newsroom) -> tuple[dict, dict
                 return f"@{handle}" if handle else ""
         return ""
 
+    def translations(article) -> list:
+        """Every published version of the article's story, itself included, by language."""
+        return index["translations"].get(article.record.translation_key, []) if article.record.translation_key else []
+
+    def image_data(rel: str) -> ImageData:
+        found = newsroom.images.get(rel)
+        return ImageData(f"{public}/{rel}", found.width if found else None, found.height if found else None)
+
+    publisher = Publisher(config.name, public + "/", image_data(f"images/{config.logo}") if config.logo else None)
+
+    def person(author) -> PersonData:
+        profile = author.profile
+        avatar = profile.avatar
+        image = (f"{public}/{avatar.src}" if avatar.is_local else avatar.src) if avatar else ""
+        same_as = tuple(link.url for link in profile.links if link.kind != "email")
+        return PersonData(profile.name, f"{public}/{author.url}", image, same_as, profile.role)
+
+    def structured_data(kind: str, item=None) -> Markup:
+        """schema.org JSON-LD for an article, an author page or the front page, safe in <script>."""
+        if kind == "article":
+            record = item.record
+            images = [ImageData(card("article", record.slug, record)["url"], *CARD_SIZE)]
+            picture = record.image.picture if record.image else None
+            if picture and picture.is_local and picture.width:
+                for name, ratio in RATIOS.items():
+                    images.append(ImageData(f"{public}/{crop_path(picture.src, name)}",
+                                            *crop_size(picture.width, picture.height, ratio)))
+            data = news_article(
+                url=f"{public}/{item.url}", headline=record.title, description=record.summary, images=images,
+                published=record.date, modified=record.modified, authors=[person(a) for a in item.authors],
+                publisher=publisher, lang=record.lang, section=(item.category.name, f"{public}/{item.category.url}"),
+                keywords=list(record.tags), home=public + "/")
+        elif kind == "author":
+            data = profile_page(f"{public}/{item.url}", person(item), item.profile.role or item.profile.name)
+        else:
+            data = website(public + "/", config.name, config.tagline or config.name, config.default_lang, publisher)
+        return Markup(script_json(data))
+
     filters = {"absolute": absolute, "picture_url": picture_url, "isoformat": isoformat,
                "in_section_order": in_section_order}
     globals_ = {"t": label, "direction": text_direction, "share_links": share, "feed_links": feed_links,
                 "card": card, "x_handle": x_handle, "og_locale": og_locale, "public_url": public,
+                "translations": translations, "structured_data": structured_data, "language_name": language_name,
                 "masthead": config, "authors_by_slug": newsroom.authors}
     return filters, globals_
 
@@ -82,3 +126,13 @@ def og_locale(lang: str) -> str:
     if len(parts) > 1 and len(parts[-1]) == 2:
         return f"{parts[0].lower()}_{parts[-1].upper()}"
     return OG_LOCALES.get(parts[0].lower(), parts[0].lower())
+
+
+LANGUAGE_NAMES = {"en": "English", "fa": "فارسی", "ur": "اردو", "ar": "العربية", "he": "עברית", "fr": "Français",
+                  "de": "Deutsch", "nl": "Nederlands", "es": "Español", "ru": "Русский", "ps": "پښتو",
+                  "tr": "Türkçe", "zh": "中文", "ja": "日本語"}
+
+
+def language_name(lang: str) -> str:
+    """A language's name in itself, as a language switch shows it."""
+    return LANGUAGE_NAMES.get(lang.split("-")[0].lower(), lang)

@@ -1,0 +1,1 @@
+"""Discovery: schema.org data, sitemaps (with Google News), robots.txt and image crops. Pure."""

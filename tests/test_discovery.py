@@ -1,0 +1,235 @@
+"""Structured data, sitemaps, the news sitemap, robots.txt, canonical URLs, translations, git dates."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from lxml import etree, html
+
+from masthead.seo.sitemaps import NewsEntry, PageEntry, news_files, sitemap_files
+from masthead.seo.structured import script_json
+
+from conftest import DEFAULT_MASTHEAD, NOW, REPO, Newsroom
+
+SCHEMAS = REPO / "tests" / "schemas"
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+IMAGE = "{http://www.google.com/schemas/sitemap-image/1.1}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def schema(name: str) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / name)))
+
+
+def validate(data: bytes) -> etree._Element:
+    """Check a sitemap against the sitemaps.org schema, and its extensions against theirs."""
+    root = etree.fromstring(data)
+    name = "siteindex.xsd" if root.tag == f"{SM}sitemapindex" else "sitemap.xsd"
+    schema(name).assertValid(root)
+    for extension, xsd in ((f"{NEWS}news", "news.xsd"), (f"{IMAGE}image", "image.xsd")):
+        for element in root.iter(extension):
+            schema(xsd).assertValid(etree.ElementTree(etree.fromstring(etree.tostring(element))))
+    return root
+
+
+def json_ld(page) -> list[dict]:
+    found = []
+    for script in page.xpath("//script[@type='application/ld+json']"):
+        data = json.loads(script.text)
+        found.extend(data if isinstance(data, list) else [data])
+    return found
+
+
+@pytest.fixture
+def room(tmp_path):
+    room = Newsroom(tmp_path / "seo", site_url="https://news.example", masthead=DEFAULT_MASTHEAD)
+    room.author("jane-doe", "Jane Doe", role="Correspondent", avatar="jane.jpg",
+                links={"website": "https://jane.example", "email": "jane@example.org"})
+    room.image("jane.jpg", 300, 300)
+    room.image("big.jpg", 2400, 1600)
+    room.article("story", title="'</script><script>alert(1)</script> Talks resume'", slug="story",
+                 image="big.jpg", image_alt="A photo", tags=["Diplomacy", "Iran"], translation_key="talks",
+                 date="2026-11-26T09:00+01:00", corrections=[{"date": "2026-11-26T15:00+01:00", "text": "Fixed."}])
+    room.article("story-fa", title="گفت‌وگوها از سر گرفته شد", slug="story-fa", lang="fa", translation_key="talks",
+                 date="2026-11-26T10:00+01:00", summary="خلاصه")
+    room.article("old", title="An older story", slug="old", date="2026-11-01T09:00+01:00",
+                 canonical_url="https://partner.example/original")
+    room.page("about", title="About us", slug="about")
+    return room
+
+
+def test_article_json_ld_carries_every_field(room):
+    room.build()
+    items = json_ld(room.html("2026/11/story/index.html"))
+    article = next(i for i in items if i["@type"] == "NewsArticle")
+    assert article["headline"] == "</script><script>alert(1)</script> Talks resume"
+    assert article["description"] == "What happened."
+    assert article["datePublished"] == "2026-11-26T09:00:00+01:00"
+    assert article["dateModified"] == "2026-11-26T15:00:00+01:00"
+    assert article["mainEntityOfPage"]["@id"] == "https://news.example/2026/11/story/"
+    assert (article["inLanguage"], article["articleSection"], article["keywords"]) == ("en", "World", ["Diplomacy", "Iran"])
+    author = article["author"][0]
+    assert (author["@type"], author["name"], author["url"], author["image"]) == (
+        "Person", "Jane Doe", "https://news.example/authors/jane-doe/", "https://news.example/images/jane.jpg")
+    assert author["sameAs"] == ["https://jane.example"]
+    publisher = article["publisher"]
+    assert (publisher["@type"], publisher["name"], publisher["url"]) == (
+        "NewsMediaOrganization", "The Test Gazette", "https://news.example/")
+    assert publisher["logo"] == {"@type": "ImageObject", "url": "https://news.example/images/logo.png",
+                                 "width": 64, "height": 64}
+    images = {i["url"].rsplit("/", 1)[-1]: (i["width"], i["height"]) for i in article["image"]}
+    assert images == {"story.jpg": (1200, 630), "big-16x9.jpg": (2000, 1125), "big-4x3.jpg": (2000, 1500),
+                      "big-1x1.jpg": (1600, 1600)}
+    for name, size in images.items():
+        if name != "story.jpg":
+            from PIL import Image
+            with Image.open(room.output / "images/crops" / name) as crop:
+                assert crop.size == size and crop.width >= 1200
+    crumbs = next(i for i in items if i["@type"] == "BreadcrumbList")["itemListElement"]
+    assert [c["item"] for c in crumbs] == ["https://news.example/", "https://news.example/sections/world/",
+                                           "https://news.example/2026/11/story/"]
+
+
+def test_a_closing_script_tag_in_a_headline_cannot_break_out(room):
+    room.build()
+    page = room.html("2026/11/story/index.html")
+    assert len(page.xpath("//script")) == 1 and page.xpath("//script/@type") == ["application/ld+json"]
+    assert "</script>" not in script_json([{"headline": "</script>"}])
+
+
+def test_author_and_front_pages_have_their_own_structured_data(room):
+    room.build()
+    profile = json_ld(room.html("authors/jane-doe/index.html"))[0]
+    assert profile["@type"] == "ProfilePage" and profile["mainEntity"]["name"] == "Jane Doe"
+    assert profile["mainEntity"]["jobTitle"] == "Correspondent"
+    front = json_ld(room.html("index.html"))
+    assert {i["@type"] for i in front} == {"WebSite", "NewsMediaOrganization"}
+
+
+def test_sitemaps_are_valid_and_list_every_page_with_images_and_translations(room):
+    room.build()
+    index = validate((room.output / "sitemap.xml").read_bytes())
+    parts = [loc.text for loc in index.iter(f"{SM}loc")]
+    assert parts == ["https://news.example/sitemaps/pages-1.xml", "https://news.example/news-sitemap.xml"]
+    urlset = validate((room.output / "sitemaps/pages-1.xml").read_bytes())
+    urls = {u.findtext(f"{SM}loc"): u for u in urlset.iter(f"{SM}url")}
+    for expected in ("https://news.example/", "https://news.example/2026/11/story/", "https://news.example/about/",
+                     "https://news.example/authors/jane-doe/", "https://news.example/sections/world/",
+                     "https://news.example/tags/iran/"):
+        assert expected in urls, expected
+    story = urls["https://news.example/2026/11/story/"]
+    assert story.findtext(f"{SM}lastmod") == "2026-11-26T15:00:00+01:00"
+    assert [i.findtext(f"{IMAGE}loc") for i in story.iter(f"{IMAGE}image")] == ["https://news.example/images/big.jpg"]
+    assert sorted((l.get("hreflang"), l.get("href")) for l in story.iter(f"{XHTML}link")) == [
+        ("en", "https://news.example/2026/11/story/"), ("fa", "https://news.example/2026/11/story-fa/")]
+    robots = (room.output / "robots.txt").read_text()
+    assert "Sitemap: https://news.example/sitemap.xml" in robots
+    assert "Sitemap: https://news.example/news-sitemap.xml" in robots
+
+
+def test_sitemap_parts_hold_at_most_the_limit():
+    pages = [PageEntry(f"https://news.example/{n}/") for n in range(5)]
+    files = sitemap_files("https://news.example", pages, part_limit=2)
+    assert sorted(files) == ["sitemap.xml", "sitemaps/pages-1.xml", "sitemaps/pages-2.xml", "sitemaps/pages-3.xml"]
+    for data in files.values():
+        validate(data)
+
+
+def test_news_sitemap_holds_only_the_last_48_hours(room):
+    room.build(now=datetime.fromisoformat("2026-11-27T12:00+01:00"))
+    news = validate((room.output / "news-sitemap.xml").read_bytes())
+    entries = {u.findtext(f"{SM}loc"): u for u in news.iter(f"{SM}url")}
+    assert sorted(entries) == ["https://news.example/2026/11/story-fa/", "https://news.example/2026/11/story/"]
+    persian = entries["https://news.example/2026/11/story-fa/"]
+    assert persian.findtext(f"{NEWS}news/{NEWS}publication/{NEWS}name") == "The Test Gazette"
+    assert persian.findtext(f"{NEWS}news/{NEWS}publication/{NEWS}language") == "fa"
+    assert persian.findtext(f"{NEWS}news/{NEWS}publication_date") == "2026-11-26T10:00:00+01:00"
+    assert persian.findtext(f"{NEWS}news/{NEWS}title") == "گفت‌وگوها از سر گرفته شد"
+
+
+def test_news_window_and_limit_with_an_injected_clock():
+    now = datetime(2026, 11, 27, 12, tzinfo=timezone.utc)
+    entries = [NewsEntry(f"https://n.example/{h}/", f"Story {h}", now - timedelta(hours=h), "en")
+               for h in (1, 2, 3, 47, 49)] + [NewsEntry("https://n.example/future/", "Later", now + timedelta(hours=1), "en")]
+    files = news_files(entries, "Gazette", now, limit=2)
+    assert sorted(files) == ["news-sitemap-2.xml", "news-sitemap.xml"]
+    locs = [loc.text for data in files.values() for loc in etree.fromstring(data).iter(f"{SM}loc")]
+    assert sorted(locs) == sorted(f"https://n.example/{h}/" for h in (1, 2, 3, 47))
+    empty = news_files(entries, "Gazette", now + timedelta(days=30))
+    assert list(empty) == ["news-sitemap.xml"]
+    validate(empty["news-sitemap.xml"])
+    assert not list(etree.fromstring(empty["news-sitemap.xml"]).iter(f"{SM}url"))
+
+
+def test_canonical_links_and_descriptions_on_every_page(room):
+    room.build()
+    old = room.html("2026/11/old/index.html")
+    assert old.xpath("//link[@rel='canonical']/@href") == ["https://partner.example/original"]
+    for path in room.output.rglob("*.html"):
+        page = html.fromstring(path.read_bytes())
+        canonical = page.xpath("//link[@rel='canonical']/@href")
+        assert len(canonical) == 1 and canonical[0].startswith("https://"), path
+        assert page.xpath("//meta[@name='description']/@content")[0].strip(), path
+        assert page.get("lang") and page.get("dir") in ("ltr", "rtl"), path
+
+
+def test_translations_link_to_each_other(room):
+    room.build()
+    english = room.html("2026/11/story/index.html")
+    switch = english.xpath("//nav[@class='translations']//a")
+    assert [(a.get("hreflang"), a.get("href"), a.text) for a in switch] == [("fa", "https://news.example/2026/11/story-fa/", "فارسی")]
+    assert english.xpath("//nav[@class='translations']//*[@aria-current]/text()") == ["English"]
+    alternates = english.xpath("//link[@rel='alternate'][@hreflang]")
+    assert sorted((l.get("hreflang"), l.get("href")) for l in alternates) == [
+        ("en", "https://news.example/2026/11/story/"), ("fa", "https://news.example/2026/11/story-fa/")]
+
+
+def test_a_small_featured_image_warns_once_with_its_name(room, caplog):
+    room.image("small.jpg", 800, 450)
+    room.article("small", title="Small photo", slug="small", image="small.jpg", image_alt="Small",
+                 date="2026-11-02T09:00+01:00")
+    room.article("small-again", title="Same small photo", slug="small-again", image="small.jpg",
+                 image_alt="Small", date="2026-11-03T09:00+01:00")
+    with caplog.at_level(logging.WARNING):
+        room.build()
+    warnings = [r.getMessage() for r in caplog.records if "small.jpg" in r.getMessage()]
+    assert warnings == ["content/images/small.jpg: 800×450 px is too small for 1200 px wide search crops; "
+                        "the crops use what there is"]
+    assert (room.output / "images/crops/small-1x1.jpg").is_file()
+
+
+def git(root, *args, when=None):
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Desk", "GIT_AUTHOR_EMAIL": "desk@example.org",
+           "GIT_COMMITTER_NAME": "Desk", "GIT_COMMITTER_EMAIL": "desk@example.org"}
+    if when:
+        env.update(GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+
+def test_updated_dates_come_from_git_when_the_file_changed_after_publication(room):
+    git(room.root, "init", "-q")
+    git(room.root, "add", "-A")
+    git(room.root, "commit", "-q", "-m", "publish", when="2026-11-26T10:00:00+01:00")
+    room.article("old", title="An older story, revised", slug="old", date="2026-11-01T09:00+01:00",
+                 canonical_url="https://partner.example/original")
+    room.article("story-fa", title="گفت‌وگوها از سر گرفته شد", slug="story-fa", lang="fa", translation_key="talks",
+                 date="2026-11-26T10:00+01:00", summary="خلاصه", updated="2026-11-26T11:00+01:00")
+    git(room.root, "commit", "-q", "-am", "revise", when="2026-11-27T08:30:00+01:00")
+    room.build()
+    revised = room.html("2026/11/old/index.html")
+    assert revised.xpath("//span[@class='updated']/time/@datetime") == ["2026-11-27T08:30:00+01:00"]
+    explicit = room.html("2026/11/story-fa/index.html")
+    assert explicit.xpath("//span[@class='updated']/time/@datetime") == ["2026-11-26T11:00:00+01:00"]
+    untouched = room.html("2026/11/story/index.html")  # added once, only corrected in front matter
+    assert untouched.xpath("//span[@class='updated']/time/@datetime") == ["2026-11-26T15:00:00+01:00"]
+
+
+def test_outside_git_only_front_matter_dates_count(room):
+    room.build()
+    assert not room.html("2026/11/old/index.html").xpath("//span[@class='updated']")

@@ -117,3 +117,26 @@ def newsroom(tmp_path: Path) -> Newsroom:
 
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
+
+
+@pytest.fixture(scope="session")
+def seaweed(tmp_path_factory):
+    """One SeaweedFS for the test session; each test uses its own bucket."""
+    from seaweed import start_seaweed
+
+    store = start_seaweed(tmp_path_factory.mktemp("seaweed"))
+    yield store
+    store.stop()
+
+
+@pytest.fixture
+def s3_env(monkeypatch, tmp_path):
+    """Credentials from the environment only, and nothing from this machine's AWS files."""
+    from seaweed import ACCESS_KEY, SECRET_KEY
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .deploy.presets import PRESETS
 from .errors import ContentError, MastheadError
 
 DEV_SETTINGS = "pelicanconf.py"
@@ -146,6 +147,38 @@ def new(headline: str, authors: tuple[str, ...], section: str, settings_file: Pa
         click.echo(f"error: {_shown(path)} already exists; choose another headline or edit that file.", err=True)
         sys.exit(1)
     click.echo(f"Wrote {_shown(path)} (a draft: set 'status: published' when it is ready).")
+
+
+@main.command()
+@click.option("--settings", "settings_file", type=click.Path(path_type=Path), default=None,
+              help=f"Settings file (default: {PRODUCTION_SETTINGS}).")
+@click.option("--output", type=click.Path(path_type=Path), default=None, help="The built site (default: OUTPUT_PATH).")
+@click.option("--bucket", default=None, help="Bucket to publish to.")
+@click.option("--prefix", default=None, help="Key prefix, e.g. previews/my-branch/ for a preview beside production.")
+@click.option("--endpoint-url", default=None, help="S3 endpoint (R2, B2, MinIO, Spaces, ...), as in the AWS CLI.")
+@click.option("--region", default=None, help="Region, as in the AWS CLI.")
+@click.option("--profile", default=None, help="Profile from the AWS config and credential files.")
+@click.option("--preset", type=click.Choice(sorted(PRESETS)), default=None, help="Provider defaults.")
+@click.option("--workers", type=int, default=None, help="Parallel uploads (default 8).")
+@click.option("--max-deletes", type=int, default=None, help="Refuse to delete more than this (default 256).")
+@click.option("--dry-run", is_flag=True, help="Print the plan (every upload with its reason, every delete) and stop.")
+def deploy(settings_file, output, bucket, prefix, endpoint_url, region, profile, preset, workers, max_deletes, dry_run):
+    """Publish the built site to S3-compatible storage: only what changed, deletes last."""
+    from .build import load_settings
+    from .config import site_config
+    from .deploy.run import deploy as run_deploy
+    from .deploy.run import resolve_target
+
+    settings_file = settings_file or Path(PRODUCTION_SETTINGS)
+    try:
+        settings = load_settings(settings_file)
+        config = site_config(settings, source=str(settings_file))
+        target, options = resolve_target(config.deploy, dict(bucket=bucket, prefix=prefix, endpoint_url=endpoint_url,
+                                                             region=region, profile=profile, preset=preset,
+                                                             workers=workers, max_deletes=max_deletes))
+        run_deploy(Path(output or settings["OUTPUT_PATH"]), target, options, dry_run=dry_run, say=click.echo)
+    except MastheadError as exc:
+        _fail(exc)
 
 
 @main.command()

@@ -27,7 +27,10 @@ MASTHEAD_KEYS = {
     "websub_hub": "the WebSub hub feeds announce, an http(s) URL; none when unset",
     "cards": "changes to the social card layout: colours, sizes, use_image (see DEFAULT_LAYOUT)",
     "twitter": "the publication's X (Twitter) handle, such as '@meridian', for twitter:site",
+    "deploy": "where `masthead deploy` publishes: bucket, prefix, endpoint_url, region, preset, ...",
 }
+DEPLOY_KEYS = ("bucket", "prefix", "endpoint_url", "region", "addressing_style", "preset", "account",
+               "workers", "precompress", "max_deletes", "cache_rules", "keep")
 # Feeds, cards and structured data need absolute URLs; without SITEURL they point at `masthead serve`.
 PREVIEW_URL = "http://127.0.0.1:8000"
 
@@ -48,6 +51,7 @@ class SiteConfig:
     websub_hub: str = ""
     cards: dict = field(default_factory=dict)
     twitter: str = ""
+    deploy: dict = field(default_factory=dict)
 
     @property
     def public_url(self) -> str:
@@ -125,6 +129,11 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
         bad("MASTHEAD['cards']", "a dict of card layout settings", cards)
         cards = {}
     unknown_keys("MASTHEAD['cards']", cards, DEFAULT_LAYOUT)
+    deploy = options.get("deploy", {})
+    if not isinstance(deploy, dict):
+        bad("MASTHEAD['deploy']", "a dict of deploy settings", deploy)
+        deploy = {}
+    unknown_keys("MASTHEAD['deploy']", deploy, DEPLOY_KEYS)
     twitter = text("twitter")
     if twitter and not re.match(r"^@[A-Za-z0-9_]{1,15}$", twitter):
         bad("MASTHEAD['twitter']", "a handle such as '@meridian'", twitter)
@@ -144,6 +153,7 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
         websub_hub=websub_hub,
         cards=dict(cards),
         twitter=twitter,
+        deploy=dict(deploy),
     )
     if not config.name:
         bad("SITENAME", "the publication's name", settings.get("SITENAME"))

@@ -1,0 +1,135 @@
+"""The deploy plan: from the built files and the bucket's state, what to upload, in which order,
+and what to delete. Pure: no boto3, no network; every upload carries its reason.
+
+"Changed" is decided by the SHA-256 of the bytes we would upload and a fingerprint of the
+headers, both recorded by masthead in the deployed manifest; never by mtimes or ETags.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+
+MANIFEST_KEY = ".masthead/deployed.json"
+DEFAULT_DELETE_CAP = 256
+
+# Upload groups, in order: nothing a reader can load links to a file that is not there yet.
+GROUPS = ("assets", "articles", "listings", "feeds")
+_ARTICLE_PAGE = re.compile(r"^\d{4}/\d{2}/[^/]+/index\.html$")
+_FEEDS = ("feeds/*", "sitemap.xml", "sitemaps/*", "news-sitemap*.xml", "robots.txt")
+
+
+@dataclass(frozen=True)
+class Headers:
+    content_type: str
+    cache_control: str
+    content_encoding: str = ""
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(json.dumps([self.content_type, self.cache_control, self.content_encoding]).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """A file to publish: its key under the prefix, the bytes' hash and size, and its headers."""
+
+    key: str
+    sha256: str
+    size: int
+    headers: Headers
+
+
+@dataclass(frozen=True)
+class RemoteObject:
+    key: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """What the manifest says masthead uploaded for a key."""
+
+    sha256: str
+    headers: str  # Headers.fingerprint()
+    size: int
+
+
+@dataclass(frozen=True)
+class Upload:
+    file: LocalFile
+    reason: str  # "new", "content changed", "headers changed", "not recorded"
+    group: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    uploads: tuple[Upload, ...]
+    deletes: tuple[str, ...]
+    unchanged: int
+    manifest: dict = field(default_factory=dict)
+
+    @property
+    def upload_bytes(self) -> int:
+        return sum(u.file.size for u in self.uploads)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.uploads and not self.deletes
+
+
+class PlanError(Exception):
+    """The plan is refused as it stands; the message says how to go on."""
+
+
+def group_of(key: str) -> str:
+    """assets (images, CSS, cards...) < article pages < listing pages < feeds, sitemaps, robots."""
+    if any(fnmatch.fnmatchcase(key, pattern) for pattern in _FEEDS):
+        return "feeds"
+    if key.endswith(".html"):
+        return "articles" if _ARTICLE_PAGE.match(key) else "listings"
+    return "assets"
+
+
+def plan_deploy(local: list[LocalFile], remote: dict[str, RemoteObject], deployed: dict[str, Deployed],
+                delete_cap: int = DEFAULT_DELETE_CAP) -> Plan:
+    """Compare the built files with the bucket; raise PlanError when deletes exceed the cap."""
+    uploads, unchanged = [], 0
+    for file in sorted(local, key=lambda f: f.key):
+        record = deployed.get(file.key)
+        if file.key not in remote:
+            reason = "new"
+        elif record is None or record.size != remote[file.key].size:
+            reason = "not recorded" if record is None else "content changed"
+        elif record.sha256 != file.sha256:
+            reason = "content changed"
+        elif record.headers != file.headers.fingerprint():
+            reason = "headers changed"
+        else:
+            unchanged += 1
+            continue
+        uploads.append(Upload(file, reason, group_of(file.key)))
+    uploads.sort(key=lambda u: (GROUPS.index(u.group), u.file.key))
+    keep = {f.key for f in local} | {MANIFEST_KEY}
+    deletes = tuple(sorted(key for key in remote if key not in keep))
+    if len(deletes) > delete_cap:
+        raise PlanError(f"this deploy would delete {len(deletes)} objects, more than the cap of {delete_cap} "
+                        f"(first: {deletes[0]}); if that is intended, run again with --max-deletes {len(deletes)}")
+    manifest = {f.key: {"sha256": f.sha256, "headers": f.headers.fingerprint(), "size": f.size} for f in local}
+    return Plan(tuple(uploads), deletes, unchanged, manifest)
+
+
+def parse_manifest(data: bytes | None) -> dict[str, Deployed]:
+    if not data:
+        return {}
+    try:
+        raw = json.loads(data)
+        return {key: Deployed(v["sha256"], v["headers"], v["size"]) for key, v in raw.get("files", {}).items()}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return {}  # an unreadable manifest only costs re-uploads, never a wrong skip
+
+
+def manifest_bytes(files: dict) -> bytes:
+    return (json.dumps({"version": 1, "files": files}, sort_keys=True, indent=0) + "\n").encode()

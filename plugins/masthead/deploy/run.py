@@ -1,0 +1,125 @@
+"""`masthead deploy`: plan, show, apply. Uploads in order, group by group; the manifest; deletes last.
+
+A failure at any point stops before the manifest is written and before anything is deleted, so
+the live site only ever gains files; the next deploy sees what is missing and finishes the job.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..errors import MastheadError
+from .headers import DEFAULT_CACHE_RULES, prepare
+from .plan import GROUPS, MANIFEST_KEY, LocalFile, Plan, PlanError, manifest_bytes, parse_manifest, plan_deploy
+from .presets import PRESETS
+from .s3 import S3Store, Target
+
+
+@dataclass(frozen=True)
+class DeployOptions:
+    cache_rules: tuple = DEFAULT_CACHE_RULES
+    precompress: str = ""  # "" or "gzip"
+    max_deletes: int = 256
+    keep: tuple[str, ...] = ("previews/*",)  # never deleted by a deploy to this prefix
+
+
+def local_files(output: Path, options: DeployOptions) -> list[LocalFile]:
+    """Every file of the built site with the hash of the bytes that would be uploaded."""
+    output = Path(output)
+    if not output.is_dir() or not any(output.iterdir()):
+        raise MastheadError(f"{output} is missing or empty: build the site first (masthead build --production)")
+    files = []
+    for path in sorted(p for p in output.rglob("*") if p.is_file()):
+        rel = path.relative_to(output).as_posix()
+        data, headers = prepare(rel, path.read_bytes(), options.cache_rules, options.precompress)
+        files.append(LocalFile(rel, hashlib.sha256(data).hexdigest(), len(data), headers))
+    return files
+
+
+def describe(plan: Plan) -> list[str]:
+    """The plan as lines: what a dry run prints and a real run ends with."""
+    lines = [f"upload {u.file.key} ({u.reason}, {u.file.size:,} bytes)" for u in plan.uploads]
+    lines += [f"delete {key}" for key in plan.deletes]
+    lines.append(f"{len(plan.uploads)} to upload ({plan.upload_bytes:,} bytes), {len(plan.deletes)} to delete, "
+                 f"{plan.unchanged} unchanged")
+    return lines
+
+
+@dataclass(frozen=True)
+class DeployReport:
+    plan: Plan
+    requests: dict[str, int]  # HTTP method -> requests made
+
+
+def deploy(output: Path, target: Target, options: DeployOptions = DeployOptions(), dry_run: bool = False,
+           say: Callable[[str], None] = print) -> DeployReport:
+    local = local_files(output, options)
+    store = S3Store(target)
+    remote = store.list()
+    deployed = parse_manifest(store.read_manifest() if MANIFEST_KEY in remote else None)
+    kept = {k: v for k, v in remote.items() if not any(fnmatch.fnmatchcase(k, p) for p in options.keep)}
+    try:
+        plan = plan_deploy(local, kept, deployed, options.max_deletes)
+    except PlanError as exc:
+        raise MastheadError(str(exc)) from None
+    if dry_run:
+        for line in describe(plan):
+            say(line)
+        return DeployReport(plan, dict(store.requests))
+
+    by_key = {f.key: f for f in local}
+    done = 0
+
+    def uploaded(_key: str) -> None:
+        nonlocal done
+        done += 1
+        if done % 200 == 0 or done == len(plan.uploads):
+            say(f"uploaded {done}/{len(plan.uploads)}")
+
+    def loader(rel: str):
+        def load():
+            data, headers = prepare(rel, (Path(output) / rel).read_bytes(), options.cache_rules, options.precompress)
+            return data, headers, {"masthead-sha256": by_key[rel].sha256}
+        return load
+
+    for group in GROUPS:  # each group is complete before the next starts
+        items = [(u.file.key, loader(u.file.key)) for u in plan.uploads if u.group == group]
+        if items:
+            store.put_many(items, uploaded)
+    if plan.uploads or plan.deletes or MANIFEST_KEY not in remote:
+        store.put(MANIFEST_KEY, manifest_bytes(plan.manifest),
+                  prepare(MANIFEST_KEY, b"", options.cache_rules)[1], {})
+    if plan.deletes:
+        store.delete(list(plan.deletes))
+    say(describe(plan)[-1].replace("to upload", "uploaded").replace("to delete", "deleted"))
+    return DeployReport(plan, dict(store.requests))
+
+
+def resolve_target(configured: dict, flags: dict) -> tuple[Target, DeployOptions]:
+    """Flags over MASTHEAD['deploy'] over the provider preset; credentials never come from here."""
+    chosen = {**configured, **{k: v for k, v in flags.items() if v is not None}}
+    preset = PRESETS.get(chosen.get("preset") or "", {})
+    values = {**preset, **{k: v for k, v in chosen.items() if v not in (None, "")}}
+    if not values.get("bucket"):
+        raise MastheadError("no bucket: pass --bucket or set MASTHEAD['deploy']['bucket'] in publishconf.py")
+    endpoint = values.get("endpoint_url")
+    if endpoint and "{" in endpoint:
+        try:
+            endpoint = endpoint.format(region=values.get("region", ""), account=values.get("account", ""))
+        except (KeyError, IndexError):
+            raise MastheadError(f"preset endpoint {endpoint} needs 'region' and 'account' in MASTHEAD['deploy']") from None
+    prefix = values.get("prefix", "")
+    if prefix and not prefix.endswith("/"):
+        prefix += "/"
+    target = Target(bucket=values["bucket"], prefix=prefix.lstrip("/"), endpoint_url=endpoint or None,
+                    region=values.get("region"), addressing_style=values.get("addressing_style", "auto"),
+                    profile=values.get("profile"), workers=int(values.get("workers", 8)))
+    options = DeployOptions(
+        cache_rules=tuple(tuple(rule) for rule in values["cache_rules"]) if values.get("cache_rules") else DeployOptions().cache_rules,
+        precompress=values.get("precompress", ""), max_deletes=int(values.get("max_deletes", 256)),
+        keep=tuple(values.get("keep", ("previews/*",))))
+    return target, options

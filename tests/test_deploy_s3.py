@@ -1,0 +1,192 @@
+"""masthead deploy against a real SeaweedFS on 127.0.0.1 (SigV4 checked): no mock of S3."""
+
+from __future__ import annotations
+
+import uuid
+
+import boto3
+import pytest
+from botocore.config import Config
+from click.testing import CliRunner
+
+from masthead.cli import main
+from masthead.deploy.plan import MANIFEST_KEY
+from masthead.deploy.run import DeployOptions, deploy
+from masthead.deploy.s3 import Target
+from masthead.errors import MastheadError
+
+
+@pytest.fixture
+def bucket(seaweed, s3_env):
+    name = f"site-{uuid.uuid4().hex[:12]}"
+    client(seaweed).create_bucket(Bucket=name)
+    return name
+
+
+def client(seaweed):
+    from seaweed import ACCESS_KEY, SECRET_KEY
+
+    return boto3.client("s3", endpoint_url=seaweed.endpoint, region_name="us-east-1",
+                        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
+                        config=Config(s3={"addressing_style": "path"}, request_checksum_calculation="when_required",
+                                      response_checksum_validation="when_required"))
+
+
+def site(folder, files: dict[str, bytes]):
+    for rel, data in files.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return folder
+
+
+def keys(seaweed, bucket, prefix=""):
+    answer = client(seaweed).list_objects_v2(Bucket=bucket, Prefix=prefix)
+    return sorted(o["Key"] for o in answer.get("Contents", []))
+
+
+FILES = {
+    "index.html": b"<h1>Front page</h1>",
+    "2026/11/story/index.html": b"<h1>Story</h1><img src='/images/photo.jpg'>",
+    "images/photo.jpg": b"\xff\xd8\xff" + b"j" * 2000,
+    "theme/css/site.css": b"body{}",
+    "feeds/all.atom.xml": b"<feed/>",
+    "feeds/all.json": b"{}",
+    "sitemap.xml": b"<sitemapindex/>",
+}
+
+
+def test_first_deploy_uploads_everything_with_headers_then_nothing_changes(seaweed, bucket, tmp_path):
+    output = site(tmp_path / "output", FILES)
+    target = Target(bucket, endpoint_url=seaweed.endpoint, region="us-east-1", addressing_style="path")
+    lines = []
+    first = deploy(output, target, say=lines.append)
+    assert len(first.plan.uploads) == len(FILES) and {u.reason for u in first.plan.uploads} == {"new"}
+    assert lines[-1] == f"{len(FILES)} uploaded ({first.plan.upload_bytes:,} bytes), 0 deleted, 0 unchanged"
+    assert keys(seaweed, bucket) == sorted([*FILES, MANIFEST_KEY])
+    s3 = client(seaweed)
+    page = s3.head_object(Bucket=bucket, Key="2026/11/story/index.html")
+    assert page["ContentType"] == "text/html; charset=utf-8"
+    assert page["CacheControl"] == "public, max-age=60, must-revalidate"
+    assert len(page["Metadata"]["masthead-sha256"]) == 64
+    feed = s3.head_object(Bucket=bucket, Key="feeds/all.json")
+    assert feed["ContentType"] == "application/feed+json; charset=utf-8"
+    assert s3.get_object(Bucket=bucket, Key="images/photo.jpg")["Body"].read() == FILES["images/photo.jpg"]
+
+    again = deploy(output, target, say=lambda line: None)
+    assert again.plan.is_empty and again.plan.unchanged == len(FILES)
+    assert again.requests.get("PUT", 0) == 0 and again.requests.get("POST", 0) == 0
+    assert again.requests == {"GET": 2}  # one listing page and the manifest
+
+
+def test_same_bytes_upload_nothing_and_an_edit_uploads_only_that_file(seaweed, bucket, tmp_path):
+    output = site(tmp_path / "output", FILES)
+    target = Target(bucket, endpoint_url=seaweed.endpoint, region="us-east-1", addressing_style="path")
+    deploy(output, target, say=lambda line: None)
+    site(output, FILES)  # every file rewritten, same bytes, new mtimes
+    assert deploy(output, target, say=lambda line: None).plan.is_empty
+    site(output, {"2026/11/story/index.html": b"<h1>Story, corrected</h1>"})
+    report = deploy(output, target, say=lambda line: None)
+    assert [(u.file.key, u.reason) for u in report.plan.uploads] == [("2026/11/story/index.html", "content changed")]
+    assert report.requests["PUT"] == 2  # the page and the manifest
+    body = client(seaweed).get_object(Bucket=bucket, Key="2026/11/story/index.html")["Body"].read()
+    assert body == b"<h1>Story, corrected</h1>"
+
+
+def test_a_change_of_headers_alone_is_applied(seaweed, bucket, tmp_path):
+    output = site(tmp_path / "output", FILES)
+    target = Target(bucket, endpoint_url=seaweed.endpoint, region="us-east-1", addressing_style="path")
+    deploy(output, target, say=lambda line: None)
+    rules = (("images/*", "public, max-age=604800"), ("*", "public, max-age=60, must-revalidate"))
+    report = deploy(output, target, DeployOptions(cache_rules=rules), say=lambda line: None)
+    changed = {u.file.key: u.reason for u in report.plan.uploads}
+    assert changed["images/photo.jpg"] == "headers changed"
+    assert client(seaweed).head_object(Bucket=bucket, Key="images/photo.jpg")["CacheControl"] == "public, max-age=604800"
+
+
+def test_precompressed_files_keep_a_clean_content_encoding(seaweed, bucket, tmp_path):
+    import gzip
+
+    output = site(tmp_path / "output", FILES)
+    target = Target(bucket, endpoint_url=seaweed.endpoint, region="us-east-1", addressing_style="path")
+    deploy(output, target, DeployOptions(precompress="gzip"), say=lambda line: None)
+    answer = client(seaweed).get_object(Bucket=bucket, Key="index.html")
+    assert answer["ContentEncoding"] == "gzip"
+    assert gzip.decompress(answer["Body"].read()) == FILES["index.html"]
+
+
+def test_deletes_come_last_are_capped_and_spare_previews(seaweed, bucket, tmp_path):
+    output = site(tmp_path / "output", FILES)
+    target = Target(bucket, endpoint_url=seaweed.endpoint, region="us-east-1", addressing_style="path")
+    deploy(output, target, say=lambda line: None)
+    preview = Target(bucket, prefix="previews/feature-x/", endpoint_url=seaweed.endpoint, region="us-east-1",
+                     addressing_style="path")
+    deploy(output, preview, say=lambda line: None)
+    (output / "theme/css/site.css").unlink()
+    (output / "feeds/all.json").unlink()
+    with pytest.raises(MastheadError, match="run again with --max-deletes 2"):
+        deploy(output, target, DeployOptions(max_deletes=1), say=lambda line: None)
+    assert "theme/css/site.css" in keys(seaweed, bucket)
+    report = deploy(output, target, say=lambda line: None)
+    assert report.plan.deletes == ("feeds/all.json", "theme/css/site.css")
+    remaining = keys(seaweed, bucket)
+    assert "theme/css/site.css" not in remaining
+    assert "previews/feature-x/theme/css/site.css" in remaining  # a production deploy never touches previews
+
+
+def test_dry_run_prints_the_plan_and_changes_nothing(seaweed, bucket, tmp_path):
+    output = site(tmp_path / "output", FILES)
+    lines = []
+    target = Target(bucket, endpoint_url=seaweed.endpoint, region="us-east-1", addressing_style="path")
+    report = deploy(output, target, dry_run=True, say=lines.append)
+    assert f"upload images/photo.jpg (new, {len(FILES['images/photo.jpg']):,} bytes)" in lines
+    assert lines.index("upload images/photo.jpg (new, 2,003 bytes)") < lines.index("upload index.html (new, 19 bytes)")
+    assert lines[-1].startswith(f"{len(FILES)} to upload") and keys(seaweed, bucket) == []
+    assert report.requests.get("PUT", 0) == 0
+
+
+def test_an_empty_output_folder_is_refused(seaweed, bucket, tmp_path):
+    (tmp_path / "output").mkdir()
+    target = Target(bucket, endpoint_url=seaweed.endpoint, region="us-east-1", addressing_style="path")
+    with pytest.raises(MastheadError, match="is missing or empty: build the site first"):
+        deploy(tmp_path / "output", target, say=lambda line: None)
+
+
+@pytest.fixture
+def run_cli(seaweed, s3_env, tmp_path, monkeypatch):
+    site(tmp_path / "output", FILES)
+    (tmp_path / "publishconf.py").write_text(
+        'SITENAME = "Gazette"\nPATH = "content"\nOUTPUT_PATH = "output"\n'
+        f'MASTHEAD = {{"deploy": {{"endpoint_url": "{seaweed.endpoint}", "region": "us-east-1", "preset": "minio"}}}}\n')
+    (tmp_path / "content").mkdir()
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args):
+        return CliRunner().invoke(main, ["deploy", *args])
+
+    return invoke
+
+
+def test_cli_deploys_and_explains_each_failure_in_one_line(run_cli, bucket, seaweed, monkeypatch):
+    result = run_cli("--bucket", bucket)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1].startswith(f"{len(FILES)} uploaded")
+
+    missing = run_cli("--bucket", "no-such-bucket-here")
+    assert missing.exit_code == 1
+    assert missing.output.strip() == (f"error: bucket 'no-such-bucket-here' does not exist at {seaweed.endpoint}: "
+                                      "create it or check --bucket")
+
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wrong-secret")
+    refused = run_cli("--bucket", bucket)
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert refused.output.startswith(f"error: {seaweed.endpoint} refused the credentials (SignatureDoesNotMatch)")
+    assert "wrong-secret" not in refused.output
+
+    unreachable = run_cli("--bucket", bucket, "--endpoint-url", "http://127.0.0.1:9")
+    assert unreachable.exit_code == 1
+    assert unreachable.output.strip() == "error: cannot reach http://127.0.0.1:9: check --endpoint-url and the network"
+
+    nothing = run_cli()
+    assert nothing.exit_code == 1
+    assert "no bucket: pass --bucket or set MASTHEAD['deploy']['bucket']" in nothing.output

@@ -190,3 +190,55 @@ def test_cli_deploys_and_explains_each_failure_in_one_line(run_cli, bucket, seaw
     nothing = run_cli()
     assert nothing.exit_code == 1
     assert "no bucket: pass --bucket or set MASTHEAD['deploy']['bucket']" in nothing.output
+
+
+def test_a_server_that_stops_mid_deploy_leaves_the_site_whole_and_the_next_run_finishes(tmp_path, s3_env):
+    from seaweed import start_seaweed
+
+    store = start_seaweed(tmp_path / "seaweed")
+    try:
+        name = f"site-{uuid.uuid4().hex[:12]}"
+        client(store).create_bucket(Bucket=name)
+        client(store).put_object(Bucket=name, Key="stale.html", Body=b"old page")
+        output = site(tmp_path / "output", {f"images/{n:03d}.jpg": b"x" * 500 for n in range(400)} | FILES)
+        target = Target(name, endpoint_url=store.endpoint, region="us-east-1", addressing_style="path",
+                        workers=2, attempts=2)
+
+        def stop_after_progress(line: str) -> None:
+            if line.startswith("uploaded 200/"):
+                store.stop()
+
+        with pytest.raises(MastheadError, match=f"cannot reach {store.endpoint}"):
+            deploy(output, target, say=stop_after_progress)
+    finally:
+        store.stop()
+
+    store = start_seaweed(tmp_path / "seaweed")  # same data, new ports
+    try:
+        present = keys(store, name)
+        assert "stale.html" in present and MANIFEST_KEY not in present  # nothing deleted, nothing recorded
+        assert "2026/11/story/index.html" not in present  # pages wait until every asset is up
+        target = Target(name, endpoint_url=store.endpoint, region="us-east-1", addressing_style="path")
+        report = deploy(output, target, say=lambda line: None)
+        assert report.plan.deletes == ("stale.html",)
+        assert keys(store, name) == sorted([*output_keys(output), MANIFEST_KEY])
+    finally:
+        store.stop()
+
+
+def output_keys(output):
+    return [p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()]
+
+
+def test_injected_500s_and_slow_answers_are_retried_and_the_deploy_completes(seaweed, bucket, tmp_path):
+    from faulty_proxy import FaultyProxy
+
+    output = site(tmp_path / "output", {f"images/{n:03d}.jpg": b"y" * 300 for n in range(30)} | FILES)
+    with FaultyProxy(seaweed.endpoint, fail_first_puts_of=3, delay=0.4, delay_every=5) as proxy:
+        target = Target(bucket, endpoint_url=proxy.endpoint, region="us-east-1", addressing_style="path", workers=4)
+        report = deploy(output, target, say=lambda line: None)
+    assert proxy.faults["500"] >= 10 and proxy.faults["slow"] >= 5
+    assert len(report.plan.uploads) == len(output_keys(output))
+    assert keys(seaweed, bucket) == sorted([*output_keys(output), MANIFEST_KEY])
+    body = client(seaweed).get_object(Bucket=bucket, Key="images/007.jpg")["Body"].read()
+    assert body == b"y" * 300

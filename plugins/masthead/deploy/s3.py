@@ -35,6 +35,7 @@ class Target:
     addressing_style: str = "auto"
     profile: str | None = None
     workers: int = 8
+    attempts: int = 6  # per request, with backoff, on 5xx, throttling, timeouts and lost connections
 
 
 def explain(exc: Exception, target: Target) -> DeployError:
@@ -65,7 +66,7 @@ class S3Store:
             s3={"addressing_style": target.addressing_style},
             request_checksum_calculation="when_required",
             response_checksum_validation="when_required",
-            retries={"mode": "standard", "max_attempts": 6},  # backoff on 5xx, throttling, timeouts
+            retries={"mode": "standard", "max_attempts": target.attempts},
             connect_timeout=10, read_timeout=60,
             max_pool_connections=max(10, target.workers * 2),
         )
@@ -118,11 +119,17 @@ class S3Store:
     def put_many(self, items: Iterable[tuple[str, Callable[[], tuple[bytes, Headers, dict]]]],
                  done: Callable[[str], None]) -> None:
         """Upload in parallel; each item's bytes are produced by its loader when its turn comes."""
-        with ThreadPoolExecutor(max_workers=self.target.workers) as pool:
+        pool = ThreadPoolExecutor(max_workers=self.target.workers)
+        try:
             futures = {pool.submit(self._put_loaded, rel, load): rel for rel, load in items}
             for future in as_completed(futures):
                 future.result()
                 done(futures[future])
+        except BaseException:
+            # Stop at the first failure: the uploads not yet started would meet the same fault.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
 
     def _put_loaded(self, rel: str, load) -> None:
         data, headers, metadata = load()

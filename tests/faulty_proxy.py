@@ -20,6 +20,7 @@ class FaultyProxy:
         self.fail_first_puts_of = fail_first_puts_of  # every Nth key's first PUT gets a 500
         self.delay, self.delay_every = delay, delay_every
         self.faults: Counter[str] = Counter()
+        self.seen: list[tuple[str, str, dict]] = []  # (method, path, headers) of every request
         self._seen: Counter[str] = Counter()
         self._lock = threading.Lock()
         proxy = self
@@ -33,6 +34,7 @@ class FaultyProxy:
             def _forward(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with proxy._lock:
+                    proxy.seen.append((self.command, self.path, {k.lower(): v for k, v in self.headers.items()}))
                     proxy._seen[self.command] += 1
                     count = proxy._seen[self.command]
                     key_count = proxy._seen[f"{self.command} {self.path}"] = proxy._seen[f"{self.command} {self.path}"] + 1

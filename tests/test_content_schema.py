@@ -218,3 +218,12 @@ def test_two_translations_in_the_same_language_are_both_named():
     room = newsroom(source(article_text(translation_key="talks", slug="a"), "a"),
                     source(article_text(translation_key="talks", slug="b", lang="fa", date="2026-11-21"), "b"))
     assert {a.translation_key for a in room.articles} == {"talks"}
+
+
+def test_aliases_must_be_site_paths_and_belong_to_one_article():
+    found = problems(source(article_text(aliases=["https://elsewhere.example/x/"]), "a"))
+    assert any("aliases: expected site paths ending in '/' or '.html'" in line for line in found), found
+    found = problems(source(article_text(aliases=["/old/"], slug="a"), "a"),
+                     source(article_text(aliases=["old/"], slug="b", title="B", date="2026-11-21"), "b"))
+    assert "content/articles/b.md: aliases: expected old paths no other article claims, found 'old/', " \
+           "also an alias of content/articles/a.md" in found

@@ -242,3 +242,40 @@ def test_injected_500s_and_slow_answers_are_retried_and_the_deploy_completes(sea
     assert keys(seaweed, bucket) == sorted([*output_keys(output), MANIFEST_KEY])
     body = client(seaweed).get_object(Bucket=bucket, Key="images/007.jpg")["Body"].read()
     assert body == b"y" * 300
+
+
+def test_renamed_articles_redirect_with_a_header_and_an_html_fallback(seaweed, bucket, tmp_path):
+    from faulty_proxy import FaultyProxy
+    from lxml import html as lxml_html
+
+    from conftest import DEFAULT_MASTHEAD, Newsroom
+
+    room = Newsroom(tmp_path / "room", site_url="https://news.example", masthead=DEFAULT_MASTHEAD)
+    room.author("jane-doe", "Jane Doe")
+    room.article("story", title="Talks resume", slug="talks-resume", aliases=["/2026/11/talks-to-resume/", "old.html"])
+    room.build()
+    fallback = lxml_html.fromstring((room.output / "2026/11/talks-to-resume/index.html").read_bytes())
+    assert fallback.xpath("//link[@rel='canonical']/@href") == ["https://news.example/2026/11/talks-resume/"]
+    assert fallback.xpath("//meta[@http-equiv='refresh']/@content") == ["0; url=https://news.example/2026/11/talks-resume/"]
+    assert (room.output / "old.html").is_file()
+
+    with FaultyProxy(seaweed.endpoint) as proxy:
+        target = Target(bucket, endpoint_url=proxy.endpoint, region="us-east-1", addressing_style="path")
+        deploy(room.output, target, say=lambda line: None)
+    puts = {path.split("?")[0].removeprefix(f"/{bucket}/"): headers for method, path, headers in proxy.seen
+            if method == "PUT"}
+    assert puts["2026/11/talks-to-resume/index.html"]["x-amz-website-redirect-location"] == \
+        "https://news.example/2026/11/talks-resume/"
+    assert "x-amz-website-redirect-location" not in puts["2026/11/talks-resume/index.html"]
+    assert not any(key.startswith(".masthead/redirects") for key in puts)
+
+
+def test_an_alias_that_is_a_live_page_is_refused(tmp_path):
+    from conftest import DEFAULT_MASTHEAD, Newsroom
+
+    room = Newsroom(tmp_path / "room", masthead=DEFAULT_MASTHEAD)
+    room.author("jane-doe", "Jane Doe")
+    room.article("story", title="Talks resume", slug="talks-resume", aliases=["/sections/world/"])
+    with pytest.raises(MastheadError, match=r"aliases: 'sections/world/' is the address of a page that exists"):
+        room.build()
+    assert not room.output.exists()

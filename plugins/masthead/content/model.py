@@ -114,6 +114,7 @@ class Article:
     corrections: tuple[Correction, ...] = ()
     card_title: str = ""
     translation_key: str = ""
+    aliases: tuple[str, ...] = ()  # old paths that redirect here
 
     @property
     def direction(self) -> Literal["ltr", "rtl"]:

@@ -45,6 +45,7 @@ def build_newsroom(sources: Sources, config: SiteConfig, now: datetime) -> Newsr
                                             "from the date and first author: add 'id:' to one of them)")
     problems += _duplicates(pages, "slug", "a slug no other page uses")
     problems += _translation_clashes(articles)
+    problems += _alias_clashes(articles)
     if config.logo and "images/" + config.logo not in sources.images:
         problems.append(Problem("pelicanconf.py", None, "MASTHEAD['logo']",
                                 "an image file under content/images", f"no file content/images/{config.logo}"))
@@ -101,4 +102,17 @@ def _translation_clashes(articles: list[Article]) -> list[Problem]:
                                         f"{item.lang!r}, also the language of {other.source}"))
         else:
             seen[key] = article
+    return problems
+
+
+def _alias_clashes(articles: list[Article]) -> list[Problem]:
+    """An old address can redirect to one article only."""
+    owner: dict[str, Article] = {}
+    problems = []
+    for article in sorted(articles, key=lambda a: a.rel):
+        for alias in article.aliases:
+            if alias in owner and owner[alias] is not article:
+                problems.append(Problem(article.source, None, "aliases", "old paths no other article claims",
+                                        f"{alias!r}, also an alias of {owner[alias].source}"))
+            owner.setdefault(alias, article)
     return problems

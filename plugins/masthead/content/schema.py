@@ -23,6 +23,7 @@ ARTICLE_REQUIRED = ("title", "date", "authors", "category", "summary")
 ARTICLE_OPTIONAL = (
     "id", "slug", "updated", "tags", "image", "image_alt", "image_caption", "image_credit",
     "dateline", "lang", "status", "canonical_url", "corrections", "card_title", "translation_key",
+    "aliases",
 )
 AUTHOR_REQUIRED = ("name",)
 AUTHOR_OPTIONAL = ("role", "avatar", "links")
@@ -130,6 +131,7 @@ def parse_article(source: SourceFile, ctx: SchemaContext) -> Article:
         "canonical_url": f.get("canonical_url", fields.absolute_url, ""),
         "card_title": f.get("card_title", fields.text, ""),
         "translation_key": f.get("translation_key", fields.slug, ""),
+        "aliases": f.get("aliases", _aliases, ()),
     }
     f.raise_if_any()
 
@@ -151,6 +153,19 @@ def parse_article(source: SourceFile, ctx: SchemaContext) -> Article:
         body_html=with_dateline(body, optional["dateline"], ctx.config.name),
         lang=lang, updated=updated, tags=tags, image=image, corrections=corrections, **optional,
     )
+
+
+def _aliases(value: object) -> tuple[str, ...]:
+    """Old addresses of the article, as site paths: '/2026/11/old-slug/' or 'old/page.html'."""
+    if not isinstance(value, list):
+        raise Invalid("a list of old paths such as '/2026/11/old-slug/'", describe(value))
+    paths = []
+    for item in value:
+        path = fields.text(item).lstrip("/")
+        if not path or ".." in path.split("/") or "://" in path or not path.endswith(("/", ".html")):
+            raise Invalid("site paths ending in '/' or '.html', such as '/2026/11/old-slug/'", repr(item))
+        paths.append(path)
+    return tuple(paths)
 
 
 def _article_id(value: object) -> str:

@@ -66,11 +66,12 @@ def compressible(media_type: str) -> bool:
     return media_type.startswith(_TEXT)
 
 
-def prepare(key: str, data: bytes, rules=DEFAULT_CACHE_RULES, precompress: str = "") -> tuple[bytes, Headers]:
+def prepare(key: str, data: bytes, rules=DEFAULT_CACHE_RULES, precompress: str = "",
+            redirect: str = "") -> tuple[bytes, Headers]:
     """The bytes to upload and their headers; gzip with mtime 0 so the same file gives the same bytes."""
     media_type = content_type(key)
     encoding = ""
     if precompress == "gzip" and compressible(media_type):
         data = gzip.compress(data, compresslevel=9, mtime=0)
         encoding = "gzip"
-    return data, Headers(media_type, cache_control(key, rules), encoding)
+    return data, Headers(media_type, cache_control(key, rules), encoding, redirect)

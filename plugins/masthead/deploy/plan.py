@@ -27,9 +27,11 @@ class Headers:
     content_type: str
     cache_control: str
     content_encoding: str = ""
+    redirect: str = ""  # x-amz-website-redirect-location
 
     def fingerprint(self) -> str:
-        return hashlib.sha256(json.dumps([self.content_type, self.cache_control, self.content_encoding]).encode()).hexdigest()[:16]
+        fields = [self.content_type, self.cache_control, self.content_encoding] + ([self.redirect] if self.redirect else [])
+        return hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from ..errors import MastheadError
+from ..plugin.redirects import REDIRECTS_FILE
 from .headers import DEFAULT_CACHE_RULES, prepare
 from .plan import GROUPS, MANIFEST_KEY, LocalFile, Plan, PlanError, manifest_bytes, parse_manifest, plan_deploy
 from .presets import PRESETS
@@ -27,15 +29,25 @@ class DeployOptions:
     keep: tuple[str, ...] = ("previews/*",)  # never deleted by a deploy to this prefix
 
 
+def redirects_of(output: Path) -> dict[str, str]:
+    """Old address -> new URL, as the build wrote them (front matter `aliases`)."""
+    path = Path(output) / REDIRECTS_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
 def local_files(output: Path, options: DeployOptions) -> list[LocalFile]:
     """Every file of the built site with the hash of the bytes that would be uploaded."""
     output = Path(output)
     if not output.is_dir() or not any(output.iterdir()):
         raise MastheadError(f"{output} is missing or empty: build the site first (masthead build --production)")
+    redirects = redirects_of(output)
     files = []
     for path in sorted(p for p in output.rglob("*") if p.is_file()):
         rel = path.relative_to(output).as_posix()
-        data, headers = prepare(rel, path.read_bytes(), options.cache_rules, options.precompress)
+        if rel.startswith(".masthead/"):
+            continue  # the build's notes to the deploy, not part of the site
+        data, headers = prepare(rel, path.read_bytes(), options.cache_rules, options.precompress,
+                                redirects.get(rel, ""))
         files.append(LocalFile(rel, hashlib.sha256(data).hexdigest(), len(data), headers))
     return files
 
@@ -80,9 +92,12 @@ def deploy(output: Path, target: Target, options: DeployOptions = DeployOptions(
         if done % 200 == 0 or done == len(plan.uploads):
             say(f"uploaded {done}/{len(plan.uploads)}")
 
+    redirects = redirects_of(output)
+
     def loader(rel: str):
         def load():
-            data, headers = prepare(rel, (Path(output) / rel).read_bytes(), options.cache_rules, options.precompress)
+            data, headers = prepare(rel, (Path(output) / rel).read_bytes(), options.cache_rules, options.precompress,
+                                    redirects.get(rel, ""))
             return data, headers, {"masthead-sha256": by_key[rel].sha256}
         return load
 

@@ -110,6 +110,8 @@ class S3Store:
         extra = {"ContentType": headers.content_type, "CacheControl": headers.cache_control, "Metadata": metadata}
         if headers.content_encoding:
             extra["ContentEncoding"] = headers.content_encoding
+        if headers.redirect:
+            extra["WebsiteRedirectLocation"] = headers.redirect
         try:
             self.client.upload_fileobj(io.BytesIO(data), self.target.bucket, self._key(rel), ExtraArgs=extra,
                                        Config=self.transfer)

@@ -47,10 +47,15 @@ class Seaweed:
     process: subprocess.Popen
     s3_port: int
     folder: Path
+    https_port: int | None = None
 
     @property
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.s3_port}"
+
+    @property
+    def https_endpoint(self) -> str:
+        return f"https://127.0.0.1:{self.https_port}"
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -62,7 +67,8 @@ class Seaweed:
                 self.process.wait()
 
 
-def start_seaweed(folder: Path) -> Seaweed:
+def start_seaweed(folder: Path, tls: tuple[Path, Path] | None = None) -> Seaweed:
+    """Start `weed mini`; with tls=(certificate, key) S3 also answers over https."""
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "s3.json"
     config.write_text(json.dumps({"identities": [{
@@ -70,12 +76,16 @@ def start_seaweed(folder: Path) -> Seaweed:
         "actions": ["Admin", "Read", "List", "Tagging", "Write"]}]}))
     names = ["master.port", "master.port.grpc", "volume.port", "volume.port.grpc", "filer.port",
              "filer.port.grpc", "s3.port", "s3.port.grpc", "admin.port", "admin.port.grpc", "webdav.port"]
+    if tls:
+        names.append("s3.port.https")
     ports = dict(zip(names, free_ports(len(names))))
     command = [weed_binary(), "mini", f"-dir={folder / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
                "-master.telemetry=false", f"-s3.config={config}"] + [f"-{n}={p}" for n, p in ports.items()]
+    if tls:
+        command += [f"-s3.cert.file={tls[0]}", f"-s3.key.file={tls[1]}"]
     log = open(folder / "weed.log", "wb")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    store = Seaweed(process, ports["s3.port"], folder)
+    store = Seaweed(process, ports["s3.port"], folder, ports.get("s3.port.https"))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -279,3 +279,32 @@ def test_an_alias_that_is_a_live_page_is_refused(tmp_path):
     with pytest.raises(MastheadError, match=r"aliases: 'sections/world/' is the address of a page that exists"):
         room.build()
     assert not room.output.exists()
+
+
+def test_over_tls_pregzipped_files_keep_a_clean_content_encoding(tmp_path, s3_env, monkeypatch):
+    import gzip
+
+    import trustme
+
+    from seaweed import start_seaweed
+
+    authority = trustme.CA()
+    server_cert = authority.issue_cert("127.0.0.1")
+    cert, key, bundle = tmp_path / "cert.pem", tmp_path / "key.pem", tmp_path / "ca.pem"
+    server_cert.cert_chain_pems[0].write_to_path(str(cert))
+    server_cert.private_key_pem.write_to_path(str(key))
+    authority.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("AWS_CA_BUNDLE", str(bundle))
+    store = start_seaweed(tmp_path / "tls", tls=(cert, key))
+    try:
+        name = f"site-{uuid.uuid4().hex[:12]}"
+        client(store).create_bucket(Bucket=name)
+        output = site(tmp_path / "output", FILES)
+        target = Target(name, endpoint_url=store.https_endpoint, region="us-east-1", addressing_style="path")
+        report = deploy(output, target, DeployOptions(precompress="gzip"), say=lambda line: None)
+        assert len(report.plan.uploads) == len(FILES)
+        answer = client(store).get_object(Bucket=name, Key="feeds/all.atom.xml")
+        assert answer["ContentEncoding"] == "gzip"  # not "aws-chunked,gzip": browsers could not read it
+        assert gzip.decompress(answer["Body"].read()) == FILES["feeds/all.atom.xml"]
+    finally:
+        store.stop()

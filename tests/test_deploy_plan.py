@@ -8,7 +8,7 @@ import pytest
 
 from masthead.deploy.headers import cache_control, content_type, prepare
 from masthead.deploy.plan import (Deployed, Headers, LocalFile, PlanError, RemoteObject, group_of,
-                                  manifest_bytes, parse_manifest, plan_deploy)
+                                  invalidation_paths, manifest_bytes, parse_manifest, plan_deploy)
 
 HTML = Headers("text/html; charset=utf-8", "public, max-age=60, must-revalidate")
 
@@ -93,3 +93,10 @@ def test_gzip_is_deterministic_and_only_for_text():
     assert gzip.decompress(first) == b"<p>hello</p>" * 50
     data, headers = prepare("images/photo.jpg", b"\xff\xd8jpeg", precompress="gzip")
     assert data == b"\xff\xd8jpeg" and headers.content_encoding == ""
+
+
+def test_cdn_invalidation_names_each_changed_page_and_its_folder_url():
+    plan = plan_deploy([local("2026/11/story/index.html"), local("images/a.jpg")], {"gone.css": RemoteObject("gone.css", 1)}, {})
+    assert invalidation_paths(plan) == ["/2026/11/story/", "/2026/11/story/index.html", "/gone.css", "/images/a.jpg"]
+    many = plan_deploy([local(f"images/{n}.jpg") for n in range(1001)], {}, {})
+    assert invalidation_paths(many) == ["/*"]

@@ -30,7 +30,7 @@ MASTHEAD_KEYS = {
     "deploy": "where `masthead deploy` publishes: bucket, prefix, endpoint_url, region, preset, ...",
 }
 DEPLOY_KEYS = ("bucket", "prefix", "endpoint_url", "region", "addressing_style", "preset", "account",
-               "workers", "precompress", "max_deletes", "cache_rules", "keep")
+               "workers", "precompress", "max_deletes", "cache_rules", "keep", "cloudfront_distribution")
 # Feeds, cards and structured data need absolute URLs; without SITEURL they point at `masthead serve`.
 PREVIEW_URL = "http://127.0.0.1:8000"
 

@@ -135,3 +135,16 @@ def parse_manifest(data: bytes | None) -> dict[str, Deployed]:
 
 def manifest_bytes(files: dict) -> bytes:
     return (json.dumps({"version": 1, "files": files}, sort_keys=True, indent=0) + "\n").encode()
+
+
+INVALIDATION_LIMIT = 1000  # beyond this many paths, one wildcard costs less than the list
+
+
+def invalidation_paths(plan: Plan) -> list[str]:
+    """The CDN paths a deploy changed: each key, and a page's folder URL beside its index.html."""
+    paths = set()
+    for key in [u.file.key for u in plan.uploads] + list(plan.deletes):
+        paths.add("/" + key)
+        if key.endswith("index.html"):
+            paths.add("/" + key[: -len("index.html")])
+    return ["/*"] if len(paths) > INVALIDATION_LIMIT else sorted(paths)

@@ -16,7 +16,8 @@ from typing import Callable
 from ..errors import MastheadError
 from ..plugin.redirects import REDIRECTS_FILE
 from .headers import DEFAULT_CACHE_RULES, prepare
-from .plan import GROUPS, MANIFEST_KEY, LocalFile, Plan, PlanError, manifest_bytes, parse_manifest, plan_deploy
+from .plan import (GROUPS, MANIFEST_KEY, LocalFile, Plan, PlanError, invalidation_paths, manifest_bytes,
+                   parse_manifest, plan_deploy)
 from .presets import PRESETS
 from .s3 import S3Store, Target
 
@@ -27,6 +28,7 @@ class DeployOptions:
     precompress: str = ""  # "" or "gzip"
     max_deletes: int = 256
     keep: tuple[str, ...] = ("previews/*",)  # never deleted by a deploy to this prefix
+    cloudfront_distribution: str = ""  # invalidate the changed paths there after a deploy
 
 
 def redirects_of(output: Path) -> dict[str, str]:
@@ -110,6 +112,11 @@ def deploy(output: Path, target: Target, options: DeployOptions = DeployOptions(
                   prepare(MANIFEST_KEY, b"", options.cache_rules)[1], {})
     if plan.deletes:
         store.delete(list(plan.deletes))
+    if options.cloudfront_distribution and not plan.is_empty:
+        paths = invalidation_paths(plan)
+        store.invalidate(options.cloudfront_distribution, [target.prefix.rstrip("/") + p if target.prefix else p
+                                                           for p in paths])
+        say(f"asked CloudFront to invalidate {len(paths)} path{'s' if len(paths) != 1 else ''}")
     say(describe(plan)[-1].replace("to upload", "uploaded").replace("to delete", "deleted"))
     return DeployReport(plan, dict(store.requests))
 
@@ -136,5 +143,6 @@ def resolve_target(configured: dict, flags: dict) -> tuple[Target, DeployOptions
     options = DeployOptions(
         cache_rules=tuple(tuple(rule) for rule in values["cache_rules"]) if values.get("cache_rules") else DeployOptions().cache_rules,
         precompress=values.get("precompress", ""), max_deletes=int(values.get("max_deletes", 256)),
-        keep=tuple(values.get("keep", ("previews/*",))))
+        keep=tuple(values.get("keep", ("previews/*",))),
+        cloudfront_distribution=values.get("cloudfront_distribution", ""))
     return target, options

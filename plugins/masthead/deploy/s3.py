@@ -8,7 +8,9 @@ headers that Backblaze B2, Cloudflare R2 and older MinIO reject (and some stores
 
 from __future__ import annotations
 
+import hashlib
 import io
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -136,6 +138,18 @@ class S3Store:
     def _put_loaded(self, rel: str, load) -> None:
         data, headers, metadata = load()
         self.put(rel, data, headers, metadata)
+
+    def invalidate(self, distribution: str, paths: list[str]) -> None:
+        """Ask CloudFront to drop its copies of the changed paths (AWS credentials as for S3)."""
+        session = boto3.session.Session(profile_name=self.target.profile) if self.target.profile else boto3.session.Session()
+        cloudfront = session.client("cloudfront")
+        try:
+            cloudfront.create_invalidation(DistributionId=distribution, InvalidationBatch={
+                "Paths": {"Quantity": len(paths), "Items": paths},
+                "CallerReference": hashlib.sha256("\n".join(paths).encode()).hexdigest()[:32] + str(time.time_ns()),
+            })
+        except (BotoCoreError, ClientError) as exc:
+            raise DeployError(f"the site is deployed, but CloudFront refused the invalidation: {exc}") from None
 
     def delete(self, rels: list[str]) -> None:
         try:

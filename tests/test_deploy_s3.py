@@ -308,3 +308,16 @@ def test_over_tls_pregzipped_files_keep_a_clean_content_encoding(tmp_path, s3_en
         assert gzip.decompress(answer["Body"].read()) == FILES["feeds/all.atom.xml"]
     finally:
         store.stop()
+
+
+def test_a_large_file_goes_up_in_parts_and_is_not_uploaded_again(seaweed, bucket, tmp_path):
+    import os as _os
+
+    video = _os.urandom(20 * 1024 * 1024)  # past the 16 MB multipart threshold
+    output = site(tmp_path / "output", {**FILES, "media/report.mp4": video})
+    target = Target(bucket, endpoint_url=seaweed.endpoint, region="us-east-1", addressing_style="path")
+    first = deploy(output, target, say=lambda line: None)
+    assert first.requests["POST"] >= 2  # CreateMultipartUpload and CompleteMultipartUpload
+    head = client(seaweed).head_object(Bucket=bucket, Key="media/report.mp4")
+    assert head["ContentLength"] == len(video) and "-" in head["ETag"]  # a multipart ETag is no MD5
+    assert deploy(output, target, say=lambda line: None).plan.is_empty

@@ -11,4 +11,9 @@ sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 from pelicanconf import *  # noqa: E402,F403
 
 SITEURL = "https://www.meridian.example"
-MASTHEAD = {**MASTHEAD, "subscribe_url": "https://subscribe.meridian.example/subscribe"}  # noqa: F405
+MASTHEAD = {
+    **MASTHEAD,  # noqa: F405
+    "subscribe_url": "https://subscribe.meridian.example/subscribe",
+    # `masthead deploy` publishes output/ here; credentials come from the environment only.
+    "deploy": {"preset": "aws", "region": "eu-west-1", "bucket": "www.meridian.example"},
+}

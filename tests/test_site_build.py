@@ -225,3 +225,19 @@ def test_the_subscribe_form_is_hidden_when_no_url_is_set(tmp_path):
     room.build()
     for rel in ("index.html", "2026/11/story/index.html"):
         assert not room.html(rel).xpath("//form | //section[@class='subscribe']"), rel
+
+
+def test_the_build_manifest_lists_what_was_published(full_newsroom):
+    import json
+
+    full_newsroom.article("draft", title="A draft", status="draft", date="2026-11-19")
+    full_newsroom.build()
+    manifest = json.loads((full_newsroom.output / ".masthead/manifest.json").read_text())
+    assert manifest["site"] == {"name": "The Test Gazette", "url": "http://127.0.0.1:8000", "lang": "en"}
+    [entry] = manifest["articles"]
+    assert entry["title"] == "Ministers agree on a mission" and entry["path"] == "2026/11/ministers-agree/index.html"
+    assert [a["slug"] for a in entry["authors"]] == ["jane-doe", "john-roe"]
+    assert entry["section"] == {"name": "Europe", "slug": "europe"} and entry["tags"] == ["Diplomacy", "EU"]
+    assert (entry["published"], entry["updated"]) == ("2026-11-20T09:00:00+01:00", "2026-11-21T10:00:00+01:00")
+    assert entry["corrections"] == [{"date": "2026-11-21T10:00:00+01:00", "text": "An earlier version misspelled a name."}]
+    assert entry["card"].endswith("/cards/articles/ministers-agree.jpg") and len(entry["content_sha256"]) == 64

@@ -18,6 +18,7 @@ from ..content import build_newsroom
 from ..sources import read_sources
 from .cards import draw_cards
 from .feeds import finish_feeds, start_feeds
+from .manifest import write_manifest
 from .redirects import write_redirects
 from .seo import INDEX_KEY, index_translations, write_discovery
 from .reader import NEWSROOM_KEY, MastheadReader
@@ -40,6 +41,7 @@ def register() -> None:
     signals.all_generators_finalized.connect(draw_cards)
     signals.all_generators_finalized.connect(write_discovery)
     signals.all_generators_finalized.connect(write_redirects)
+    signals.all_generators_finalized.connect(write_manifest)
     signals.all_generators_finalized.connect(start_feeds)
     signals.finalized.connect(finish_feeds)
 

@@ -1,0 +1,54 @@
+"""The build manifest: what this build published, for the stages that come after it.
+
+Deploy and digest read output/.masthead/manifest.json instead of running Pelican again. It is
+written with sorted keys and no build time, so the same content gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from pelican.generators import ArticlesGenerator
+
+from ..cards.plan import card_path
+from ..config import SiteConfig
+
+MANIFEST_FILE = ".masthead/manifest.json"
+
+
+def article_entry(article, public: str) -> dict:
+    record = article.record
+    photo = bool(record.image and record.image.picture.is_local)
+    return {
+        "id": record.id,
+        "url": f"{public}/{article.url}",
+        "path": article.save_as,
+        "title": record.title,
+        "summary": record.summary,
+        "lang": record.lang,
+        "authors": [{"slug": a.slug, "name": a.name, "url": f"{public}/{a.url}"} for a in article.authors],
+        "section": {"name": article.category.name, "slug": article.category.slug},
+        "tags": list(record.tags),
+        "published": record.date.isoformat(),
+        "updated": record.modified.isoformat() if record.modified else None,
+        "corrections": [{"date": c.date.isoformat(), "text": c.text} for c in record.corrections],
+        "card": f"{public}/{card_path('article', record.slug, photo)}",
+        "image": (f"{public}/{record.image.picture.src}" if photo else record.image.picture.src) if record.image else None,
+        "content_sha256": hashlib.sha256(article.content.encode("utf-8")).hexdigest(),
+    }
+
+
+def write_manifest(generators) -> None:
+    articles_generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
+    config: SiteConfig = articles_generator.settings["MASTHEAD_CONFIG"]
+    manifest = {
+        "version": 1,
+        "site": {"name": config.name, "url": config.public_url, "lang": config.default_lang},
+        "articles": sorted((article_entry(a, config.public_url) for a in articles_generator.articles),
+                           key=lambda entry: (entry["published"], entry["id"]), reverse=True),
+    }
+    target = Path(articles_generator.output_path) / MANIFEST_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -1,15 +1,14 @@
 """Write every feed into the output folder once Pelican knows each page's URL.
 
-Planning happens when Pelican's generators are done; the documents are then written by a second
-process while Pelican writes its pages (on two cores the feeds add little to a build), and the
-build waits for that process before it may succeed.
+When Pelican's generators are done, a second process takes Pelican's articles and does all the
+feed work (entries, plan, files) while Pelican writes its pages, so on two cores the feeds add
+little to a build; the build waits for that process before it may succeed.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import sys
 import threading
 import time
@@ -20,6 +19,7 @@ from pelican.generators import ArticlesGenerator
 
 from ..config import SiteConfig
 from ..errors import BuildError
+from ..content import Newsroom
 from ..feeds import FORMATS, Category, FeedDocument, FeedSite, Person, feed_entry, plan_feeds
 from ..feeds.formats import FeedWriter
 from .reader import NEWSROOM_KEY
@@ -27,7 +27,6 @@ from .reader import NEWSROOM_KEY
 logger = logging.getLogger(__name__)
 
 JOB_KEY = "MASTHEAD_FEED_JOB"
-START_METHOD = os.environ.get("MASTHEAD_FEED_START", "fork")
 
 
 def feed_site(config: SiteConfig) -> FeedSite:
@@ -41,13 +40,19 @@ def feed_site(config: SiteConfig) -> FeedSite:
 
 
 def start_feeds(generators) -> None:
-    """Plan the feeds from Pelican's articles and start writing them."""
+    """Start writing the feeds of Pelican's published articles; finish_feeds waits for them."""
     started = time.perf_counter()
     articles_generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
     settings = articles_generator.settings
-    config: SiteConfig = settings["MASTHEAD_CONFIG"]
+    job_args = (articles_generator.articles, settings[NEWSROOM_KEY], settings["MASTHEAD_CONFIG"],
+                Path(articles_generator.output_path))
+    settings[JOB_KEY] = _FeedJob.start(write_feeds, job_args)
+    settings["MASTHEAD_TIMINGS"]["feeds"] = time.perf_counter() - started
+
+
+def write_feeds(articles, newsroom: Newsroom, config: SiteConfig, output: Path) -> None:
+    """Entries from Pelican's articles (URLs and content as Pelican wrote them), then the documents."""
     base = config.public_url
-    newsroom = settings[NEWSROOM_KEY]
 
     def absolute(path: str) -> str:
         return f"{base}/{path}"
@@ -58,18 +63,15 @@ def start_feeds(generators) -> None:
                       avatar=absolute(avatar.src) if avatar and avatar.is_local else (avatar.src if avatar else ""))
 
     entries = []
-    for article in articles_generator.articles:
+    for article in articles:
         section = Category(slug=article.category.slug, term=article.category.name, url=absolute(article.category.url))
         tags = tuple(Category(slug=t.slug, term=t.name, url=absolute(t.url)) for t in article.tags)
         entries.append(feed_entry(article.record, absolute(article.url), article.content,
                                   tuple(person(a) for a in article.authors), section, tags, base))
-
     site = feed_site(config)
     documents = plan_feeds(entries, site)
-    output = Path(articles_generator.output_path)
-    settings[JOB_KEY] = _FeedJob.start(documents, site, output)
-    settings["MASTHEAD_TIMINGS"]["feeds"] = time.perf_counter() - started
-    logger.info("masthead: writing %d feed documents in %d formats", len(documents), len(FORMATS))
+    write_documents(documents, site, output)
+    logger.info("masthead: wrote %d feed documents in %d formats", len(documents), len(FORMATS))
 
 
 def finish_feeds(pelican) -> None:
@@ -89,20 +91,23 @@ def write_documents(documents: list[FeedDocument], site: FeedSite, output: Path)
 
 
 class _FeedJob:
-    """Feeds being written: in a forked process when that is safe, else right away."""
+    """Feeds being written: in a forked process when that is safe, else right away.
+
+    A forked child sees Pelican's articles without copying or pickling them, and does all the
+    feed work (entries, plan, serialization, files) on the second core while Pelican writes pages.
+    A threaded process (`masthead serve` builds from a watcher thread) is never forked.
+    """
 
     def __init__(self, process=None):
         self.process = process
 
     @classmethod
-    def start(cls, documents, site, output) -> "_FeedJob":
-        # fork shares the planned documents without pickling them; never fork a threaded process
-        # (`masthead serve` builds from a watcher thread) or where fork is unavailable.
-        if START_METHOD not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
-            write_documents(documents, site, output)
+    def start(cls, work, args) -> "_FeedJob":
+        if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+            work(*args)
             return cls()
-        process = multiprocessing.get_context(START_METHOD).Process(
-            target=_child, args=(documents, site, output), name="masthead-feeds", daemon=True)
+        process = multiprocessing.get_context("fork").Process(
+            target=_child, args=(work, args), name="masthead-feeds", daemon=True)
         process.start()
         return cls(process)
 
@@ -123,9 +128,9 @@ class _FeedJob:
         return time.perf_counter() - started
 
 
-def _child(documents, site, output) -> None:
+def _child(work, args) -> None:
     try:
-        write_documents(documents, site, output)
+        work(*args)
     except BaseException:
         traceback.print_exc()
         sys.stderr.flush()

@@ -46,7 +46,7 @@ def test_uploads_go_assets_then_articles_then_listings_then_feeds():
 
 
 def test_deletes_come_from_the_listing_and_are_capped():
-    remote = {k: RemoteObject(k, 1) for k in ("gone.html", "old.css", ".masthead/deployed.json")}
+    remote = {k: RemoteObject(k, 1) for k in ("gone.html", "old.css", ".masthead/deployed.json.gz")}
     plan = plan_deploy([local("index.html")], remote, {})
     assert plan.deletes == ("gone.html", "old.css")
     with pytest.raises(PlanError, match=r"would delete 2 objects, more than the cap of 1 \(first: gone.html\); "

@@ -16,7 +16,7 @@ from typing import Callable
 from ..errors import MastheadError
 from ..plugin.redirects import REDIRECTS_FILE
 from .headers import DEFAULT_CACHE_RULES, prepare
-from .plan import (GROUPS, MANIFEST_KEY, LocalFile, Plan, PlanError, invalidation_paths, manifest_bytes,
+from .plan import (GROUPS, MANIFEST_KEY, Headers, LocalFile, Plan, PlanError, invalidation_paths, manifest_bytes,
                    parse_manifest, plan_deploy)
 from .presets import PRESETS
 from .s3 import S3Store, Target
@@ -108,8 +108,7 @@ def deploy(output: Path, target: Target, options: DeployOptions = DeployOptions(
         if items:
             store.put_many(items, uploaded)
     if plan.uploads or plan.deletes or MANIFEST_KEY not in remote:
-        store.put(MANIFEST_KEY, manifest_bytes(plan.manifest),
-                  prepare(MANIFEST_KEY, b"", options.cache_rules)[1], {})
+        store.put(MANIFEST_KEY, manifest_bytes(plan.manifest), Headers("application/gzip", "no-store"), {})
     if plan.deletes:
         store.delete(list(plan.deletes))
     if options.cloudfront_distribution and not plan.is_empty:

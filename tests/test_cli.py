@@ -118,3 +118,15 @@ def test_check_rejects_unknown_card_layout_keys(newsroom, run):
     assert result.exit_code == 1
     assert "pelicanconf.py: MASTHEAD['cards']['backgrund']: expected one of width, height" in result.output
     assert "found 'backgrund' (did you mean 'background'?)" in result.output
+
+
+def test_a_broken_settings_file_is_one_line(newsroom, run):
+    newsroom.settings_file.write_text(newsroom.settings_file.read_text().replace(
+        "THEME = ", "THEME = 'no-such-theme' #"))
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.output.strip() == ("error: pelicanconf.py: ValueError: Could not find the theme no-such-theme "
+                                     "(fix the settings file)")
+    newsroom.settings_file.write_text("SITENAME = \n")
+    result = run("build")
+    assert result.exit_code == 1 and result.output.startswith("error: pelicanconf.py: SyntaxError:")

@@ -44,9 +44,12 @@ def load_settings(settings_file: Path, overrides: dict | None = None) -> dict:
                             "newsroom's folder, or pass --settings FILE)")
     # Pelican's feeds are off unless the newsroom turns one on (and so is Pelican's warning
     # about feeds without SITEURL, which would otherwise greet every local build).
-    newsroom_set = get_settings_from_file(str(settings_file))
-    feeds_off = {key: None for key in FEED_SETTINGS if key not in newsroom_set}
-    settings = read_settings(str(settings_file), override={**feeds_off, **(overrides or {})})
+    try:
+        newsroom_set = get_settings_from_file(str(settings_file))
+        feeds_off = {key: None for key in FEED_SETTINGS if key not in newsroom_set}
+        settings = read_settings(str(settings_file), override={**feeds_off, **(overrides or {})})
+    except Exception as exc:  # the settings file is Python: anything can go wrong in it
+        raise MastheadError(f"{settings_file}: {type(exc).__name__}: {exc} (fix the settings file)") from None
     # Pelican leaves a default CACHE_PATH relative to wherever it runs; the card cache belongs
     # beside the settings, whatever folder masthead is started from.
     cache = Path(settings["CACHE_PATH"])

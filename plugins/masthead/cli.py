@@ -181,6 +181,118 @@ def deploy(settings_file, output, bucket, prefix, endpoint_url, region, profile,
         _fail(exc)
 
 
+@main.group()
+@settings_option
+@click.option("--database", type=click.Path(path_type=Path), default=None,
+              help="Subscriber database (default: MASTHEAD['subscribers'], or subscribers.sqlite3 beside the settings).")
+@click.pass_context
+def subscribers(ctx: click.Context, settings_file: Path | None, database: Path | None) -> None:
+    """Manage the readers who receive digests."""
+    from .build import load_settings
+    from .config import site_config
+    from .subscribers.model import Interests
+    from .subscribers.store import SubscriberStore
+
+    settings_file = settings_file or Path(DEV_SETTINGS)
+    try:
+        settings = load_settings(settings_file)
+        config = site_config(settings, source=str(settings_file))
+    except MastheadError as exc:
+        _fail(exc)
+    path = database or (settings_file.resolve().parent / config.subscribers)
+    authors = tuple(sorted(p.stem for p in (Path(settings["PATH"]) / "authors").glob("*.md")))
+    ctx.obj["store"] = SubscriberStore(path)
+    ctx.obj["interests"] = Interests(config.sections, authors)
+    ctx.call_on_close(ctx.obj["store"].close)
+
+
+@subscribers.command("add")
+@click.argument("email")
+@click.option("--name", default="", help="The reader's name.")
+@click.option("--frequency", type=click.Choice(["daily", "weekly"]), default="daily", show_default=True)
+@click.option("--section", "sections", multiple=True, help="A section to follow (repeat); none: every section.")
+@click.option("--author", "authors", multiple=True, help="An author slug to follow (repeat); none: every author.")
+@click.option("--language", default="", help="Only articles in this language; empty: every language.")
+@click.option("--pending", is_flag=True, help="Add unconfirmed (double opt-in not yet done).")
+@click.pass_context
+def subscribers_add(ctx, email, name, frequency, sections, authors, language, pending) -> None:
+    """Add a reader (active unless --pending)."""
+    from .subscribers.model import subscriber_from
+
+    try:
+        fields = {"email": email, "name": name, "frequency": frequency, "sections": list(sections),
+                  "authors": list(authors), "language": language, "status": "pending" if pending else "active"}
+        added = ctx.obj["store"].add(subscriber_from(fields, ctx.obj["interests"], "masthead subscribers add"))
+    except MastheadError as exc:
+        _fail(exc)
+    click.echo(f"Added {added.email} ({added.status}, {added.frequency}).")
+
+
+@subscribers.command("remove")
+@click.argument("email")
+@click.option("--erase", is_flag=True, help="Delete the reader's data too (a hash is kept so no import adds them back).")
+@click.pass_context
+def subscribers_remove(ctx, email, erase) -> None:
+    """Unsubscribe a reader (kept as unsubscribed, so no import re-subscribes them)."""
+    try:
+        if erase:
+            ctx.obj["store"].erase(email)
+            click.echo(f"Erased {email}; it can never be imported again.")
+        else:
+            done = ctx.obj["store"].unsubscribe(email)
+            click.echo(f"Unsubscribed {done.email}.")
+    except MastheadError as exc:
+        _fail(exc)
+
+
+@subscribers.command("import")
+@click.argument("csv_file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.pass_context
+def subscribers_import(ctx, csv_file) -> None:
+    """Import readers from CSV (email, name, status, frequency, sections, authors, language)."""
+    try:
+        text = csv_file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        _fail(MastheadError(f"{csv_file}: expected UTF-8 text; save the file as UTF-8 CSV"))
+    try:
+        report = ctx.obj["store"].import_csv(text, str(csv_file), ctx.obj["interests"])
+    except MastheadError as exc:
+        _fail(exc)
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"Imported: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+               f"{report.kept_unsubscribed} left unsubscribed, {len(report.problems)} rows with problems.")
+    if report.problems:
+        sys.exit(1)
+
+
+@subscribers.command("export")
+@click.pass_context
+def subscribers_export(ctx) -> None:
+    """Write every subscriber as CSV to standard output (without their secret tokens)."""
+    click.echo(ctx.obj["store"].export_csv(), nl=False)
+
+
+@subscribers.command("list")
+@click.option("--status", type=click.Choice(["pending", "active", "unsubscribed", "bounced"]), default=None)
+@click.pass_context
+def subscribers_list(ctx, status) -> None:
+    """One line per subscriber: address, status, frequency, what they follow."""
+    for s in ctx.obj["store"].all(status):
+        follows = ", ".join([*s.sections, *s.authors]) or "everything"
+        click.echo(f"{s.email}\t{s.status}\t{s.frequency}\t{s.language or 'any language'}\t{follows}")
+
+
+@subscribers.command("count")
+@click.pass_context
+def subscribers_count(ctx) -> None:
+    """Subscribers by status and frequency."""
+    counts = ctx.obj["store"].counts()
+    for (status, frequency), count in sorted(counts.items()):
+        click.echo(f"{status:<13} {frequency:<7} {count}")
+    click.echo(f"{'total':<21} {sum(counts.values())}")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, help="Port to listen on.")

@@ -28,6 +28,7 @@ MASTHEAD_KEYS = {
     "cards": "changes to the social card layout: colours, sizes, use_image (see DEFAULT_LAYOUT)",
     "twitter": "the publication's X (Twitter) handle, such as '@meridian', for twitter:site",
     "deploy": "where `masthead deploy` publishes: bucket, prefix, endpoint_url, region, preset, ...",
+    "subscribers": "the subscriber database, a path to an SQLite file (default subscribers.sqlite3)",
 }
 DEPLOY_KEYS = ("bucket", "prefix", "endpoint_url", "region", "addressing_style", "preset", "account",
                "workers", "precompress", "max_deletes", "cache_rules", "keep", "cloudfront_distribution")
@@ -52,6 +53,7 @@ class SiteConfig:
     cards: dict = field(default_factory=dict)
     twitter: str = ""
     deploy: dict = field(default_factory=dict)
+    subscribers: str = "subscribers.sqlite3"
 
     @property
     def public_url(self) -> str:
@@ -154,6 +156,7 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
         cards=dict(cards),
         twitter=twitter,
         deploy=dict(deploy),
+        subscribers=text("subscribers") or "subscribers.sqlite3",
     )
     if not config.name:
         bad("SITENAME", "the publication's name", settings.get("SITENAME"))

@@ -1,0 +1,1 @@
+"""Subscribers: validation (model.py, pure) and the SQLite store (store.py)."""

@@ -1,0 +1,229 @@
+"""The subscriber store: one SQLite file, outside content/ and output/, never deployed.
+
+Every change is one transaction. An unsubscribe is never lost: `remove` keeps the row as
+unsubscribed, and `erase` deletes the personal data but keeps a hash of the address, so no
+import can bring the reader back.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import secrets
+import sqlite3
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..errors import ContentError, MastheadError, Problem
+from .model import CSV_FIELDS, Interests, Subscriber, address_key, subscriber_from, suppression_hash
+
+SCHEMA = [
+    """CREATE TABLE subscribers (
+        key TEXT PRIMARY KEY,            -- the address in lower case: one reader, however written
+        email TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL CHECK (status IN ('pending', 'active', 'unsubscribed', 'bounced')),
+        frequency TEXT NOT NULL CHECK (frequency IN ('daily', 'weekly')),
+        sections TEXT NOT NULL DEFAULT '[]',
+        authors TEXT NOT NULL DEFAULT '[]',
+        language TEXT NOT NULL DEFAULT '',
+        token TEXT NOT NULL UNIQUE,
+        bounces INTEGER NOT NULL DEFAULT 0,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        unsubscribed TEXT
+    )""",
+    "CREATE TABLE suppressed (hash TEXT PRIMARY KEY, since TEXT NOT NULL)",
+]
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept_unsubscribed: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+class SubscriberStore:
+    def __init__(self, path: Path, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+        self.path = Path(path)
+        self.clock = clock
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            with self._transaction():
+                for statement in SCHEMA:
+                    self.db.execute(statement)
+                self.db.execute("PRAGMA user_version = 1")
+        elif version > 1:
+            raise MastheadError(f"{self.path} was written by a newer masthead (schema {version}); upgrade masthead")
+
+    def _transaction(self):
+        return _Transaction(self.db)
+
+    def _now(self) -> str:
+        return self.clock().isoformat()
+
+    # -- reading
+    def get(self, email: str) -> Subscriber | None:
+        row = self.db.execute("SELECT * FROM subscribers WHERE key = ?", (address_key(email),)).fetchone()
+        return _subscriber(row) if row else None
+
+    def all(self, status: str | None = None) -> Iterator[Subscriber]:
+        query, args = "SELECT * FROM subscribers", ()
+        if status:
+            query, args = query + " WHERE status = ?", (status,)
+        for row in self.db.execute(query + " ORDER BY key", args):
+            yield _subscriber(row)
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        rows = self.db.execute("SELECT status, frequency, COUNT(*) FROM subscribers GROUP BY status, frequency")
+        return {(row[0], row[1]): row[2] for row in rows}
+
+    def is_suppressed(self, email: str) -> bool:
+        return self.db.execute("SELECT 1 FROM suppressed WHERE hash = ?", (suppression_hash(email),)).fetchone() is not None
+
+    # -- changing
+    def add(self, subscriber: Subscriber) -> Subscriber:
+        """Add a reader; an address already known (in any case) or erased is refused."""
+        if self.is_suppressed(subscriber.email):
+            raise MastheadError(f"{subscriber.email} was erased at the reader's request and cannot be added again")
+        existing = self.get(subscriber.email)
+        if existing:
+            raise MastheadError(f"{existing.email} is already a subscriber ({existing.status})")
+        now = self._now()
+        with self._transaction():
+            self.db.execute(
+                "INSERT INTO subscribers (key, email, name, status, frequency, sections, authors, language, token,"
+                " created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (subscriber.key, subscriber.email, subscriber.name, subscriber.status, subscriber.frequency,
+                 json.dumps(list(subscriber.sections)), json.dumps(list(subscriber.authors)), subscriber.language,
+                 secrets.token_urlsafe(32), now, now))
+        return self.get(subscriber.email)
+
+    def unsubscribe(self, email: str) -> Subscriber:
+        found = self.get(email)
+        if not found:
+            raise MastheadError(f"{email} is not a subscriber")
+        if found.status != "unsubscribed":
+            now = self._now()
+            with self._transaction():
+                self.db.execute("UPDATE subscribers SET status = 'unsubscribed', unsubscribed = ?, updated = ? "
+                                "WHERE key = ?", (now, now, found.key))
+        return self.get(email)
+
+    def erase(self, email: str) -> None:
+        """Delete everything about a reader but a hash that keeps them from being added again."""
+        found = self.get(email)
+        if not found and not self.is_suppressed(email):
+            raise MastheadError(f"{email} is not a subscriber")
+        with self._transaction():
+            self.db.execute("DELETE FROM subscribers WHERE key = ?", (address_key(email),))
+            self.db.execute("INSERT OR IGNORE INTO suppressed (hash, since) VALUES (?, ?)",
+                            (suppression_hash(email), self._now()))
+
+    def import_csv(self, text: str, source: str, interests: Interests) -> ImportReport:
+        """Add new readers and update known ones; report bad rows by line; never re-subscribe."""
+        report = ImportReport()
+        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+        missing = [name for name in ("email",) if name not in (reader.fieldnames or [])]
+        if missing:
+            raise ContentError([Problem(source, 1, "header", "a first line naming the columns, among them email: "
+                                        + ",".join(CSV_FIELDS), repr(",".join(reader.fieldnames or [])))])
+        unknown = [name for name in reader.fieldnames if name not in CSV_FIELDS]
+        if unknown:
+            raise ContentError([Problem(source, 1, "header", "columns among " + ", ".join(CSV_FIELDS),
+                                        f"unknown column {unknown[0]!r}")])
+        seen: set[str] = set()
+        with self._transaction():
+            for row in reader:
+                line = reader.line_num
+                try:
+                    subscriber = subscriber_from(row, interests, source, line)
+                except ContentError as exc:
+                    report.problems.extend(exc.problems)
+                    continue
+                if subscriber.key in seen:
+                    report.problems.append(Problem(source, line, "email", "each address once in the file",
+                                                   f"{subscriber.email!r} again"))
+                    continue
+                seen.add(subscriber.key)
+                if self.is_suppressed(subscriber.email):
+                    report.kept_unsubscribed += 1
+                    continue
+                self._import_one(subscriber, report)
+        return report
+
+    def _import_one(self, subscriber: Subscriber, report: ImportReport) -> None:
+        existing = self.get(subscriber.email)
+        now = self._now()
+        if existing is None:
+            self.db.execute(
+                "INSERT INTO subscribers (key, email, name, status, frequency, sections, authors, language, token,"
+                " created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (subscriber.key, subscriber.email, subscriber.name, subscriber.status, subscriber.frequency,
+                 json.dumps(list(subscriber.sections)), json.dumps(list(subscriber.authors)), subscriber.language,
+                 secrets.token_urlsafe(32), now, now))
+            report.added += 1
+            return
+        if existing.status in ("unsubscribed", "bounced"):
+            report.kept_unsubscribed += 1  # an import never overrides a reader's own choice
+            return
+        wanted = replace(existing, name=subscriber.name or existing.name, frequency=subscriber.frequency,
+                         sections=subscriber.sections, authors=subscriber.authors,
+                         language=subscriber.language)
+        if wanted == existing:
+            report.unchanged += 1
+            return
+        self.db.execute("UPDATE subscribers SET name = ?, frequency = ?, sections = ?, authors = ?, language = ?,"
+                        " updated = ? WHERE key = ?",
+                        (wanted.name, wanted.frequency, json.dumps(list(wanted.sections)),
+                         json.dumps(list(wanted.authors)), wanted.language, now, existing.key))
+        report.updated += 1
+
+    def export_csv(self) -> str:
+        """Every subscriber as CSV (no tokens: they are secrets), importable again."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(CSV_FIELDS)
+        for s in self.all():
+            writer.writerow([s.email, s.name, s.status, s.frequency, ";".join(s.sections), ";".join(s.authors),
+                             s.language])
+        return out.getvalue()
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self):
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, kind, *_):
+        self.db.execute("ROLLBACK" if kind else "COMMIT")
+
+
+def _subscriber(data: sqlite3.Row) -> Subscriber:
+    def when(value):
+        return datetime.fromisoformat(value) if value else None
+
+    return Subscriber(email=data["email"], name=data["name"], status=data["status"], frequency=data["frequency"],
+                      sections=tuple(json.loads(data["sections"])), authors=tuple(json.loads(data["authors"])),
+                      language=data["language"], token=data["token"], created=when(data["created"]),
+                      updated=when(data["updated"]), unsubscribed=when(data["unsubscribed"]), bounces=data["bounces"])

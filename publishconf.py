@@ -16,4 +16,6 @@ MASTHEAD = {
     "subscribe_url": "https://subscribe.meridian.example/subscribe",
     # `masthead deploy` publishes output/ here; credentials come from the environment only.
     "deploy": {"preset": "aws", "region": "eu-west-1", "bucket": "www.meridian.example"},
+    "digest": {"from": "The Meridian <digest@meridian.example>",
+               "unsubscribe_url": "https://subscribe.meridian.example/unsubscribe"},
 }

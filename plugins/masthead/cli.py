@@ -293,6 +293,42 @@ def subscribers_count(ctx) -> None:
     click.echo(f"{'total':<21} {sum(counts.values())}")
 
 
+@main.group()
+def digest() -> None:
+    """Subscriber digests of what was published (previews; sending is not built yet)."""
+
+
+@digest.command("preview")
+@click.option("--subscriber", "email", required=True, help="The subscriber whose digest to write.")
+@click.option("--frequency", type=click.Choice(["daily", "weekly"]), default=None,
+              help="Default: the subscriber's own.")
+@settings_option
+@now_option
+@click.option("--database", type=click.Path(path_type=Path), default=None, help="Subscriber database.")
+@click.option("--to", "target", type=click.Path(path_type=Path), default=Path("digest-preview"), show_default=True,
+              help="Folder for digest.eml and digest.html.")
+def digest_preview(email, frequency, settings_file, now, database, target) -> None:
+    """Write the .eml and .html that a subscriber would get now, from the last build's manifest."""
+    from .build import load_settings
+    from .config import site_config
+    from .digest.preview import preview
+    from .subscribers.store import SubscriberStore
+
+    settings_file = settings_file or Path(PRODUCTION_SETTINGS)
+    try:
+        settings = load_settings(settings_file)
+        config = site_config(settings, source=str(settings_file))
+        store = SubscriberStore(database or (settings_file.resolve().parent / config.subscribers))
+        try:
+            eml, html, count = preview(email, frequency, now or datetime.now(timezone.utc),
+                                       Path(settings["OUTPUT_PATH"]), store, config, Path(settings["THEME"]), target)
+        finally:
+            store.close()
+    except MastheadError as exc:
+        _fail(exc)
+    click.echo(f"Wrote {_shown(eml)} and {_shown(html)} ({count} stories).")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, help="Port to listen on.")

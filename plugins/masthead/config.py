@@ -29,7 +29,9 @@ MASTHEAD_KEYS = {
     "twitter": "the publication's X (Twitter) handle, such as '@meridian', for twitter:site",
     "deploy": "where `masthead deploy` publishes: bucket, prefix, endpoint_url, region, preset, ...",
     "subscribers": "the subscriber database, a path to an SQLite file (default subscribers.sqlite3)",
+    "digest": "the digest email: from, subject (with {site}, {count}, {date}), unsubscribe_url",
 }
+DIGEST_KEYS = ("from", "subject", "unsubscribe_url")
 DEPLOY_KEYS = ("bucket", "prefix", "endpoint_url", "region", "addressing_style", "preset", "account",
                "workers", "precompress", "max_deletes", "cache_rules", "keep", "cloudfront_distribution")
 # Feeds, cards and structured data need absolute URLs; without SITEURL they point at `masthead serve`.
@@ -54,6 +56,7 @@ class SiteConfig:
     twitter: str = ""
     deploy: dict = field(default_factory=dict)
     subscribers: str = "subscribers.sqlite3"
+    digest: dict = field(default_factory=dict)
 
     @property
     def public_url(self) -> str:
@@ -136,6 +139,11 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
         bad("MASTHEAD['deploy']", "a dict of deploy settings", deploy)
         deploy = {}
     unknown_keys("MASTHEAD['deploy']", deploy, DEPLOY_KEYS)
+    digest = options.get("digest", {})
+    if not isinstance(digest, dict):
+        bad("MASTHEAD['digest']", "a dict of digest settings", digest)
+        digest = {}
+    unknown_keys("MASTHEAD['digest']", digest, DIGEST_KEYS)
     twitter = text("twitter")
     if twitter and not re.match(r"^@[A-Za-z0-9_]{1,15}$", twitter):
         bad("MASTHEAD['twitter']", "a handle such as '@meridian'", twitter)
@@ -157,6 +165,7 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
         twitter=twitter,
         deploy=dict(deploy),
         subscribers=text("subscribers") or "subscribers.sqlite3",
+        digest=dict(digest),
     )
     if not config.name:
         bad("SITENAME", "the publication's name", settings.get("SITENAME"))

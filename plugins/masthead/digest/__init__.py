@@ -1,0 +1,1 @@
+"""Digests: selection from the build manifest (select.py, pure) and the message (message.py)."""

@@ -1,0 +1,56 @@
+"""`masthead digest preview`: the message one subscriber would get now, written as .eml and .html."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from ..config import SiteConfig
+from ..errors import MastheadError
+from ..subscribers.store import SubscriberStore
+from .message import Sender, build_message
+from .select import articles_from_manifest, edition_id, select_for, window
+
+MANIFEST = ".masthead/manifest.json"
+DEFAULT_SUBJECT = "{site}: {count} new stories"
+
+
+def read_manifest(output: Path) -> dict:
+    path = Path(output) / MANIFEST
+    if not path.is_file():
+        raise MastheadError(f"{path} not found: build the site first (masthead build --production)")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def sender_for(config: SiteConfig) -> Sender:
+    options = config.digest
+    address = options.get("from") or f"{config.name} <digest@{config.public_url.split('//')[-1].split('/')[0].split(':')[0]}>"
+    return Sender(address=address, site_name=config.name, site_url=config.public_url, about=config.about,
+                  unsubscribe_url=options.get("unsubscribe_url", ""))
+
+
+def preview(email: str, frequency: str | None, now: datetime, output: Path, store: SubscriberStore,
+            config: SiteConfig, theme: Path, target: Path) -> tuple[Path, Path, int]:
+    """Write digest.eml and digest.html for one subscriber; returns the paths and the story count."""
+    subscriber = store.get(email)
+    if subscriber is None:
+        raise MastheadError(f"{email} is not a subscriber (masthead subscribers list)")
+    frequency = frequency or subscriber.frequency
+    articles = articles_from_manifest(read_manifest(output))
+    since, until = window(frequency, now, None)
+    selection = select_for(articles, since, until, subscriber.sections, subscriber.authors, subscriber.language)
+    if selection.is_empty:
+        raise MastheadError(f"nothing new for {subscriber.email} since {since:%Y-%m-%d %H:%M}: nobody gets an "
+                            "empty digest")
+    edition = edition_id(frequency, until, [a.id for a in articles if since < a.published <= until])
+    subject = config.digest.get("subject", DEFAULT_SUBJECT).format(
+        site=config.name, count=len(selection.articles), date=until.astimezone(config.timezone).strftime("%-d %B %Y"))
+    message = build_message(selection, edition=edition, subject=subject, to=(subscriber.email, subscriber.name),
+                            token=subscriber.token, sender=sender_for(config),
+                            lang=subscriber.language or config.default_lang, when=now, theme=theme)
+    target.mkdir(parents=True, exist_ok=True)
+    eml, html = target / "digest.eml", target / "digest.html"
+    eml.write_bytes(message.as_bytes())
+    html.write_text(message.get_body(("html",)).get_content(), encoding="utf-8")
+    return eml, html, len(selection.articles)

@@ -140,3 +140,14 @@ def s3_env(monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+@pytest.fixture
+def smtp():
+    """aiosmtpd on 127.0.0.1 for one test; yields (port, recorder of accepted messages)."""
+    from smtp_server import start_smtp
+
+    controller, recorder, port = start_smtp()
+    yield port, recorder
+    recorder.release()
+    controller.stop()

@@ -295,7 +295,7 @@ def subscribers_count(ctx) -> None:
 
 @main.group()
 def digest() -> None:
-    """Subscriber digests of what was published (previews; sending is not built yet)."""
+    """Subscriber digests of what was published: preview one, send an edition."""
 
 
 @digest.command("preview")
@@ -327,6 +327,47 @@ def digest_preview(email, frequency, settings_file, now, database, target) -> No
     except MastheadError as exc:
         _fail(exc)
     click.echo(f"Wrote {_shown(eml)} and {_shown(html)} ({count} stories).")
+
+
+@digest.command("send")
+@click.option("--frequency", type=click.Choice(["daily", "weekly"]), default="daily", show_default=True)
+@click.option("--dry-run", is_flag=True, help="Print the plan (edition, readers, messages) and send nothing.")
+@settings_option
+@now_option
+@click.option("--database", type=click.Path(path_type=Path), default=None, help="Subscriber database.")
+def digest_send(frequency, dry_run, settings_file, now, database) -> None:
+    """Send this period's digest to every active reader of a frequency, each exactly once."""
+    import os
+
+    from .build import load_settings
+    from .config import site_config
+    from .digest.send import send_digests
+    from .digest.smtp import SMTPSender
+    from .subscribers.store import SubscriberStore
+
+    settings_file = settings_file or Path(PRODUCTION_SETTINGS)
+    try:
+        settings = load_settings(settings_file)
+        config = site_config(settings, source=str(settings_file))
+        smtp = config.digest.get("smtp") or {}
+        if not smtp.get("host") and not dry_run:
+            raise MastheadError("no SMTP server: set MASTHEAD['digest']['smtp'] = {'host': ..., 'port': ..., "
+                                "'security': 'starttls'} (credentials in MASTHEAD_SMTP_USERNAME and MASTHEAD_SMTP_PASSWORD)")
+        sender = SMTPSender(smtp.get("host", ""), int(smtp.get("port", 587)), smtp.get("security", "starttls"),
+                            os.environ.get("MASTHEAD_SMTP_USERNAME", ""), os.environ.get("MASTHEAD_SMTP_PASSWORD", ""))
+        store = SubscriberStore(database or (settings_file.resolve().parent / config.subscribers))
+        try:
+            report = send_digests(frequency, now or datetime.now(timezone.utc), Path(settings["OUTPUT_PATH"]), store,
+                                  config, Path(settings["THEME"]), sender, dry_run=dry_run,
+                                  rate=float(config.digest.get("rate", 0)), say=click.echo)
+        finally:
+            sender.close()
+            store.close()
+    except MastheadError as exc:
+        _fail(exc)
+    if report.errors:
+        for line in report.errors:
+            click.echo(f"refused: {line}", err=True)
 
 
 @main.command()

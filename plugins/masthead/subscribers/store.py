@@ -137,6 +137,27 @@ class SubscriberStore:
             self.db.execute("INSERT OR IGNORE INTO suppressed (hash, since) VALUES (?, ?)",
                             (suppression_hash(email), self._now()))
 
+    def active_keys(self, frequency: str, batch: int = 1000):
+        """Active readers of a frequency, a batch at a time: memory stays flat at any list size."""
+        last = ""
+        while True:
+            rows = self.db.execute("SELECT key FROM subscribers WHERE status = 'active' AND frequency = ? AND key > ? "
+                                   "ORDER BY key LIMIT ?", (frequency, last, batch)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield row[0]
+            last = rows[-1][0]
+
+    def bounce(self, email: str, limit: int) -> Subscriber:
+        """Count a permanent refusal; at `limit` refusals the reader is marked bounced."""
+        now = self._now()
+        with self._transaction():
+            self.db.execute("UPDATE subscribers SET bounces = bounces + 1, updated = ?, status = CASE "
+                            "WHEN bounces + 1 >= ? THEN 'bounced' ELSE status END WHERE key = ?",
+                            (now, limit, address_key(email)))
+        return self.get(email)
+
     def import_csv(self, text: str, source: str, interests: Interests) -> ImportReport:
         """Add new readers and update known ones; report bad rows by line; never re-subscribe."""
         report = ImportReport()

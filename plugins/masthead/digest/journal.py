@@ -1,0 +1,107 @@
+"""The delivery journal: which edition went to whom, recorded around each send, in the subscriber store.
+
+Before a message is handed to the server its row says 'sending'; once the server has accepted
+it, 'sent'. A run that dies is run again: 'sent' rows are skipped, everything else is sent. The
+one window left is a message the server accepted just before the process died, before 'sent'
+was written: it is sent again, with the same Message-ID, which mail systems use to drop the copy.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..subscribers.store import SubscriberStore
+
+JOURNAL_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS editions (
+        edition TEXT PRIMARY KEY,
+        frequency TEXT NOT NULL,
+        period TEXT NOT NULL,          -- '2026-11-27' (daily) or '2026-W48' (weekly), in the site's zone
+        until TEXT NOT NULL,
+        UNIQUE (frequency, period)
+    )""",
+    """CREATE TABLE IF NOT EXISTS deliveries (
+        edition TEXT NOT NULL REFERENCES editions(edition),
+        key TEXT NOT NULL,             -- the subscriber's address in lower case
+        state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'deferred', 'failed')),
+        message_id TEXT NOT NULL,
+        articles TEXT NOT NULL,        -- JSON list of the article ids the message carried
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT NOT NULL DEFAULT '',
+        updated TEXT NOT NULL,
+        PRIMARY KEY (edition, key)
+    )""",
+]
+
+
+@dataclass(frozen=True)
+class Edition:
+    id: str
+    frequency: str
+    period: str
+    until: datetime
+
+
+class Journal:
+    def __init__(self, store: SubscriberStore):
+        self.store, self.db = store, store.db
+        for statement in JOURNAL_SCHEMA:
+            self.db.execute(statement)
+
+    def edition(self, frequency: str, period: str, until: datetime, make_id) -> Edition:
+        """The edition of this period: created on the first run, the same one on every rerun."""
+        row = self.db.execute("SELECT * FROM editions WHERE frequency = ? AND period = ?", (frequency, period)).fetchone()
+        if row is None:
+            edition = make_id(until)
+            self.db.execute("INSERT INTO editions (edition, frequency, period, until) VALUES (?, ?, ?, ?)",
+                            (edition, frequency, period, until.isoformat()))
+            row = self.db.execute("SELECT * FROM editions WHERE edition = ?", (edition,)).fetchone()
+        return Edition(row["edition"], row["frequency"], row["period"], datetime.fromisoformat(row["until"]))
+
+    def last_until(self, key: str, frequency: str, before: str) -> datetime | None:
+        """The end of the last edition of this frequency the reader was sent."""
+        row = self.db.execute(
+            "SELECT MAX(e.until) FROM deliveries d JOIN editions e USING (edition) "
+            "WHERE d.key = ? AND e.frequency = ? AND d.state = 'sent' AND e.edition != ?", (key, frequency, before)).fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    def received(self, key: str) -> frozenset[str]:
+        ids: set[str] = set()
+        for row in self.db.execute("SELECT articles FROM deliveries WHERE key = ? AND state = 'sent'", (key,)):
+            ids.update(json.loads(row[0]))
+        return frozenset(ids)
+
+    def state(self, edition: str, key: str) -> str | None:
+        row = self.db.execute("SELECT state FROM deliveries WHERE edition = ? AND key = ?", (edition, key)).fetchone()
+        return row[0] if row else None
+
+    def _write(self, edition: str, key: str, state: str, message_id: str, articles: list[str], error: str,
+               when: datetime) -> None:
+        try:
+            self.db.execute(
+                "INSERT INTO deliveries (edition, key, state, message_id, articles, attempts, error, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (edition, key) DO UPDATE SET state = excluded.state, "
+                "attempts = attempts + excluded.attempts, error = excluded.error, updated = excluded.updated",
+                (edition, key, state, message_id, json.dumps(articles), 1 if state == "sending" else 0, error,
+                 when.isoformat()))
+        except sqlite3.Error as exc:  # the journal is the promise of exactly once: never go on without it
+            raise RuntimeError(f"could not write the delivery journal: {exc}") from exc
+
+    def sending(self, edition, key, message_id, articles, when) -> None:
+        self._write(edition, key, "sending", message_id, articles, "", when)
+
+    def sent(self, edition, key, message_id, articles, when) -> None:
+        self._write(edition, key, "sent", message_id, articles, "", when)
+
+    def deferred(self, edition, key, message_id, articles, error, when) -> None:
+        self._write(edition, key, "deferred", message_id, articles, error, when)
+
+    def failed(self, edition, key, message_id, articles, error, when) -> None:
+        self._write(edition, key, "failed", message_id, articles, error, when)
+
+    def counts(self, edition: str) -> dict[str, int]:
+        rows = self.db.execute("SELECT state, COUNT(*) FROM deliveries WHERE edition = ? GROUP BY state", (edition,))
+        return {row[0]: row[1] for row in rows}

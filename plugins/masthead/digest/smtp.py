@@ -1,0 +1,71 @@
+"""Sending one message over SMTP: a narrow seam (send one message) with the answers sorted.
+
+One connection is opened and reused for every message; a dropped connection is reopened once.
+A 4xx answer is temporary (try again on the next run), a 5xx permanent (the address bounced).
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+
+
+class TemporaryFailure(Exception):
+    """The server said 'not now' (4xx) or could not be reached: send again later."""
+
+
+class PermanentFailure(Exception):
+    """The server refused the address for good (5xx)."""
+
+
+class SMTPSender:
+    def __init__(self, host: str, port: int, security: str = "starttls", username: str = "", password: str = "",
+                 timeout: float = 30):
+        if security not in ("starttls", "tls", "none"):
+            raise ValueError("security must be starttls, tls or none")
+        self.host, self.port, self.security = host, port, security
+        self.username, self.password, self.timeout = username, password, timeout
+        self._connection: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        if self._connection is None:
+            context = ssl.create_default_context()
+            if self.security == "tls":
+                connection = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+            else:
+                connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+                if self.security == "starttls":
+                    connection.starttls(context=context)
+            if self.username:
+                connection.login(self.username, self.password)
+            self._connection = connection
+        return self._connection
+
+    def send(self, message: EmailMessage, recipient: str) -> None:
+        for attempt in (1, 2):
+            try:
+                self._connect().send_message(message, to_addrs=[recipient])
+                return
+            except smtplib.SMTPRecipientsRefused as exc:
+                code, text = exc.recipients.get(recipient, (550, b""))
+                raise self._sorted(code, text) from None
+            except smtplib.SMTPResponseException as exc:
+                raise self._sorted(exc.smtp_code, exc.smtp_error) from None
+            except (smtplib.SMTPServerDisconnected, ConnectionError, OSError) as exc:
+                self.close()
+                if attempt == 2:
+                    raise TemporaryFailure(f"{self.host}:{self.port} unreachable: {exc}") from None
+
+    @staticmethod
+    def _sorted(code: int, text) -> Exception:
+        detail = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+        return (PermanentFailure if 500 <= code < 600 else TemporaryFailure)(f"{code} {detail}")
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self._connection = None

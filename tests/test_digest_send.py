@@ -1,0 +1,118 @@
+"""Sending digests to a real SMTP server (aiosmtpd on 127.0.0.1): exactly once, 4xx and 5xx, crashes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+
+import pytest
+
+from masthead.build import load_settings
+from masthead.config import site_config
+from masthead.digest.send import send_digests
+from masthead.digest.smtp import SMTPSender
+from masthead.subscribers.store import SubscriberStore
+
+from conftest import DEFAULT_MASTHEAD, REPO, Newsroom
+
+NOW = datetime(2026, 11, 27, 12, tzinfo=timezone.utc)
+
+
+def newsroom_with_readers(tmp_path, port, readers):
+    masthead = {**DEFAULT_MASTHEAD, "digest": {
+        "from": "The Gazette <digest@news.example>", "unsubscribe_url": "https://subscribe.news.example/unsubscribe",
+        "smtp": {"host": "127.0.0.1", "port": port, "security": "none"}}}
+    room = Newsroom(tmp_path / "room", site_url="https://news.example", masthead=masthead)
+    room.author("jane-doe", "Jane Doe")
+    room.article("one", title="\"Talks resume\\nin Doha\"", slug="one", date="2026-11-27T09:00+01:00")
+    room.article("two", title="گفت‌وگوها از سر گرفته شد", slug="two", lang="fa", category="Europe",
+                 date="2026-11-27T10:00+01:00")
+    room.build(now=NOW)
+    store = SubscriberStore(room.root / "subscribers.sqlite3")
+    for address, fields in readers.items():
+        from masthead.subscribers.model import Interests, subscriber_from
+        store.add(subscriber_from({"email": address, **fields}, Interests(), "test"))
+    return room, store
+
+
+def send(room, store, port, dry_run=False, now=NOW):
+    settings = load_settings(room.settings_file)
+    config = site_config(settings)
+    sender = SMTPSender("127.0.0.1", port, "none")
+    lines = []
+    try:
+        report = send_digests("daily", now, room.output, store, config, REPO / "theme", sender, dry_run=dry_run,
+                              say=lines.append)
+    finally:
+        sender.close()
+    return report, lines
+
+
+def test_each_reader_gets_one_message_with_what_they_follow(tmp_path, smtp):
+    port, server = smtp
+    readers = {"all@example.org": {}, "europe@example.org": {"sections": ["Europe"]},
+               "nothing@example.org": {"sections": ["Opinion"]}}
+    room, store = newsroom_with_readers(tmp_path, port, readers)
+    report, lines = send(room, store, port, dry_run=True)
+    assert lines == [f"edition {report.edition} (daily, 2026-11-27): 3 active readers, 2 messages to send, "
+                     "0 already sent, 1 with nothing new"]
+    assert server.messages == []
+
+    report, _ = send(room, store, port)
+    assert report.sent == 2 and report.nothing_new == 1
+    [everything] = server.to("all@example.org")
+    assert everything["Subject"] == "The Test Gazette: 2 new stories"
+    text = everything.get_body(("plain",)).get_content()
+    assert "Talks resume in Doha" in text and "گفت‌وگوها از سر گرفته شد" in text
+    token = store.get("all@example.org").token
+    assert everything["List-Unsubscribe"].startswith(f"<https://subscribe.news.example/unsubscribe?token={token}>")
+    [europe] = server.to("europe@example.org")
+    assert "Talks resume" not in europe.get_body(("plain",)).get_content()
+    assert not server.to("nothing@example.org")
+
+    again, _ = send(room, store, port)
+    assert again.sent == 0 and again.skipped_already_sent == 2 and len(server.messages) == 2
+
+
+def test_4xx_is_tried_again_on_the_next_run_and_5xx_bounces_after_the_limit(tmp_path, smtp):
+    port, server = smtp
+    room, store = newsroom_with_readers(tmp_path, port, {"tempfail-a@example.org": {}, "bounce-b@example.org": {},
+                                                         "ok@example.org": {}})
+    report, _ = send(room, store, port)
+    assert (report.sent, report.deferred, report.bounced) == (1, 1, 0)
+    assert store.get("bounce-b@example.org").bounces == 1 and store.get("bounce-b@example.org").status == "active"
+    again, _ = send(room, store, port)
+    assert again.deferred == 1 and again.sent == 0  # the 4xx reader is tried again; the 5xx one is not
+    store.db.execute("UPDATE subscribers SET bounces = 2 WHERE key = 'bounce-b@example.org'")
+    tomorrow = datetime(2026, 11, 28, 12, tzinfo=timezone.utc)
+    room.article("three", title="Next day", slug="three", date="2026-11-28T09:00+01:00")
+    room.build(now=tomorrow)
+    later, _ = send(room, store, port, now=tomorrow)
+    assert later.bounced == 1 and store.get("bounce-b@example.org").status == "bounced"
+
+
+def test_killed_mid_run_and_run_again_every_reader_gets_exactly_one(tmp_path, smtp):
+    port, server = smtp
+    readers = {f"reader{n:02d}@example.org": {} for n in range(12)}
+    room, store = newsroom_with_readers(tmp_path, port, readers)
+    store.close()
+    command = [sys.executable, "-c", "from masthead.cli import main; main()", "digest", "send",
+               "--settings", str(room.settings_file), "--now", NOW.isoformat()]
+    server.hold_after(5)
+    process = subprocess.Popen(command, cwd=room.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    assert server.holding.wait(60), process.communicate()
+    os.killpg(process.pid, signal.SIGKILL)  # dies while the server holds message 6, before accepting it
+    process.wait()
+    server.release()
+    assert len(server.messages) == 5
+    server.hold_after(None)
+    finished = subprocess.run(command, cwd=room.root, capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, finished.stderr
+    assert "7 sent, 5 already sent" in finished.stdout
+    for address in readers:
+        assert len(server.to(address)) == 1, address

@@ -7,6 +7,7 @@ never become a header of its own.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from ..labels import label
 from .select import Selection
 
 GMAIL_CLIP = 100_000  # Gmail clips messages at about 102 KB: stay under it
+TOKEN_MARKER = "masthead-reader-token-5b1f0c"  # stands in for each reader's token in shared bodies
+MESSAGE_POLICY = SMTP.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ def one_line(text: str) -> str:
     return " ".join("".join(ch if unicodedata.category(ch) != "Cc" else " " for ch in text).split())
 
 
+@functools.lru_cache(maxsize=8)
 def _templates(theme: Path) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme / "templates" / "email")),
                              autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
@@ -69,11 +73,15 @@ def _context(selection: Selection, sender: Sender, subject: str, unsubscribe: st
                 more=f"{total - shown} more stories on the site" if total > shown else "")
 
 
-def build_message(selection: Selection, *, edition: str, subject: str, to: tuple[str, str], token: str,
-                  sender: Sender, lang: str, when, theme: Path, max_stories: int = 30) -> EmailMessage:
-    """The message for one subscriber; the body keeps under Gmail's clipping size by linking the rest."""
+def render_bodies(selection: Selection, *, subject: str, sender: Sender, lang: str, theme: Path,
+                  max_stories: int = 30) -> tuple[str, str]:
+    """The text and HTML of a digest, with TOKEN_MARKER where the reader's token goes.
+
+    Readers who follow the same things get the same bodies: render once, fill in each token.
+    The HTML stays under Gmail's clipping size by showing fewer stories and linking the rest.
+    """
     env = _templates(theme)
-    unsubscribe = f"{sender.unsubscribe_url}?token={quote(token)}" if sender.unsubscribe_url else f"{sender.site_url}/"
+    unsubscribe = f"{sender.unsubscribe_url}?token={TOKEN_MARKER}" if sender.unsubscribe_url else f"{sender.site_url}/"
     total = len(selection.articles)
     while True:
         context = _context(selection, sender, subject, unsubscribe, lang, max_stories, total)
@@ -81,10 +89,18 @@ def build_message(selection: Selection, *, edition: str, subject: str, to: tuple
         if len(html.encode()) <= GMAIL_CLIP or max_stories <= 1:
             break
         max_stories //= 2  # too long for Gmail: fewer stories, and a link to the rest
-    text = env.get_template("digest.txt").render(**context)
+    return env.get_template("digest.txt").render(**context), html
+
+
+def build_message(selection: Selection, *, edition: str, subject: str, to: tuple[str, str], token: str,
+                  sender: Sender, lang: str, when, theme: Path, bodies: tuple[str, str] | None = None) -> EmailMessage:
+    """The message for one reader; `bodies` from render_bodies when readers share them."""
+    text, html = bodies or render_bodies(selection, subject=subject, sender=sender, lang=lang, theme=theme)
+    text, html = text.replace(TOKEN_MARKER, quote(token)), html.replace(TOKEN_MARKER, quote(token))
+    unsubscribe = f"{sender.unsubscribe_url}?token={quote(token)}"
 
     # RFC 5322 allows 998 characters a line: a long List-Unsubscribe URL must stay one literal word.
-    message = EmailMessage(policy=SMTP.clone(max_line_length=998))
+    message = EmailMessage(policy=MESSAGE_POLICY)
     message["From"] = sender.address
     message["To"] = formataddr((one_line(to[1]), to[0]))
     message["Subject"] = one_line(subject)

@@ -7,6 +7,7 @@ stays flat however long the list. Sending is paced by `rate` (messages per secon
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -15,11 +16,12 @@ from typing import Callable
 from ..config import SiteConfig
 from ..subscribers.store import SubscriberStore
 from .journal import Journal
-from .message import build_message
+from .message import build_message, render_bodies
 from .preview import DEFAULT_SUBJECT, read_manifest, sender_for
 from .select import SPANS, articles_from_manifest, edition_id, select_for
 from .smtp import PermanentFailure, TemporaryFailure
 
+BODY_CACHE = 256  # distinct digests kept rendered: bounded, whatever the number of readers
 BOUNCE_LIMIT = 3  # permanent refusals before an address is marked bounced (MASTHEAD["digest"]["bounces"])
 
 
@@ -78,12 +80,20 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
         return report
 
     pause = 1.0 / rate if rate > 0 else 0.0
+    bodies: OrderedDict[tuple, tuple[str, str]] = OrderedDict()  # readers with the same interests share them
     for subscriber, selection in plan():
         subject = subject_template.format(site=config.name, count=len(selection.articles),
                                           date=edition.until.astimezone(config.timezone).strftime("%-d %B %Y"))
+        lang = subscriber.language or config.default_lang
+        key = (tuple(a.id for a in selection.articles), tuple((a.id, w) for a, w, _ in selection.corrections), subject, lang)
+        if key not in bodies:
+            bodies[key] = render_bodies(selection, subject=subject, sender=mail_from, lang=lang, theme=theme)
+            if len(bodies) > BODY_CACHE:
+                bodies.popitem(last=False)
+        bodies.move_to_end(key)
         message = build_message(selection, edition=edition.id, subject=subject, to=(subscriber.email, subscriber.name),
-                                token=subscriber.token, sender=mail_from, lang=subscriber.language or config.default_lang,
-                                when=now, theme=theme)
+                                token=subscriber.token, sender=mail_from, lang=lang, when=now, theme=theme,
+                                bodies=bodies[key])
         ids = [a.id for a in selection.articles]
         journal.sending(edition.id, subscriber.key, message["Message-ID"], ids, now)
         try:

@@ -63,8 +63,7 @@ def sender(unsubscribe="https://subscribe.news.example/unsubscribe"):
                   unsubscribe)
 
 
-def parse(message) -> email.message.EmailMessage:
-    data = message.as_bytes()
+def parse(data: bytes) -> email.message.EmailMessage:
     assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")  # CRLF only: SMTP servers refuse bare LF
     return email.message_from_bytes(data, policy=policy.default)
 

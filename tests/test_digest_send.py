@@ -42,13 +42,9 @@ def newsroom_with_readers(tmp_path, port, readers):
 def send(room, store, port, dry_run=False, now=NOW):
     settings = load_settings(room.settings_file)
     config = site_config(settings)
-    sender = SMTPSender("127.0.0.1", port, "none")
     lines = []
-    try:
-        report = send_digests("daily", now, room.output, store, config, REPO / "theme", sender, dry_run=dry_run,
-                              say=lines.append)
-    finally:
-        sender.close()
+    report = send_digests("daily", now, room.output, store, config, REPO / "theme",
+                          lambda: SMTPSender("127.0.0.1", port, "none"), dry_run=dry_run, say=lines.append)
     return report, lines
 
 

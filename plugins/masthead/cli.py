@@ -353,15 +353,18 @@ def digest_send(frequency, dry_run, settings_file, now, database) -> None:
         if not smtp.get("host") and not dry_run:
             raise MastheadError("no SMTP server: set MASTHEAD['digest']['smtp'] = {'host': ..., 'port': ..., "
                                 "'security': 'starttls'} (credentials in MASTHEAD_SMTP_USERNAME and MASTHEAD_SMTP_PASSWORD)")
-        sender = SMTPSender(smtp.get("host", ""), int(smtp.get("port", 587)), smtp.get("security", "starttls"),
-                            os.environ.get("MASTHEAD_SMTP_USERNAME", ""), os.environ.get("MASTHEAD_SMTP_PASSWORD", ""))
+
+        def connect() -> SMTPSender:
+            return SMTPSender(smtp.get("host", ""), int(smtp.get("port", 587)), smtp.get("security", "starttls"),
+                              os.environ.get("MASTHEAD_SMTP_USERNAME", ""), os.environ.get("MASTHEAD_SMTP_PASSWORD", ""))
+
         store = SubscriberStore(database or (settings_file.resolve().parent / config.subscribers))
         try:
             report = send_digests(frequency, now or datetime.now(timezone.utc), Path(settings["OUTPUT_PATH"]), store,
-                                  config, Path(settings["THEME"]), sender, dry_run=dry_run,
-                                  rate=float(config.digest.get("rate", 0)), say=click.echo)
+                                  config, Path(settings["THEME"]), connect, dry_run=dry_run,
+                                  rate=float(config.digest.get("rate", 0)), workers=int(config.digest.get("workers", 4)),
+                                  say=click.echo)
         finally:
-            sender.close()
             store.close()
     except MastheadError as exc:
         _fail(exc)

@@ -34,6 +34,7 @@ JOURNAL_SCHEMA = [
         updated TEXT NOT NULL,
         PRIMARY KEY (edition, key)
     )""",
+    "CREATE INDEX IF NOT EXISTS deliveries_by_reader ON deliveries (key, state)",
 ]
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from email import message_from_bytes
+from email import policy as email_policy
 from datetime import datetime
 from pathlib import Path
 
@@ -51,6 +53,7 @@ def preview(email: str, frequency: str | None, now: datetime, output: Path, stor
                             lang=subscriber.language or config.default_lang, when=now, theme=theme)
     target.mkdir(parents=True, exist_ok=True)
     eml, html = target / "digest.eml", target / "digest.html"
-    eml.write_bytes(message.as_bytes())
-    html.write_text(message.get_body(("html",)).get_content(), encoding="utf-8")
+    eml.write_bytes(message)
+    parsed = message_from_bytes(message, policy=email_policy.default)
+    html.write_text(parsed.get_body(("html",)).get_content(), encoding="utf-8")
     return eml, html, len(selection.articles)

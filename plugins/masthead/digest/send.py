@@ -6,9 +6,13 @@ stays flat however long the list. Sending is paced by `rate` (messages per secon
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -16,9 +20,9 @@ from typing import Callable
 from ..config import SiteConfig
 from ..subscribers.store import SubscriberStore
 from .journal import Journal
-from .message import build_message, render_bodies
+from .message import build_message, message_id, render_bodies
 from .preview import DEFAULT_SUBJECT, read_manifest, sender_for
-from .select import SPANS, articles_from_manifest, edition_id, select_for
+from .select import SPANS, Selection, articles_from_manifest, edition_id, select_for
 from .smtp import PermanentFailure, TemporaryFailure
 
 BODY_CACHE = 256  # distinct digests kept rendered: bounded, whatever the number of readers
@@ -46,16 +50,20 @@ def period_of(frequency: str, moment: datetime, zone) -> str:
 
 
 def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberStore, config: SiteConfig,
-                 theme: Path, sender, dry_run: bool = False, rate: float = 0.0,
+                 theme: Path, sender_factory: Callable, dry_run: bool = False, rate: float = 0.0, workers: int = 4,
                  say: Callable[[str], None] = print) -> SendReport:
+    """Send the edition; `sender_factory()` makes one connection for each of `workers` senders."""
     articles = articles_from_manifest(read_manifest(output))
     journal = Journal(store)
     edition = journal.edition(frequency, period_of(frequency, now, config.timezone), now, lambda until: edition_id(
         frequency, until, [a.id for a in articles if until - SPANS[frequency] < a.published <= until]))
     report = SendReport(edition.id)
     mail_from = sender_for(config)
+    envelope_from = parseaddr(mail_from.address)[1]
     limit = int(config.digest.get("bounces", BOUNCE_LIMIT))
     subject_template = config.digest.get("subject", DEFAULT_SUBJECT)
+
+    selections: dict[tuple, Selection] = {}
 
     def plan():
         for key in store.active_keys(frequency):
@@ -65,8 +73,12 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
                 continue
             subscriber = store.get(key)
             since = journal.last_until(key, frequency, edition.id) or edition.until - SPANS[frequency]
-            selection = select_for(articles, since, edition.until, subscriber.sections, subscriber.authors,
-                                   subscriber.language, journal.received(key))
+            interests = (since, subscriber.sections, subscriber.authors, subscriber.language, journal.received(key))
+            selection = selections.get(interests)
+            if selection is None:  # readers who follow the same things since the same time share it
+                selection = select_for(articles, since, edition.until, *interests[1:])
+                if len(selections) < BODY_CACHE:
+                    selections[interests] = selection
             if selection.is_empty:
                 report.nothing_new += 1
                 continue
@@ -81,39 +93,76 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
 
     pause = 1.0 / rate if rate > 0 else 0.0
     bodies: OrderedDict[tuple, tuple[str, str]] = OrderedDict()  # readers with the same interests share them
-    for subscriber, selection in plan():
-        subject = subject_template.format(site=config.name, count=len(selection.articles),
-                                          date=edition.until.astimezone(config.timezone).strftime("%-d %B %Y"))
-        lang = subscriber.language or config.default_lang
-        key = (tuple(a.id for a in selection.articles), tuple((a.id, w) for a, w, _ in selection.corrections), subject, lang)
-        if key not in bodies:
-            bodies[key] = render_bodies(selection, subject=subject, sender=mail_from, lang=lang, theme=theme)
-            if len(bodies) > BODY_CACHE:
-                bodies.popitem(last=False)
-        bodies.move_to_end(key)
-        message = build_message(selection, edition=edition.id, subject=subject, to=(subscriber.email, subscriber.name),
-                                token=subscriber.token, sender=mail_from, lang=lang, when=now, theme=theme,
-                                bodies=bodies[key])
-        ids = [a.id for a in selection.articles]
-        journal.sending(edition.id, subscriber.key, message["Message-ID"], ids, now)
+    senders = queue.SimpleQueue()  # one connection per worker, reused for every message it sends
+    for _ in range(workers):
+        senders.put(sender_factory())
+
+    local = threading.local()
+    journals: list[SubscriberStore] = []
+
+    def deliver(message: bytes, subscriber, msg_id: str, ids: list[str]) -> None:
+        """Send, and record 'sent' in this worker's own connection the moment the server accepts."""
+        if not hasattr(local, "journal"):
+            own_store = SubscriberStore(store.path, any_thread=True)
+            journals.append(own_store)
+            local.journal = Journal(own_store)
+        own = senders.get()
         try:
-            sender.send(message, subscriber.email)
+            own.send(message, envelope_from, subscriber.email)
+        finally:
+            senders.put(own)
+        local.journal.sent(edition.id, subscriber.key, msg_id, ids, now)
+
+    def settle(future, subscriber, msg_id, ids) -> None:
+        """Count the result; failures (never accepted, so outside the window) are recorded here."""
+        try:
+            future.result()
         except TemporaryFailure as exc:
-            journal.deferred(edition.id, subscriber.key, message["Message-ID"], ids, str(exc), now)
+            journal.deferred(edition.id, subscriber.key, msg_id, ids, str(exc), now)
             report.deferred += 1
-            continue
+            return
         except PermanentFailure as exc:
-            journal.failed(edition.id, subscriber.key, message["Message-ID"], ids, str(exc), now)
+            journal.failed(edition.id, subscriber.key, msg_id, ids, str(exc), now)
             if store.bounce(subscriber.email, limit).status == "bounced":
                 report.bounced += 1
             report.errors.append(f"{subscriber.email}: {exc}")
-            continue
-        journal.sent(edition.id, subscriber.key, message["Message-ID"], ids, now)
+            return
         report.sent += 1
-        if report.sent % 500 == 0:
+        if report.sent % 1000 == 0:
             say(f"sent {report.sent}")
-        if pause:
-            time.sleep(pause)
+
+    in_flight: deque = deque()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        try:
+            for subscriber, selection in plan():
+                subject = subject_template.format(site=config.name, count=len(selection.articles),
+                                                  date=edition.until.astimezone(config.timezone).strftime("%-d %B %Y"))
+                lang = subscriber.language or config.default_lang
+                key = (tuple(a.id for a in selection.articles),
+                       tuple((a.id, w) for a, w, _ in selection.corrections), subject, lang)
+                if key not in bodies:
+                    bodies[key] = render_bodies(selection, subject=subject, sender=mail_from, lang=lang, theme=theme)
+                    if len(bodies) > BODY_CACHE:
+                        bodies.popitem(last=False)
+                bodies.move_to_end(key)
+                message = build_message(selection, edition=edition.id, subject=subject,
+                                        to=(subscriber.email, subscriber.name), token=subscriber.token,
+                                        sender=mail_from, lang=lang, when=now, theme=theme, bodies=bodies[key])
+                ids = [a.id for a in selection.articles]
+                msg_id = message_id(edition.id, subscriber.email, mail_from)
+                journal.sending(edition.id, subscriber.key, msg_id, ids, now)
+                in_flight.append((pool.submit(deliver, message, subscriber, msg_id, ids), subscriber, msg_id, ids))
+                while len(in_flight) > 2 * workers:  # bounded: memory stays flat
+                    settle(*in_flight.popleft())
+                if pause:
+                    time.sleep(pause)
+            while in_flight:
+                settle(*in_flight.popleft())
+        finally:
+            while not senders.empty():
+                senders.get().close()
+    for own_store in journals:
+        own_store.close()
     say(f"edition {edition.id}: {report.sent} sent, {report.skipped_already_sent} already sent, "
         f"{report.deferred} deferred (sent on the next run), {report.bounced} bounced, "
         f"{report.nothing_new} with nothing new")

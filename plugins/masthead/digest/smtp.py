@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from email.message import EmailMessage
 
 
 class TemporaryFailure(Exception):
@@ -42,10 +41,10 @@ class SMTPSender:
             self._connection = connection
         return self._connection
 
-    def send(self, message: EmailMessage, recipient: str) -> None:
+    def send(self, message: bytes, sender: str, recipient: str) -> None:
         for attempt in (1, 2):
             try:
-                self._connect().send_message(message, to_addrs=[recipient])
+                self._connect().sendmail(sender, [recipient], message)
                 return
             except smtplib.SMTPRecipientsRefused as exc:
                 code, text = exc.recipients.get(recipient, (550, b""))

@@ -50,13 +50,18 @@ class ImportReport:
 
 
 class SubscriberStore:
-    def __init__(self, path: Path, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+    def __init__(self, path: Path, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 any_thread: bool = False):
+        """`any_thread`: the connection may be closed by another thread than the one using it."""
         self.path = Path(path)
         self.clock = clock
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None)
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=not any_thread, timeout=30)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
+        # With WAL, NORMAL survives any crash of masthead itself; only a power cut can lose the last
+        # commits, and for the delivery journal that means a resend, never a skip.
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self._migrate()
 

@@ -1,0 +1,121 @@
+"""Digests to N subscribers through aiosmtpd on 127.0.0.1, beside a plain smtplib loop.
+
+    .venv/bin/python bench/digest.py                 # 10,000, 50,000 and 100,000 subscribers
+    .venv/bin/python bench/digest.py 20000
+
+Subscribers are spread over interest groups (every section, one section, one author, a
+language). The table gives wall time, messages per second and the process's peak resident
+memory after each size (sizes run smallest first, so a flat column means flat memory), and, on the same server, a loop that opens one SMTP connection per
+message to send the same number of prebuilt messages. Targets: at least 5x that loop's rate;
+memory flat as the subscriber count grows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import smtplib
+import sys
+import subprocess
+import tempfile
+import time
+import resource
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
+
+from feeds_share import machine  # noqa: E402
+from seaweed import free_ports  # noqa: E402
+
+
+from masthead.config import site_config  # noqa: E402
+from masthead.digest.send import send_digests  # noqa: E402
+from masthead.digest.smtp import SMTPSender  # noqa: E402
+from masthead.subscribers.store import SubscriberStore  # noqa: E402
+
+NOW = datetime(2026, 11, 27, 12, tzinfo=timezone.utc)
+WORKERS = int(os.environ.get("WORKERS", "8"))
+SECTIONS = ["World", "Europe", "Middle East", "South Asia", "Opinion"]
+
+
+def manifest(folder: Path) -> Path:
+    articles = []
+    for n in range(24):
+        articles.append({
+            "id": f"article-{n}", "url": f"https://news.example/{n}/", "path": f"{n}/index.html",
+            "title": f"Story {n} about the talks", "summary": "What happened, in two sentences. " * 3,
+            "lang": "fa" if n % 8 == 0 else "en", "authors": [{"slug": f"author-{n % 6}", "name": f"Author {n % 6}",
+                                                                "url": "https://news.example/a/"}],
+            "section": {"name": SECTIONS[n % len(SECTIONS)], "slug": "s"}, "tags": [],
+            "published": datetime(2026, 11, 27, 11 - n % 11, tzinfo=timezone.utc).isoformat(), "updated": None,
+            "corrections": [], "card": f"https://news.example/cards/{n}.png", "image": None, "content_sha256": "x"})
+    (folder / ".masthead").mkdir(parents=True)
+    (folder / ".masthead/manifest.json").write_text(json.dumps({"version": 1, "articles": articles}))
+    return folder
+
+
+def fill(store: SubscriberStore, count: int) -> None:
+    rows = []
+    for n in range(count):
+        group = n % 8
+        sections = json.dumps([SECTIONS[group % 5]] if group < 5 else [])
+        authors = json.dumps(["author-1"] if group == 5 else [])
+        language = "fa" if group == 6 else ""
+        rows.append((f"reader{n:07d}@example.org", f"reader{n:07d}@example.org", f"Reader {n}", "active", "daily",
+                     sections, authors, language, f"token-{n:07d}-padding-to-be-as-long-as-a-real-one", NOW.isoformat(),
+                     NOW.isoformat()))
+    store.db.executemany("INSERT INTO subscribers (key, email, name, status, frequency, sections, authors, language,"
+                         " token, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def plain_loop(port: int, count: int, message: bytes) -> float:
+    started = time.perf_counter()
+    for n in range(count):
+        with smtplib.SMTP("127.0.0.1", port) as connection:
+            connection.sendmail("digest@news.example", [f"reader{n:07d}@example.org"], message)
+    return time.perf_counter() - started
+
+
+def main(sizes: list[int]) -> None:
+    print(f"machine: {machine()}")
+    config = site_config({"SITENAME": "Bench Gazette", "SITEURL": "https://news.example", "TIMEZONE": "UTC",
+                          "MASTHEAD": {"digest": {"from": "Bench <digest@news.example>",
+                                                  "unsubscribe_url": "https://subscribe.news.example/unsubscribe"}}})
+    port = free_ports(1)[0]
+    # The server runs in its own process, as a relay would: it must not share this one's GIL.
+    server = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+                               "-c", "aiosmtpd.handlers.Sink"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            smtplib.SMTP("127.0.0.1", port).quit()
+            break
+        except OSError:
+            time.sleep(0.1)
+    print(f"{'subscribers':>11} {'seconds':>8} {'msg/s':>7} {'peak MB':>8} {'plain loop msg/s':>17} {'ratio':>6}")
+    try:
+        for size in sizes:
+            with tempfile.TemporaryDirectory(prefix="masthead-digest-bench-") as tmp:
+                output = manifest(Path(tmp) / "output")
+                store = SubscriberStore(Path(tmp) / "subscribers.sqlite3")
+                fill(store, size)
+                started = time.perf_counter()
+                report = send_digests("daily", NOW, output, store, config, HERE.parent / "theme",
+                                      lambda: SMTPSender("127.0.0.1", port, "none"), workers=WORKERS,
+                                      say=lambda line: None)
+                seconds = time.perf_counter() - started
+                peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                store.close()
+                assert report.sent + report.nothing_new == size and report.deferred == 0
+                sample = min(report.sent, 2000)
+                loop_seconds = plain_loop(port, sample, b"Subject: x\r\n\r\n" + b"a line of the body\r\n" * 1000)
+                rate, loop_rate = report.sent / seconds, sample / loop_seconds
+                print(f"{size:>11,} {seconds:>8.1f} {rate:>7.0f} {peak:>8.1f} {loop_rate:>17.0f} {rate / loop_rate:>5.1f}x")
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [10000, 50000, 100000])

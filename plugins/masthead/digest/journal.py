@@ -62,22 +62,21 @@ class Journal:
             row = self.db.execute("SELECT * FROM editions WHERE edition = ?", (edition,)).fetchone()
         return Edition(row["edition"], row["frequency"], row["period"], datetime.fromisoformat(row["until"]))
 
-    def last_until(self, key: str, frequency: str, before: str) -> datetime | None:
-        """The end of the last edition of this frequency the reader was sent."""
-        row = self.db.execute(
-            "SELECT MAX(e.until) FROM deliveries d JOIN editions e USING (edition) "
-            "WHERE d.key = ? AND e.frequency = ? AND d.state = 'sent' AND e.edition != ?", (key, frequency, before)).fetchone()
-        return datetime.fromisoformat(row[0]) if row and row[0] else None
-
-    def received(self, key: str) -> frozenset[str]:
-        ids: set[str] = set()
-        for row in self.db.execute("SELECT articles FROM deliveries WHERE key = ? AND state = 'sent'", (key,)):
-            ids.update(json.loads(row[0]))
-        return frozenset(ids)
-
-    def state(self, edition: str, key: str) -> str | None:
-        row = self.db.execute("SELECT state FROM deliveries WHERE edition = ? AND key = ?", (edition, key)).fetchone()
-        return row[0] if row else None
+    def history(self, edition: str, frequency: str, keys: list[str]) -> dict[str, tuple[str | None, datetime | None, frozenset]]:
+        """For a batch of readers, in three queries: this edition's state, the end of their last
+        edition of this frequency, and the articles they received."""
+        marks = ",".join("?" * len(keys))
+        states = dict(self.db.execute(f"SELECT key, state FROM deliveries WHERE edition = ? AND key IN ({marks})",
+                                      (edition, *keys)).fetchall())
+        last = dict(self.db.execute(
+            f"SELECT d.key, MAX(e.until) FROM deliveries d JOIN editions e USING (edition) WHERE d.key IN ({marks}) "
+            "AND e.frequency = ? AND d.state = 'sent' AND e.edition != ? GROUP BY d.key", (*keys, frequency, edition)).fetchall())
+        received: dict[str, set] = {}
+        for key, articles in self.db.execute(
+                f"SELECT key, articles FROM deliveries WHERE state = 'sent' AND key IN ({marks})", keys):
+            received.setdefault(key, set()).update(json.loads(articles))
+        return {key: (states.get(key), datetime.fromisoformat(last[key]) if last.get(key) else None,
+                      frozenset(received.get(key, ()))) for key in keys}
 
     def _write(self, edition: str, key: str, state: str, message_id: str, articles: list[str], error: str,
                when: datetime) -> None:

@@ -66,23 +66,25 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
     selections: dict[tuple, Selection] = {}
 
     def plan():
-        for key in store.active_keys(frequency):
-            report.recipients += 1
-            if journal.state(edition.id, key) in ("sent", "failed"):
-                report.skipped_already_sent += 1
-                continue
-            subscriber = store.get(key)
-            since = journal.last_until(key, frequency, edition.id) or edition.until - SPANS[frequency]
-            interests = (since, subscriber.sections, subscriber.authors, subscriber.language, journal.received(key))
-            selection = selections.get(interests)
-            if selection is None:  # readers who follow the same things since the same time share it
-                selection = select_for(articles, since, edition.until, *interests[1:])
-                if len(selections) < BODY_CACHE:
-                    selections[interests] = selection
-            if selection.is_empty:
-                report.nothing_new += 1
-                continue
-            yield subscriber, selection
+        for batch in store.active_batches(frequency):
+            history = journal.history(edition.id, frequency, [s.key for s in batch])
+            for subscriber in batch:
+                report.recipients += 1
+                state, last_until, received = history[subscriber.key]
+                if state in ("sent", "failed"):
+                    report.skipped_already_sent += 1
+                    continue
+                since = last_until or edition.until - SPANS[frequency]
+                interests = (since, subscriber.sections, subscriber.authors, subscriber.language, received)
+                selection = selections.get(interests)
+                if selection is None:  # readers who follow the same things since the same time share it
+                    selection = select_for(articles, since, edition.until, *interests[1:])
+                    if len(selections) < BODY_CACHE:
+                        selections[interests] = selection
+                if selection.is_empty:
+                    report.nothing_new += 1
+                    continue
+                yield subscriber, selection
 
     if dry_run:
         messages = sum(1 for _ in plan())

@@ -142,17 +142,16 @@ class SubscriberStore:
             self.db.execute("INSERT OR IGNORE INTO suppressed (hash, since) VALUES (?, ?)",
                             (suppression_hash(email), self._now()))
 
-    def active_keys(self, frequency: str, batch: int = 1000):
+    def active_batches(self, frequency: str, batch: int = 1000) -> Iterator[list[Subscriber]]:
         """Active readers of a frequency, a batch at a time: memory stays flat at any list size."""
         last = ""
         while True:
-            rows = self.db.execute("SELECT key FROM subscribers WHERE status = 'active' AND frequency = ? AND key > ? "
+            rows = self.db.execute("SELECT * FROM subscribers WHERE status = 'active' AND frequency = ? AND key > ? "
                                    "ORDER BY key LIMIT ?", (frequency, last, batch)).fetchall()
             if not rows:
                 return
-            for row in rows:
-                yield row[0]
-            last = rows[-1][0]
+            yield [_subscriber(row) for row in rows]
+            last = rows[-1]["key"]
 
     def bounce(self, email: str, limit: int) -> Subscriber:
         """Count a permanent refusal; at `limit` refusals the reader is marked bounced."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 
-from lxml import html
 from PIL import Image
 
 from conftest import DEFAULT_MASTHEAD, REPO, Newsroom

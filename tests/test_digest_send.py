@@ -6,10 +6,8 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import datetime, timezone
 
-import pytest
 
 from masthead.build import load_settings
 from masthead.config import site_config

@@ -14,7 +14,7 @@ from lxml import etree, html
 from masthead.seo.sitemaps import NewsEntry, PageEntry, news_files, sitemap_files
 from masthead.seo.structured import script_json
 
-from conftest import DEFAULT_MASTHEAD, NOW, REPO, Newsroom
+from conftest import DEFAULT_MASTHEAD, REPO, Newsroom
 
 SCHEMAS = REPO / "tests" / "schemas"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

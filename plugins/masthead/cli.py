@@ -116,17 +116,11 @@ def check(settings_file: Path | None, now: datetime | None) -> None:
 @settings_option
 def new(headline: str, authors: tuple[str, ...], section: str, settings_file: Path | None) -> None:
     """Write a new draft article with a complete front-matter skeleton."""
-    from .build import load_settings
-    from .config import site_config
     from .errors import did_you_mean
     from .scaffold import article_filename, article_skeleton
 
     settings_file = settings_file or Path(DEV_SETTINGS)
-    try:
-        settings = load_settings(settings_file)
-        config = site_config(settings, source=str(settings_file))
-    except MastheadError as exc:
-        _fail(exc)
+    settings, config = _site(settings_file)
     content = Path(settings["PATH"])
     known = {p.stem for p in (content / "authors").glob("*.md")}
     for author in authors:
@@ -188,17 +182,11 @@ def deploy(settings_file, output, bucket, prefix, endpoint_url, region, profile,
 @click.pass_context
 def subscribers(ctx: click.Context, settings_file: Path | None, database: Path | None) -> None:
     """Manage the readers who receive digests."""
-    from .build import load_settings
-    from .config import site_config
     from .subscribers.model import Interests
     from .subscribers.store import SubscriberStore
 
     settings_file = settings_file or Path(DEV_SETTINGS)
-    try:
-        settings = load_settings(settings_file)
-        config = site_config(settings, source=str(settings_file))
-    except MastheadError as exc:
-        _fail(exc)
+    settings, config = _site(settings_file)
     path = database or (settings_file.resolve().parent / config.subscribers)
     authors = tuple(sorted(p.stem for p in (Path(settings["PATH"]) / "authors").glob("*.md")))
     ctx.obj["store"] = SubscriberStore(path)
@@ -419,6 +407,18 @@ def serve(host: str, port: int, settings_file: Path | None, now: datetime | None
     finally:
         stop.set()
         server.server_close()
+
+
+def _site(settings_file: Path):
+    """The settings and masthead's checked view of them; a problem ends the command."""
+    from .build import load_settings
+    from .config import site_config
+
+    try:
+        settings = load_settings(settings_file)
+        return settings, site_config(settings, source=str(settings_file))
+    except MastheadError as exc:
+        _fail(exc)
 
 
 def _shown(path: Path) -> str:

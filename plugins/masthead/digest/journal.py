@@ -101,7 +101,3 @@ class Journal:
 
     def failed(self, edition, key, message_id, articles, error, when) -> None:
         self._write(edition, key, "failed", message_id, articles, error, when)
-
-    def counts(self, edition: str) -> dict[str, int]:
-        rows = self.db.execute("SELECT state, COUNT(*) FROM deliveries WHERE edition = ? GROUP BY state", (edition,))
-        return {row[0]: row[1] for row in rows}

@@ -113,13 +113,17 @@ class SubscriberStore:
             raise MastheadError(f"{existing.email} is already a subscriber ({existing.status})")
         now = self._now()
         with self._transaction():
-            self.db.execute(
-                "INSERT INTO subscribers (key, email, name, status, frequency, sections, authors, language, token,"
-                " created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (subscriber.key, subscriber.email, subscriber.name, subscriber.status, subscriber.frequency,
-                 json.dumps(list(subscriber.sections)), json.dumps(list(subscriber.authors)), subscriber.language,
-                 secrets.token_urlsafe(32), now, now))
+            self._insert(subscriber, now)
         return self.get(subscriber.email)
+
+    def _insert(self, subscriber: Subscriber, now: str) -> None:
+        """A new row, with a fresh secret token (inside the caller's transaction)."""
+        self.db.execute(
+            "INSERT INTO subscribers (key, email, name, status, frequency, sections, authors, language, token,"
+            " created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (subscriber.key, subscriber.email, subscriber.name, subscriber.status, subscriber.frequency,
+             json.dumps(list(subscriber.sections)), json.dumps(list(subscriber.authors)), subscriber.language,
+             secrets.token_urlsafe(32), now, now))
 
     def unsubscribe(self, email: str) -> Subscriber:
         found = self.get(email)
@@ -198,12 +202,7 @@ class SubscriberStore:
         existing = self.get(subscriber.email)
         now = self._now()
         if existing is None:
-            self.db.execute(
-                "INSERT INTO subscribers (key, email, name, status, frequency, sections, authors, language, token,"
-                " created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (subscriber.key, subscriber.email, subscriber.name, subscriber.status, subscriber.frequency,
-                 json.dumps(list(subscriber.sections)), json.dumps(list(subscriber.authors)), subscriber.language,
-                 secrets.token_urlsafe(32), now, now))
+            self._insert(subscriber, now)
             report.added += 1
             return
         if existing.status in ("unsubscribed", "bounced"):

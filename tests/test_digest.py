@@ -128,3 +128,30 @@ def test_preview_writes_what_a_subscriber_would_get(tmp_path, monkeypatch):
     nothing = runner.invoke(main, ["digest", "preview", "--subscriber", "reader@example.org", *settings,
                                    "--now", (NOW + timedelta(days=3)).isoformat()])
     assert nothing.exit_code == 1 and "nobody gets an empty digest" in nothing.output
+
+
+def test_dkim_signatures_cover_the_one_click_headers_and_verify(tmp_path):
+    import dkim
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from masthead.digest.dkim_sign import DkimSigner
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                            serialization.NoEncryption())
+    public = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    (tmp_path / "dkim.pem").write_bytes(pem)
+    signer = DkimSigner.from_settings({"selector": "mh", "domain": "news.example", "key_file": str(tmp_path / "dkim.pem")})
+    selection = select_for(ARTICLES, *window("daily", NOW, None))
+    signed = signer.sign(build_message(selection, edition="e", subject="Talks", to=("r@example.org", "R"),
+                                       token="t", sender=sender(), lang="en", when=NOW, theme=REPO / "theme"))
+    header = email.message_from_bytes(signed, policy=policy.default)["DKIM-Signature"]
+    signed_headers = header.split("h=")[1].split(";")[0].replace(" ", "").lower().split(":")
+    for name in ("from", "to", "subject", "date", "list-unsubscribe", "list-unsubscribe-post"):
+        assert name in signed_headers, name
+    import base64
+
+    record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+    assert dkim.verify(signed, dnsfunc=lambda name, timeout=5: record)
+    assert not dkim.verify(signed.replace(b"Subject: Talks", b"Subject: Forged"), dnsfunc=lambda name, timeout=5: record)

@@ -114,3 +114,22 @@ def test_killed_mid_run_and_run_again_every_reader_gets_exactly_one(tmp_path, sm
     for address in readers:
         [message] = server.to(address)
         assert SubscriberStore(room.root / "subscribers.sqlite3").get(address).token in message["List-Unsubscribe"]
+
+
+def test_preview_can_send_a_test_copy_that_is_not_recorded(tmp_path, smtp, monkeypatch):
+    from click.testing import CliRunner
+
+    from masthead.cli import main
+
+    port, server = smtp
+    room, store = newsroom_with_readers(tmp_path, port, {"reader@example.org": {}})
+    store.close()
+    monkeypatch.chdir(room.root)
+    result = CliRunner().invoke(main, ["digest", "preview", "--settings", "pelicanconf.py", "--subscriber",
+                                       "reader@example.org", "--now", NOW.isoformat(), "--send-test", "editor@example.org"])
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("Sent a test copy to editor@example.org.\n")
+    [copy] = server.to("editor@example.org")
+    assert copy["To"] == "reader@example.org"  # exactly what the reader would get
+    report, _ = send(room, SubscriberStore(room.root / "subscribers.sqlite3"), port)
+    assert report.sent == 1  # the test did not count as the reader's delivery

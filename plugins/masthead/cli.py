@@ -295,7 +295,9 @@ def digest() -> None:
 @click.option("--database", type=click.Path(path_type=Path), default=None, help="Subscriber database.")
 @click.option("--to", "target", type=click.Path(path_type=Path), default=Path("digest-preview"), show_default=True,
               help="Folder for digest.eml and digest.html.")
-def digest_preview(email, frequency, settings_file, now, database, target) -> None:
+@click.option("--send-test", "test_address", default=None, metavar="ADDRESS",
+              help="Also send the message to ADDRESS over the configured SMTP server (nothing is recorded).")
+def digest_preview(email, frequency, settings_file, now, database, target, test_address) -> None:
     """Write the .eml and .html that a subscriber would get now, from the last build's manifest."""
     from .build import load_settings
     from .config import site_config
@@ -315,6 +317,30 @@ def digest_preview(email, frequency, settings_file, now, database, target) -> No
     except MastheadError as exc:
         _fail(exc)
     click.echo(f"Wrote {_shown(eml)} and {_shown(html)} ({count} stories).")
+    if test_address:
+        _send_test(eml.read_bytes(), test_address, config)
+        click.echo(f"Sent a test copy to {test_address}.")
+
+
+def _send_test(message: bytes, address: str, config) -> None:
+    """One copy to an editor's address, outside the journal: a test never counts as a delivery."""
+    import os
+    from email.utils import parseaddr
+
+    from .digest.preview import sender_for
+    from .digest.smtp import PermanentFailure, SMTPSender, TemporaryFailure
+
+    smtp = config.digest.get("smtp") or {}
+    if not smtp.get("host"):
+        _fail(MastheadError("no SMTP server: set MASTHEAD['digest']['smtp'] to send a test"))
+    sender = SMTPSender(smtp["host"], int(smtp.get("port", 587)), smtp.get("security", "starttls"),
+                        os.environ.get("MASTHEAD_SMTP_USERNAME", ""), os.environ.get("MASTHEAD_SMTP_PASSWORD", ""))
+    try:
+        sender.send(message, parseaddr(sender_for(config).address)[1], address)
+    except (TemporaryFailure, PermanentFailure) as exc:
+        _fail(MastheadError(f"the test copy to {address} was refused: {exc}"))
+    finally:
+        sender.close()
 
 
 @digest.command("send")

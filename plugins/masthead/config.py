@@ -31,7 +31,7 @@ MASTHEAD_KEYS = {
     "subscribers": "the subscriber database, a path to an SQLite file (default subscribers.sqlite3)",
     "digest": "the digest email: from, subject (with {site}, {count}, {date}), unsubscribe_url",
 }
-DIGEST_KEYS = ("from", "subject", "unsubscribe_url", "smtp", "rate", "bounces", "workers")
+DIGEST_KEYS = ("from", "subject", "unsubscribe_url", "smtp", "rate", "bounces", "workers", "dkim")
 DEPLOY_KEYS = ("bucket", "prefix", "endpoint_url", "region", "addressing_style", "preset", "account",
                "workers", "precompress", "max_deletes", "cache_rules", "keep", "cloudfront_distribution")
 # Feeds, cards and structured data need absolute URLs; without SITEURL they point at `masthead serve`.

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..config import SiteConfig
 from ..errors import MastheadError
 from ..subscribers.store import SubscriberStore
+from .dkim_sign import DkimSigner
 from .message import Sender, build_message
 from .select import articles_from_manifest, edition_id, select_for, window
 
@@ -51,6 +52,9 @@ def preview(email: str, frequency: str | None, now: datetime, output: Path, stor
     message = build_message(selection, edition=edition, subject=subject, to=(subscriber.email, subscriber.name),
                             token=subscriber.token, sender=sender_for(config),
                             lang=subscriber.language or config.default_lang, when=now, theme=theme)
+    signer = DkimSigner.from_settings(config.digest.get("dkim") or {})
+    if signer:
+        message = signer.sign(message)
     target.mkdir(parents=True, exist_ok=True)
     eml, html = target / "digest.eml", target / "digest.html"
     eml.write_bytes(message)

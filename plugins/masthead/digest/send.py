@@ -19,6 +19,7 @@ from typing import Callable
 
 from ..config import SiteConfig
 from ..subscribers.store import SubscriberStore
+from .dkim_sign import DkimSigner
 from .journal import Journal
 from .message import build_message, message_id, render_bodies
 from .preview import DEFAULT_SUBJECT, read_manifest, sender_for
@@ -61,6 +62,7 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
     mail_from = sender_for(config)
     envelope_from = parseaddr(mail_from.address)[1]
     limit = int(config.digest.get("bounces", BOUNCE_LIMIT))
+    signer = DkimSigner.from_settings(config.digest.get("dkim") or {})
     subject_template = config.digest.get("subject", DEFAULT_SUBJECT)
 
     selections: dict[tuple, Selection] = {}
@@ -150,6 +152,8 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
                 message = build_message(selection, edition=edition.id, subject=subject,
                                         to=(subscriber.email, subscriber.name), token=subscriber.token,
                                         sender=mail_from, lang=lang, when=now, theme=theme, bodies=bodies[key])
+                if signer:
+                    message = signer.sign(message)
                 ids = [a.id for a in selection.articles]
                 msg_id = message_id(edition.id, subscriber.email, mail_from)
                 journal.sending(edition.id, subscriber.key, msg_id, ids, now)

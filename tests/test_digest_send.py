@@ -133,3 +133,24 @@ def test_preview_can_send_a_test_copy_that_is_not_recorded(tmp_path, smtp, monke
     assert copy["To"] == "reader@example.org"  # exactly what the reader would get
     report, _ = send(room, SubscriberStore(room.root / "subscribers.sqlite3"), port)
     assert report.sent == 1  # the test did not count as the reader's delivery
+
+
+def test_each_edition_is_on_the_site_and_the_email_links_to_it(tmp_path, smtp):
+    from lxml import html as lxml_html
+
+    port, server = smtp
+    room, store = newsroom_with_readers(tmp_path, port, {"reader@example.org": {}})
+    daily = lxml_html.fromstring((room.output / "digests/2026-11-27/index.html").read_bytes())
+    assert daily.xpath("//h1/text()") == ["27 November 2026"]
+    assert sorted(daily.xpath("//article//h3/a/@href")) == ["https://news.example/2026/11/one/",
+                                                           "https://news.example/2026/11/two/"]
+    assert daily.xpath("//link[@rel='canonical']/@href") == ["https://news.example/digests/2026-11-27/"]
+    archive = lxml_html.fromstring((room.output / "digests/index.html").read_bytes())
+    assert archive.xpath("//section[@aria-labelledby='editions-weekly']//a/@href") == [
+        "https://news.example/digests/2026-W48/"]
+    assert archive.xpath("//section[@aria-labelledby='editions-daily']//a/@href") == [
+        "https://news.example/digests/2026-11-27/"]
+    send(room, store, port)
+    [message] = server.to("reader@example.org")
+    assert "View in your browser: https://news.example/digests/2026-11-27/" in message.get_body(("plain",)).get_content()
+    assert 'href="https://news.example/digests/2026-11-27/"' in message.get_body(("html",)).get_content()

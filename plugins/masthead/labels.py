@@ -16,7 +16,8 @@ LABELS: dict[str, dict[str, str]] = {
         "read_more": "Read more", "articles_by": "Articles by", "page": "Page",
         "newer": "Newer", "older": "Older", "not_found": "Page not found",
         "not_found_lead": "The page you asked for is not here. It may have moved, or the address may be mistyped.",
-        "home": "Front page", "follow": "Follow", "also_in": "Read in", "menu": "Main menu",
+        "home": "Front page", "follow": "Follow", "also_in": "Read in",
+        "editions": "Digest editions", "view_online": "View in your browser", "daily": "Daily", "weekly": "Weekly", "menu": "Main menu",
     },
     "fa": {
         "by": "نوشتهٔ", "and": "و", "published": "منتشرشده", "updated": "به‌روزشده",
@@ -28,7 +29,8 @@ LABELS: dict[str, dict[str, str]] = {
         "read_more": "ادامه", "articles_by": "مطالب", "page": "صفحه",
         "newer": "جدیدتر", "older": "قدیمی‌تر", "not_found": "صفحه پیدا نشد",
         "not_found_lead": "صفحه‌ای که خواستید اینجا نیست؛ شاید جابه‌جا شده یا نشانی اشتباه است.",
-        "home": "صفحهٔ نخست", "follow": "دنبال کنید", "also_in": "بخوانید به", "menu": "فهرست اصلی",
+        "home": "صفحهٔ نخست", "follow": "دنبال کنید", "also_in": "بخوانید به",
+        "editions": "شماره‌های خبرنامه", "view_online": "مشاهده در مرورگر", "daily": "روزانه", "weekly": "هفتگی", "menu": "فهرست اصلی",
     },
     "ar": {
         "by": "بقلم", "and": "و", "published": "نُشر", "updated": "حُدّث",
@@ -40,7 +42,8 @@ LABELS: dict[str, dict[str, str]] = {
         "read_more": "اقرأ المزيد", "articles_by": "مقالات", "page": "صفحة",
         "newer": "الأحدث", "older": "الأقدم", "not_found": "الصفحة غير موجودة",
         "not_found_lead": "الصفحة التي طلبتها غير موجودة؛ ربما نُقلت أو أن العنوان غير صحيح.",
-        "home": "الصفحة الرئيسية", "follow": "تابعنا", "also_in": "اقرأ بـ", "menu": "القائمة الرئيسية",
+        "home": "الصفحة الرئيسية", "follow": "تابعنا", "also_in": "اقرأ بـ",
+        "editions": "أعداد النشرة", "view_online": "اعرضها في المتصفح", "daily": "يومية", "weekly": "أسبوعية", "menu": "القائمة الرئيسية",
     },
     "ur": {
         "by": "از", "and": "اور", "published": "شائع", "updated": "تازہ کاری",
@@ -52,7 +55,8 @@ LABELS: dict[str, dict[str, str]] = {
         "read_more": "مزید پڑھیں", "articles_by": "مضامین از", "page": "صفحہ",
         "newer": "نئے", "older": "پرانے", "not_found": "صفحہ نہیں ملا",
         "not_found_lead": "آپ کا مطلوبہ صفحہ یہاں نہیں ہے؛ شاید منتقل ہو گیا ہے یا پتہ غلط ہے۔",
-        "home": "سرورق", "follow": "فالو کریں", "also_in": "پڑھیں بزبان", "menu": "مرکزی فہرست",
+        "home": "سرورق", "follow": "فالو کریں", "also_in": "پڑھیں بزبان",
+        "editions": "نیوز لیٹر کے شمارے", "view_online": "براؤزر میں دیکھیں", "daily": "روزانہ", "weekly": "ہفتہ وار", "menu": "مرکزی فہرست",
     },
 }
 

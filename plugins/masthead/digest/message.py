@@ -59,7 +59,7 @@ def _templates(theme: Path) -> jinja2.Environment:
 
 
 def _context(selection: Selection, sender: Sender, subject: str, unsubscribe: str, lang: str,
-             max_stories: int, total: int) -> dict:
+             max_stories: int, total: int, web_url: str) -> dict:
     shown, sections = 0, []
     for name, stories in selection.sections:
         room = max(0, max_stories - shown)
@@ -69,11 +69,11 @@ def _context(selection: Selection, sender: Sender, subject: str, unsubscribe: st
     return dict(site={"name": sender.site_name, "url": sender.site_url, "about": sender.about},
                 subject=one_line(subject), heading=one_line(subject), sections=sections,
                 corrections=selection.corrections, unsubscribe_url=unsubscribe, preferences_url="", lang=lang,
-                more=f"{total - shown} more stories on the site" if total > shown else "")
+                more=f"{total - shown} more stories on the site" if total > shown else "", web_url=web_url)
 
 
 def render_bodies(selection: Selection, *, subject: str, sender: Sender, lang: str, theme: Path,
-                  max_stories: int = 30) -> tuple[str, str]:
+                  max_stories: int = 30, web_url: str = "") -> tuple[str, str]:
     """The text and HTML of a digest, with TOKEN_MARKER where the reader's token goes.
 
     Readers who follow the same things get the same bodies: render once, fill in each token.
@@ -83,7 +83,7 @@ def render_bodies(selection: Selection, *, subject: str, sender: Sender, lang: s
     unsubscribe = f"{sender.unsubscribe_url}?token={TOKEN_MARKER}" if sender.unsubscribe_url else f"{sender.site_url}/"
     total = len(selection.articles)
     while True:
-        context = _context(selection, sender, subject, unsubscribe, lang, max_stories, total)
+        context = _context(selection, sender, subject, unsubscribe, lang, max_stories, total, web_url)
         html = css_inline.inline(env.get_template("digest.html").render(**context))
         if len(html.encode()) <= GMAIL_CLIP or max_stories <= 1:
             break
@@ -115,14 +115,16 @@ def _part(content_type: str, text: str) -> bytes:
 
 
 def build_message(selection: Selection, *, edition: str, subject: str, to: tuple[str, str], token: str,
-                  sender: Sender, lang: str, when, theme: Path, bodies: tuple[str, str] | None = None) -> bytes:
+                  sender: Sender, lang: str, when, theme: Path, bodies: tuple[str, str] | None = None,
+                  web_url: str = "") -> bytes:
     """The message for one reader, as the bytes an SMTP server receives (CRLF line endings).
 
     Written directly rather than through email.message: at a hundred thousand readers the object
     model's header parsing cost more than sending. Every header is ASCII or RFC 2047-encoded,
     one line each; tests parse the result back with the email package.
     """
-    text, html = bodies or render_bodies(selection, subject=subject, sender=sender, lang=lang, theme=theme)
+    text, html = bodies or render_bodies(selection, subject=subject, sender=sender, lang=lang, theme=theme,
+                                         web_url=web_url)
     token_text = quote(token)
     text, html = text.replace(TOKEN_MARKER, token_text), html.replace(TOKEN_MARKER, token_text)
     mailto = f"<mailto:unsubscribe@{sender.domain}?subject=unsubscribe-{token_text}>"

@@ -13,7 +13,7 @@ from ..errors import MastheadError
 from ..subscribers.store import SubscriberStore
 from .dkim_sign import DkimSigner
 from .message import Sender, build_message
-from .select import articles_from_manifest, edition_id, select_for, window
+from .select import articles_from_manifest, edition_id, edition_path, period_of, select_for, window
 
 MANIFEST = ".masthead/manifest.json"
 DEFAULT_SUBJECT = "{site}: {count} new stories"
@@ -51,7 +51,8 @@ def preview(email: str, frequency: str | None, now: datetime, output: Path, stor
         site=config.name, count=len(selection.articles), date=until.astimezone(config.timezone).strftime("%-d %B %Y"))
     message = build_message(selection, edition=edition, subject=subject, to=(subscriber.email, subscriber.name),
                             token=subscriber.token, sender=sender_for(config),
-                            lang=subscriber.language or config.default_lang, when=now, theme=theme)
+                            lang=subscriber.language or config.default_lang, when=now, theme=theme,
+                            web_url=f"{config.public_url}/{edition_path(period_of(frequency, now, config.timezone))}")
     signer = DkimSigner.from_settings(config.digest.get("dkim") or {})
     if signer:
         message = signer.sign(message)

@@ -53,6 +53,20 @@ def articles_from_manifest(manifest: dict) -> list[DigestArticle]:
     ]
 
 
+def period_of(frequency: str, moment: datetime, zone) -> str:
+    """A daily edition is a calendar day, a weekly one an ISO week, in the site's timezone."""
+    local = moment.astimezone(zone)
+    if frequency == "weekly":
+        year, week, _ = local.isocalendar()
+        return f"{year}-W{week:02d}"
+    return local.date().isoformat()
+
+
+def edition_path(period: str) -> str:
+    """Where an edition is published on the site ("view in browser")."""
+    return f"digests/{period}/"
+
+
 def window(frequency: str, until: datetime, last_until: datetime | None) -> tuple[datetime, datetime]:
     """Since the subscriber's last digest of this frequency, or one period back for a new reader."""
     return (last_until or until - SPANS[frequency]), until

@@ -23,7 +23,7 @@ from .dkim_sign import DkimSigner
 from .journal import Journal
 from .message import build_message, message_id, render_bodies
 from .preview import DEFAULT_SUBJECT, read_manifest, sender_for
-from .select import SPANS, Selection, articles_from_manifest, edition_id, select_for
+from .select import SPANS, Selection, articles_from_manifest, edition_id, edition_path, period_of, select_for
 from .smtp import PermanentFailure, TemporaryFailure
 
 BODY_CACHE = 256  # distinct digests kept rendered: bounded, whatever the number of readers
@@ -40,14 +40,6 @@ class SendReport:
     deferred: int = 0
     bounced: int = 0
     errors: list[str] = field(default_factory=list)
-
-
-def period_of(frequency: str, moment: datetime, zone) -> str:
-    local = moment.astimezone(zone)
-    if frequency == "weekly":
-        year, week, _ = local.isocalendar()
-        return f"{year}-W{week:02d}"
-    return local.date().isoformat()
 
 
 def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberStore, config: SiteConfig,
@@ -145,7 +137,8 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
                 key = (tuple(a.id for a in selection.articles),
                        tuple((a.id, w) for a, w, _ in selection.corrections), subject, lang)
                 if key not in bodies:
-                    bodies[key] = render_bodies(selection, subject=subject, sender=mail_from, lang=lang, theme=theme)
+                    bodies[key] = render_bodies(selection, subject=subject, sender=mail_from, lang=lang, theme=theme,
+                                                web_url=f"{config.public_url}/{edition_path(edition.period)}")
                     if len(bodies) > BODY_CACHE:
                         bodies.popitem(last=False)
                 bodies.move_to_end(key)

@@ -17,6 +17,7 @@ from ..config import site_config
 from ..content import build_newsroom
 from ..sources import read_sources
 from .cards import draw_cards
+from .editions import write_editions
 from .feeds import finish_feeds, start_feeds
 from .manifest import write_manifest
 from .redirects import write_redirects
@@ -42,6 +43,7 @@ def register() -> None:
     signals.all_generators_finalized.connect(write_discovery)
     signals.all_generators_finalized.connect(write_redirects)
     signals.all_generators_finalized.connect(write_manifest)
+    signals.all_generators_finalized.connect(write_editions)
     signals.all_generators_finalized.connect(start_feeds)
     signals.finalized.connect(finish_feeds)
 

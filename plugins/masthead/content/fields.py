@@ -123,8 +123,7 @@ def picture(value: object, images: Mapping[str, ImageFile]) -> Picture:
     rel = IMAGES_DIR + cleaned.lstrip("/")
     found = images.get(rel)
     if found is None:
-        hint = ""
-        if cleaned.startswith(IMAGES_DIR) and IMAGES_DIR + cleaned[len(IMAGES_DIR):] in images:
+        if cleaned in images:  # written with the images/ prefix the field does not take
             hint = f" (paths are relative to content/images: did you mean '{cleaned[len(IMAGES_DIR):]}'?)"
         else:
             hint = did_you_mean(rel, images).replace(IMAGES_DIR, "")

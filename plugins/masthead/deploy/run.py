@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import MastheadError
-from ..plugin.redirects import REDIRECTS_FILE
+from ..outputs import NOTES_DIR, REDIRECTS_FILE
 from .headers import DEFAULT_CACHE_RULES, prepare
 from .plan import (GROUPS, MANIFEST_KEY, Headers, LocalFile, Plan, PlanError, invalidation_paths, manifest_bytes,
                    parse_manifest, plan_deploy)
@@ -46,7 +46,7 @@ def local_files(output: Path, options: DeployOptions) -> list[LocalFile]:
     files = []
     for path in sorted(p for p in output.rglob("*") if p.is_file()):
         rel = path.relative_to(output).as_posix()
-        if rel.startswith(".masthead/"):
+        if rel.startswith(NOTES_DIR):
             continue  # the build's notes to the deploy, not part of the site
         data, headers = prepare(rel, path.read_bytes(), options.cache_rules, options.precompress,
                                 redirects.get(rel, ""))

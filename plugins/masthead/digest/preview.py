@@ -10,17 +10,17 @@ from pathlib import Path
 
 from ..config import SiteConfig
 from ..errors import MastheadError
+from ..outputs import MANIFEST_FILE
 from ..subscribers.store import SubscriberStore
 from .dkim_sign import DkimSigner
 from .message import Sender, build_message
 from .select import articles_from_manifest, edition_id, edition_path, period_of, select_for, window
 
-MANIFEST = ".masthead/manifest.json"
 DEFAULT_SUBJECT = "{site}: {count} new stories"
 
 
 def read_manifest(output: Path) -> dict:
-    path = Path(output) / MANIFEST
+    path = Path(output) / MANIFEST_FILE
     if not path.is_file():
         raise MastheadError(f"{path} not found: build the site first (masthead build --production)")
     return json.loads(path.read_text(encoding="utf-8"))

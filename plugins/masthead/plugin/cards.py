@@ -34,7 +34,6 @@ INLINE_LIMIT = 16  # fewer misses than this are drawn here: starting workers cos
 def card_jobs(articles, authors, sections, newsroom: Newsroom, config: SiteConfig, content: Path) -> list[CardJob]:
     """The cards of the published site, from Pelican's lists of articles, authors and sections."""
     layout = layout_settings(config.cards)
-    rtl_of = text_direction
 
     def local(picture) -> str:
         return str(content / picture.src) if picture and picture.is_local else ""
@@ -46,10 +45,10 @@ def card_jobs(articles, authors, sections, newsroom: Newsroom, config: SiteConfi
         people = tuple((newsroom.authors[a.slug].name, local(newsroom.authors[a.slug].avatar))
                        for a in article.authors)
         text = CardText(label=record.category, headline=plain_text(record.card_title or record.title),
-                        lang=record.lang, direction=rtl_of(record.lang), people=people,
+                        lang=record.lang, direction=text_direction(record.lang), people=people,
                         date=article.locale_date, image=photo)
         jobs.append(CardJob(card_path("article", record.slug, photo=bool(photo)), text))
-    default = dict(lang=config.default_lang, direction=rtl_of(config.default_lang))
+    default = dict(lang=config.default_lang, direction=text_direction(config.default_lang))
     for author in authors:
         profile = newsroom.authors[author.slug]
         people = ((profile.role or profile.name, local(profile.avatar)),)

@@ -14,8 +14,8 @@ from pelican.generators import ArticlesGenerator
 
 from ..cards.plan import card_path
 from ..config import SiteConfig
+from ..outputs import MANIFEST_FILE
 
-MANIFEST_FILE = ".masthead/manifest.json"
 
 
 def article_entry(article, public: str) -> dict:

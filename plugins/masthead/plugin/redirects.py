@@ -15,8 +15,8 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from ..config import SiteConfig
 from ..errors import MastheadError
+from ..outputs import REDIRECTS_FILE
 
-REDIRECTS_FILE = ".masthead/redirects.json"
 
 
 def redirect_page(title: str, url: str, lang: str) -> str:

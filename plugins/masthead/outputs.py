@@ -1,0 +1,9 @@
+"""The files a build leaves in output/.masthead/ for the stages after it (deploy, digest).
+
+One place for their names, so the build that writes them and the commands that read them agree
+without the readers importing the Pelican plugin. Nothing under NOTES_DIR is ever deployed.
+"""
+
+NOTES_DIR = ".masthead/"
+MANIFEST_FILE = NOTES_DIR + "manifest.json"  # every published article
+REDIRECTS_FILE = NOTES_DIR + "redirects.json"  # old address -> new URL, from front matter `aliases`

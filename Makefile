@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test serve check clean
+.PHONY: site test browser serve check clean
 
 # Build the sample newsroom into output/.
 site: $(STAMP)
@@ -12,8 +12,15 @@ site: $(STAMP)
 	@echo "Preview it with live reload: $(BIN)/masthead serve   (then open http://127.0.0.1:8000/)"
 
 # Run the whole test suite (what .ci/run runs).
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# The subscribe form is tested in headless Chromium, driven through chromedriver (Debian's packages).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+		|| { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		else echo "The browser tests need Chromium and chromedriver (Debian/Ubuntu: sudo apt-get install chromium chromium-driver)"; exit 1; fi; }
 
 serve: $(STAMP)
 	$(BIN)/masthead serve

@@ -23,8 +23,13 @@ MASTHEAD = {
         "or parties."
     ),
     "logo": "meridian-logo.png",
-    # The subscription service (masthead subscriptions serve) on this machine; hidden when unset.
-    "subscribe_url": "http://127.0.0.1:8025/subscribe",
+    # The subscription service (`masthead subscriptions serve`) on this machine: the subscribe form
+    # posts to its /subscribe, digests link to its /unsubscribe and /preferences.
+    "subscriptions": {"url": "http://127.0.0.1:8025"},
+    # Digests and the service's emails; locally, to a debugging SMTP server such as
+    # `python -m aiosmtpd -n -l 127.0.0.1:1025`, which prints what it receives.
+    "digest": {"from": "The Meridian <digest@meridian.example>",
+               "smtp": {"host": "127.0.0.1", "port": 1025, "security": "none"}},
     "sections": ["World", "Europe", "Middle East", "South Asia", "Opinion"],
     "share": ["email", "x", "facebook", "linkedin", "whatsapp", "telegram", "bluesky"],
     "twitter": "@meridian_news",

@@ -13,9 +13,9 @@ from pelicanconf import *  # noqa: E402,F403
 SITEURL = "https://www.meridian.example"
 MASTHEAD = {
     **MASTHEAD,  # noqa: F405
-    "subscribe_url": "https://subscribe.meridian.example/subscribe",
+    "subscriptions": {"url": "https://subscribe.meridian.example", "trusted_proxies": 1},
     # `masthead deploy` publishes output/ here; credentials come from the environment only.
     "deploy": {"preset": "aws", "region": "eu-west-1", "bucket": "www.meridian.example"},
     "digest": {"from": "The Meridian <digest@meridian.example>",
-               "unsubscribe_url": "https://subscribe.meridian.example/unsubscribe"},
+               "smtp": {"host": "smtp.meridian.example", "port": 587, "security": "starttls"}},
 }

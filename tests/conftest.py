@@ -151,3 +151,20 @@ def smtp():
     yield port, recorder
     recorder.release()
     controller.stop()
+
+
+SUBSCRIPTION_SECRET = "test-secret-for-signed-links-0123456789abcdef"
+
+
+@pytest.fixture(autouse=True)
+def subscription_secret(monkeypatch):
+    """The secret the subscription service and the digest sender share (never a real one)."""
+    monkeypatch.setenv("MASTHEAD_SUBSCRIPTION_SECRET", SUBSCRIPTION_SECRET)
+    return SUBSCRIPTION_SECRET
+
+
+def link_token(stored_token: str) -> str:
+    """What a reader's unsubscribe and preferences links carry for this stored token."""
+    from masthead.subscriptions.tokens import TokenSigner
+
+    return TokenSigner(SUBSCRIPTION_SECRET).manage(stored_token)

@@ -15,7 +15,7 @@ from masthead.digest.send import send_digests
 from masthead.digest.smtp import SMTPSender
 from masthead.subscribers.store import SubscriberStore
 
-from conftest import DEFAULT_MASTHEAD, REPO, Newsroom
+from conftest import DEFAULT_MASTHEAD, REPO, Newsroom, link_token
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=timezone.utc)
 
@@ -62,12 +62,12 @@ def test_each_reader_gets_one_message_with_what_they_follow(tmp_path, smtp):
     assert everything["Subject"] == "The Test Gazette: 2 new stories"
     text = everything.get_body(("plain",)).get_content()
     assert "Talks resume in Doha" in text and "گفت‌وگوها از سر گرفته شد" in text
-    token = store.get("all@example.org").token
+    token = link_token(store.get("all@example.org").token)
     assert everything["List-Unsubscribe"].startswith(f"<https://subscribe.news.example/unsubscribe?token={token}>")
     [europe] = server.to("europe@example.org")
     for address, message in (("all@example.org", everything), ("europe@example.org", europe)):
         body = message.get_body(("html",)).get_content()
-        assert f"token={store.get(address).token}" in body and "masthead-reader-token" not in body
+        assert f"token={link_token(store.get(address).token)}" in body and "masthead-reader-token" not in body
     assert "Talks resume" not in europe.get_body(("plain",)).get_content()
     assert not server.to("nothing@example.org")
 
@@ -124,7 +124,7 @@ def test_killed_mid_run_and_run_again_every_reader_gets_exactly_one(tmp_path, sm
     assert "7 sent, 5 already sent" in finished.stdout
     for address in readers:
         [message] = server.to(address)
-        assert SubscriberStore(room.root / "subscribers.sqlite3").get(address).token in message["List-Unsubscribe"]
+        assert link_token(SubscriberStore(room.root / "subscribers.sqlite3").get(address).token) in message["List-Unsubscribe"]
 
 
 def test_preview_can_send_a_test_copy_that_is_not_recorded(tmp_path, smtp, monkeypatch):
@@ -165,3 +165,18 @@ def test_each_edition_is_on_the_site_and_the_email_links_to_it(tmp_path, smtp):
     [message] = server.to("reader@example.org")
     assert "View in your browser: https://news.example/digests/2026-11-27/" in message.get_body(("plain",)).get_content()
     assert 'href="https://news.example/digests/2026-11-27/"' in message.get_body(("html",)).get_content()
+
+
+def test_a_server_that_cannot_be_used_stops_the_run_and_bounces_nobody(tmp_path, smtp):
+    port, server = smtp
+    room, store = newsroom_with_readers(tmp_path, port, {f"r{n}@example.org": {} for n in range(12)})
+    config = site_config(load_settings(room.settings_file))
+    lines = []
+    report = send_digests("daily", NOW, room.output, store, config, REPO / "theme",
+                          lambda: SMTPSender("127.0.0.1", port, "starttls"), say=lines.append)
+    assert report.sent == 0 and report.bounced == 0 and server.messages == []
+    assert "STARTTLS extension not supported by server" in report.stopped and "set 'security'" in report.stopped
+    assert all(store.get(f"r{n}@example.org").bounces == 0 for n in range(12))
+    report = send_digests("daily", NOW, room.output, store, config, REPO / "theme",
+                          lambda: SMTPSender("127.0.0.1", port, "none"), say=lines.append)
+    assert report.sent == 12 and len(server.messages) == 12

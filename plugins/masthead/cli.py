@@ -282,6 +282,35 @@ def subscribers_count(ctx) -> None:
 
 
 @main.group()
+def subscriptions() -> None:
+    """The subscription service: sign-up with double opt-in, one-click unsubscribe, preferences."""
+
+
+@subscriptions.command("serve")
+@settings_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 in a container).")
+@click.option("--port", default=8025, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int, help="Requests handled at once.")
+@click.option("--database", type=click.Path(path_type=Path), default=None, help="Subscriber database.")
+def subscriptions_serve(settings_file, host, port, threads, database) -> None:
+    """Run the service (waitress) for the site's subscribe form and the links in every digest."""
+    from .build import load_settings
+    from .config import site_config
+    from .subscriptions.serve import make_service, serve
+
+    settings_file = settings_file or Path(DEV_SETTINGS)
+    try:
+        settings = load_settings(settings_file)
+        config = site_config(settings, source=str(settings_file))
+        service = make_service(config, Path(settings["OUTPUT_PATH"]), Path(settings["THEME"]),
+                               database or (settings_file.resolve().parent / config.subscribers))
+    except MastheadError as exc:
+        _fail(exc)
+    click.echo(f"Subscription service on http://{host}:{port}/ for {config.public_url} (Ctrl-C stops it)")
+    serve(service, host, port, threads)
+
+
+@main.group()
 def digest() -> None:
     """Subscriber digests of what was published: preview one, send an edition."""
 
@@ -296,7 +325,7 @@ def digest() -> None:
 @click.option("--to", "target", type=click.Path(path_type=Path), default=Path("digest-preview"), show_default=True,
               help="Folder for digest.eml and digest.html.")
 @click.option("--send-test", "test_address", default=None, metavar="ADDRESS",
-              help="Also send the message to ADDRESS over the configured SMTP server (nothing is recorded).")
+              help="Also send the message to ADDRESS through the configured SMTP server or SES (nothing is recorded).")
 def digest_preview(email, frequency, settings_file, now, database, target, test_address) -> None:
     """Write the .eml and .html that a subscriber would get now, from the last build's manifest."""
     from .build import load_settings
@@ -324,20 +353,19 @@ def digest_preview(email, frequency, settings_file, now, database, target, test_
 
 def _send_test(message: bytes, address: str, config) -> None:
     """One copy to an editor's address, outside the journal: a test never counts as a delivery."""
-    import os
     from email.utils import parseaddr
 
     from .digest.preview import sender_for
-    from .digest.smtp import PermanentFailure, SMTPSender, TemporaryFailure
+    from .digest.smtp import PermanentFailure, SenderUnusable, TemporaryFailure
+    from .digest.transports import sender_factory
 
-    smtp = config.digest.get("smtp") or {}
-    if not smtp.get("host"):
-        _fail(MastheadError("no SMTP server: set MASTHEAD['digest']['smtp'] to send a test"))
-    sender = SMTPSender(smtp["host"], int(smtp.get("port", 587)), smtp.get("security", "starttls"),
-                        os.environ.get("MASTHEAD_SMTP_USERNAME", ""), os.environ.get("MASTHEAD_SMTP_PASSWORD", ""))
+    try:
+        sender = sender_factory(config.digest)()
+    except MastheadError as exc:
+        _fail(exc)
     try:
         sender.send(message, parseaddr(sender_for(config).address)[1], address)
-    except (TemporaryFailure, PermanentFailure) as exc:
+    except (TemporaryFailure, PermanentFailure, SenderUnusable) as exc:
         _fail(MastheadError(f"the test copy to {address} was refused: {exc}"))
     finally:
         sender.close()
@@ -351,26 +379,17 @@ def _send_test(message: bytes, address: str, config) -> None:
 @click.option("--database", type=click.Path(path_type=Path), default=None, help="Subscriber database.")
 def digest_send(frequency, dry_run, settings_file, now, database) -> None:
     """Send this period's digest to every active reader of a frequency, each exactly once."""
-    import os
-
     from .build import load_settings
     from .config import site_config
     from .digest.send import send_digests
-    from .digest.smtp import SMTPSender
+    from .digest.transports import sender_factory
     from .subscribers.store import SubscriberStore
 
     settings_file = settings_file or Path(PRODUCTION_SETTINGS)
     try:
         settings = load_settings(settings_file)
         config = site_config(settings, source=str(settings_file))
-        smtp = config.digest.get("smtp") or {}
-        if not smtp.get("host") and not dry_run:
-            raise MastheadError("no SMTP server: set MASTHEAD['digest']['smtp'] = {'host': ..., 'port': ..., "
-                                "'security': 'starttls'} (credentials in MASTHEAD_SMTP_USERNAME and MASTHEAD_SMTP_PASSWORD)")
-
-        def connect() -> SMTPSender:
-            return SMTPSender(smtp.get("host", ""), int(smtp.get("port", 587)), smtp.get("security", "starttls"),
-                              os.environ.get("MASTHEAD_SMTP_USERNAME", ""), os.environ.get("MASTHEAD_SMTP_PASSWORD", ""))
+        connect = None if dry_run else sender_factory(config.digest)
 
         store = SubscriberStore(database or (settings_file.resolve().parent / config.subscribers))
         try:
@@ -385,6 +404,9 @@ def digest_send(frequency, dry_run, settings_file, now, database) -> None:
     if report.errors:
         for line in report.errors:
             click.echo(f"refused: {line}", err=True)
+    if report.stopped:
+        _fail(MastheadError(f"sending stopped, nothing more was sent: {report.stopped}. The messages not sent are "
+                            "sent by the next run once this is put right."))
 
 
 @main.command()

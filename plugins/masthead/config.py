@@ -20,7 +20,10 @@ MASTHEAD_KEYS = {
     "about": "the publication's 'About us' text, shown under every article",
     "logo": "the publication's logo, a path under content/images",
     "tagline": "one line shown under the name in the header",
-    "subscribe_url": "where the subscribe form posts; the form is hidden when unset",
+    "subscribe_url": "where the subscribe form posts (default: the subscription service's /subscribe); "
+                     "the form is hidden when neither is set",
+    "subscriptions": "the subscription service: url, confirm_hours, trusted_proxies, per_client_per_minute, "
+                     "per_address_per_hour",
     "sections": "the allowed sections, in menu order; empty allows any",
     "share": f"share links under each article, any of {', '.join(SHARE_NETWORKS)}",
     "feed_items": "how many of the newest articles each subscription feed holds (default 50)",
@@ -31,7 +34,8 @@ MASTHEAD_KEYS = {
     "subscribers": "the subscriber database, a path to an SQLite file (default subscribers.sqlite3)",
     "digest": "the digest email: from, subject (with {site}, {count}, {date}), unsubscribe_url",
 }
-DIGEST_KEYS = ("from", "subject", "unsubscribe_url", "smtp", "rate", "bounces", "workers", "dkim")
+DIGEST_KEYS = ("from", "subject", "unsubscribe_url", "smtp", "ses", "rate", "bounces", "workers", "dkim")
+SUBSCRIPTION_KEYS = ("url", "confirm_hours", "trusted_proxies", "per_client_per_minute", "per_address_per_hour")
 DEPLOY_KEYS = ("bucket", "prefix", "endpoint_url", "region", "addressing_style", "preset", "account",
                "workers", "precompress", "max_deletes", "cache_rules", "keep", "cloudfront_distribution")
 # Feeds, cards and structured data need absolute URLs; without SITEURL they point at `masthead serve`.
@@ -57,6 +61,12 @@ class SiteConfig:
     deploy: dict = field(default_factory=dict)
     subscribers: str = "subscribers.sqlite3"
     digest: dict = field(default_factory=dict)
+    subscriptions: dict = field(default_factory=dict)
+
+    @property
+    def service_url(self) -> str:
+        """The subscription service's public address, without a trailing slash ('' when none)."""
+        return str(self.subscriptions.get("url", "")).rstrip("/")
 
     @property
     def public_url(self) -> str:
@@ -120,6 +130,21 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
     subscribe_url = text("subscribe_url")
     if subscribe_url and not re.match(r"^(https?://|/)", subscribe_url):
         bad("MASTHEAD['subscribe_url']", "an http(s) URL or a path starting with '/'", subscribe_url)
+    subscriptions = options.get("subscriptions", {})
+    if not isinstance(subscriptions, dict):
+        bad("MASTHEAD['subscriptions']", "a dict of subscription service settings", subscriptions)
+        subscriptions = {}
+    unknown_keys("MASTHEAD['subscriptions']", subscriptions, SUBSCRIPTION_KEYS)
+    service_url = str(subscriptions.get("url", ""))
+    if service_url and not re.match(r"^https?://[^\s/]+", service_url):
+        bad("MASTHEAD['subscriptions']['url']", "the service's public http(s) address", service_url)
+    for name in ("confirm_hours", "trusted_proxies", "per_client_per_minute", "per_address_per_hour"):
+        value = subscriptions.get(name, 1)
+        if isinstance(value, bool) or not isinstance(value, int) or value < (0 if name == "trusted_proxies" else 1):
+            bad(f"MASTHEAD['subscriptions']['{name}']", "a whole number" + ("" if name == "trusted_proxies" else
+                                                                               " of at least 1"), value)
+    if service_url and not subscribe_url:
+        subscribe_url = service_url.rstrip("/") + "/subscribe"
 
     feed_items = options.get("feed_items", 50)
     if isinstance(feed_items, bool) or not isinstance(feed_items, int) or feed_items < 1:
@@ -166,6 +191,7 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
         deploy=dict(deploy),
         subscribers=text("subscribers") or "subscribers.sqlite3",
         digest=dict(digest),
+        subscriptions=dict(subscriptions),
     )
     if not config.name:
         bad("SITENAME", "the publication's name", settings.get("SITENAME"))

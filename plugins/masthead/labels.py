@@ -18,6 +18,33 @@ LABELS: dict[str, dict[str, str]] = {
         "not_found_lead": "The page you asked for is not here. It may have moved, or the address may be mistyped.",
         "home": "Front page", "follow": "Follow", "also_in": "Read in",
         "editions": "Digest editions", "view_online": "View in your browser", "daily": "Daily", "weekly": "Weekly", "menu": "Main menu",
+        # the subscription service's pages and emails
+        "confirm_subject": "Confirm your subscription to {site}",
+        "confirm_lead": "Someone, we hope you, asked to receive {site} by email at this address. "
+                        "Follow the link to start; if it was not you, ignore this message and nothing happens.",
+        "confirm_action": "Confirm my subscription", "confirm_note": "The link works for {hours} hours.",
+        "known_subject": "Your subscription to {site}",
+        "known_lead": "Someone asked to subscribe this address, which already receives {site}. "
+                      "Nothing has changed. To change what you receive, or to stop, follow the link.",
+        "manage_action": "Manage my subscription",
+        "inbox_heading": "Check your inbox",
+        "inbox_lead": "If the address can receive mail, a message is on its way with a link to confirm. "
+                      "Nothing is sent until you follow it.",
+        "confirmed_heading": "You are subscribed",
+        "confirmed_lead": "Your first digest comes with the next edition.",
+        "invalid_heading": "This link does not work",
+        "invalid_lead": "The link is incomplete or was changed. Copy the whole link from the email, or subscribe again on the site.",
+        "expired_lead": "This confirmation link has expired. Subscribe again on the site for a new one.",
+        "used_lead": "This confirmation link was already used or replaced by a newer one. If you followed it, you are subscribed.",
+        "gone_lead": "This subscription no longer exists.",
+        "unsubscribe_heading": "Unsubscribe", "unsubscribe_lead": "Stop sending {site} to {email}?",
+        "unsubscribe_button": "Unsubscribe", "unsubscribed_heading": "You are unsubscribed",
+        "unsubscribed_lead": "{email} will receive no more digests. Changed your mind? Subscribe again on the site.",
+        "preferences_heading": "Your subscription", "preferences_saved": "Saved. The next digest follows these choices.",
+        "frequency": "How often", "everything": "Everything", "any_language": "Every language",
+        "language": "Language", "save": "Save", "name": "Name (optional)",
+        "too_many": "Too many requests. Try again in a few minutes.",
+        "form_problem": "Please check the form",
     },
     "fa": {
         "by": "نوشتهٔ", "and": "و", "published": "منتشرشده", "updated": "به‌روزشده",

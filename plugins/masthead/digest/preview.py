@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from typing import Callable
 from email import message_from_bytes
 from email import policy as email_policy
 from datetime import datetime
@@ -29,8 +31,22 @@ def read_manifest(output: Path) -> dict:
 def sender_for(config: SiteConfig) -> Sender:
     options = config.digest
     address = options.get("from") or f"{config.name} <digest@{config.public_url.split('//')[-1].split('/')[0].split(':')[0]}>"
+    service = config.service_url
     return Sender(address=address, site_name=config.name, site_url=config.public_url, about=config.about,
-                  unsubscribe_url=options.get("unsubscribe_url", ""))
+                  unsubscribe_url=options.get("unsubscribe_url") or (service and f"{service}/unsubscribe"),
+                  preferences_url=service and f"{service}/preferences")
+
+
+def link_tokens(config: SiteConfig, environ=os.environ) -> Callable[[str], str]:
+    """What goes in each reader's unsubscribe and preferences links: their stored token signed with
+    the subscription service's secret, which the service checks. Without a service (mailto only),
+    the stored token as it is."""
+    sender = sender_for(config)
+    if not (sender.unsubscribe_url or sender.preferences_url):
+        return lambda token: token
+    from ..subscriptions.tokens import TokenSigner, secret_from_environment
+
+    return TokenSigner(secret_from_environment(environ)).manage
 
 
 def preview(email: str, frequency: str | None, now: datetime, output: Path, store: SubscriberStore,
@@ -50,7 +66,7 @@ def preview(email: str, frequency: str | None, now: datetime, output: Path, stor
     subject = config.digest.get("subject", DEFAULT_SUBJECT).format(
         site=config.name, count=len(selection.articles), date=until.astimezone(config.timezone).strftime("%-d %B %Y"))
     message = build_message(selection, edition=edition, subject=subject, to=(subscriber.email, subscriber.name),
-                            token=subscriber.token, sender=sender_for(config),
+                            token=link_tokens(config)(subscriber.token), sender=sender_for(config),
                             lang=subscriber.language or config.default_lang, when=now, theme=theme,
                             web_url=f"{config.public_url}/{edition_path(period_of(frequency, now, config.timezone))}")
     signer = DkimSigner.from_settings(config.digest.get("dkim") or {})

@@ -22,9 +22,9 @@ from ..subscribers.store import SubscriberStore
 from .dkim_sign import DkimSigner
 from .journal import Journal
 from .message import build_message, message_id, render_bodies
-from .preview import DEFAULT_SUBJECT, read_manifest, sender_for
+from .preview import DEFAULT_SUBJECT, link_tokens, read_manifest, sender_for
 from .select import SPANS, Selection, articles_from_manifest, edition_id, edition_path, period_of, select_for
-from .smtp import PermanentFailure, TemporaryFailure
+from .smtp import PermanentFailure, SenderUnusable, TemporaryFailure
 
 BODY_CACHE = 256  # distinct digests kept rendered: bounded, whatever the number of readers
 BOUNCE_LIMIT = 3  # permanent refusals before an address is marked bounced (MASTHEAD["digest"]["bounces"])
@@ -40,6 +40,7 @@ class SendReport:
     deferred: int = 0
     bounced: int = 0
     errors: list[str] = field(default_factory=list)
+    stopped: str = ""  # why the run stopped early (the sender cannot send anything); empty when it did not
 
 
 def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberStore, config: SiteConfig,
@@ -87,6 +88,7 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
             f"{report.nothing_new} with nothing new")
         return report
 
+    link_token = link_tokens(config)  # needs the subscription service's secret: checked before anything is sent
     pause = 1.0 / rate if rate > 0 else 0.0
     bodies: OrderedDict[tuple, tuple[str, str]] = OrderedDict()  # readers with the same interests share them
     senders = queue.SimpleQueue()  # one connection per worker, reused for every message it sends
@@ -94,6 +96,7 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
         senders.put(sender_factory())
 
     local = threading.local()
+    halted, halting = threading.Event(), threading.Lock()
     journals: list[SubscriberStore] = []
 
     def deliver(message: bytes, subscriber, msg_id: str, ids: list[str]) -> None:
@@ -102,9 +105,16 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
             own_store = SubscriberStore(store.path, any_thread=True)
             journals.append(own_store)
             local.journal = Journal(own_store)
+        if halted.is_set():  # another worker found the sender unusable: do not try the messages queued behind
+            raise SenderUnusable("not tried: sending stopped")
         own = senders.get()
         try:
             own.send(message, envelope_from, subscriber.email)
+        except SenderUnusable as exc:
+            with halting:
+                report.stopped = report.stopped or str(exc)
+                halted.set()
+            raise
         finally:
             senders.put(own)
         local.journal.sent(edition.id, subscriber.key, msg_id, ids, now)
@@ -113,7 +123,7 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
         """Count the result; failures (never accepted, so outside the window) are recorded here."""
         try:
             future.result()
-        except TemporaryFailure as exc:
+        except (TemporaryFailure, SenderUnusable) as exc:
             journal.deferred(edition.id, subscriber.key, msg_id, ids, str(exc), now)
             report.deferred += 1
             return
@@ -131,6 +141,8 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
     with ThreadPoolExecutor(max_workers=workers) as pool:
         try:
             for subscriber, selection in plan():
+                if halted.is_set():
+                    break
                 subject = subject_template.format(site=config.name, count=len(selection.articles),
                                                   date=edition.until.astimezone(config.timezone).strftime("%-d %B %Y"))
                 lang = subscriber.language or config.default_lang
@@ -143,7 +155,7 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
                         bodies.popitem(last=False)
                 bodies.move_to_end(key)
                 message = build_message(selection, edition=edition.id, subject=subject,
-                                        to=(subscriber.email, subscriber.name), token=subscriber.token,
+                                        to=(subscriber.email, subscriber.name), token=link_token(subscriber.token),
                                         sender=mail_from, lang=lang, when=now, theme=theme, bodies=bodies[key])
                 if signer:
                     message = signer.sign(message)
@@ -162,6 +174,8 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
                 senders.get().close()
     for own_store in journals:
         own_store.close()
+    if report.stopped:
+        say(f"stopped: {report.stopped}")
     say(f"edition {edition.id}: {report.sent} sent, {report.skipped_already_sent} already sent, "
         f"{report.deferred} deferred (sent on the next run), {report.bounced} bounced, "
         f"{report.nothing_new} with nothing new")

@@ -2,6 +2,8 @@
 
 One connection is opened and reused for every message; a dropped connection is reopened once.
 A 4xx answer is temporary (try again on the next run), a 5xx permanent (the address bounced).
+A refused login or a failed TLS handshake stops the run: every message would fail the same way,
+and counting them as bounces would unsubscribe readers for the sender's mistake.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ class PermanentFailure(Exception):
     """The server refused the address for good (5xx)."""
 
 
+class SenderUnusable(Exception):
+    """The sending account or server cannot send anything (login, TLS, sender identity): stop the run."""
+
+
 class SMTPSender:
     def __init__(self, host: str, port: int, security: str = "starttls", username: str = "", password: str = "",
                  timeout: float = 30):
@@ -30,14 +36,25 @@ class SMTPSender:
     def _connect(self) -> smtplib.SMTP:
         if self._connection is None:
             context = ssl.create_default_context()
-            if self.security == "tls":
-                connection = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
-            else:
-                connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-                if self.security == "starttls":
-                    connection.starttls(context=context)
-            if self.username:
-                connection.login(self.username, self.password)
+            where = f"{self.host}:{self.port}"
+            try:
+                if self.security == "tls":
+                    connection = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+                else:
+                    connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+                    if self.security == "starttls":
+                        connection.starttls(context=context)
+                if self.username:
+                    connection.login(self.username, self.password)
+            except smtplib.SMTPAuthenticationError as exc:
+                raise SenderUnusable(f"{where} refused the login ({exc.smtp_code}): check MASTHEAD_SMTP_USERNAME "
+                                     "and MASTHEAD_SMTP_PASSWORD") from None
+            except smtplib.SMTPNotSupportedError as exc:
+                raise SenderUnusable(f"{where}: {exc}; set 'security' to 'tls' or 'none' in "
+                                     "MASTHEAD['digest']['smtp'] if that is what the server speaks") from None
+            except ssl.SSLError as exc:
+                raise SenderUnusable(f"{where}: TLS failed ({exc.reason or exc}); check the host name, the port "
+                                     "and 'security' in MASTHEAD['digest']['smtp']") from None
             self._connection = connection
         return self._connection
 

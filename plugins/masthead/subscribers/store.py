@@ -38,6 +38,35 @@ SCHEMA = [
     )""",
     "CREATE TABLE suppressed (hash TEXT PRIMARY KEY, since TEXT NOT NULL)",
 ]
+# Version 2: sign-ups waiting for their confirmation link to be followed. The subscribers table is
+# changed only when it is: a stranger's sign-up can neither alter a reader nor undo an unsubscribe.
+SIGNUPS_SCHEMA = [
+    """CREATE TABLE signups (
+        key TEXT PRIMARY KEY,
+        email TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        frequency TEXT NOT NULL,
+        sections TEXT NOT NULL DEFAULT '[]',
+        authors TEXT NOT NULL DEFAULT '[]',
+        language TEXT NOT NULL DEFAULT '',
+        nonce TEXT NOT NULL UNIQUE,      -- what the confirmation link carries, signed; used once
+        requested TEXT NOT NULL
+    )""",
+]
+SCHEMA_VERSION = 2
+
+
+@dataclass(frozen=True)
+class Signup:
+    """A sign-up waiting for its confirmation link."""
+    email: str
+    name: str
+    frequency: str
+    sections: tuple[str, ...]
+    authors: tuple[str, ...]
+    language: str
+    nonce: str
+    requested: str
 
 
 @dataclass
@@ -70,13 +99,14 @@ class SubscriberStore:
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0:
-            with self._transaction():
-                for statement in SCHEMA:
-                    self.db.execute(statement)
-                self.db.execute("PRAGMA user_version = 1")
-        elif version > 1:
+        if version > SCHEMA_VERSION:
             raise MastheadError(f"{self.path} was written by a newer masthead (schema {version}); upgrade masthead")
+        if version == SCHEMA_VERSION:
+            return
+        with self._transaction():
+            for statement in (SCHEMA if version < 1 else []) + (SIGNUPS_SCHEMA if version < 2 else []):
+                self.db.execute(statement)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _transaction(self):
         return _Transaction(self.db)
@@ -219,6 +249,74 @@ class SubscriberStore:
                         (wanted.name, wanted.frequency, json.dumps(list(wanted.sections)),
                          json.dumps(list(wanted.authors)), wanted.language, now, existing.key))
         report.updated += 1
+
+    # -- the subscription service
+    def by_token(self, token: str) -> Subscriber | None:
+        row = self.db.execute("SELECT * FROM subscribers WHERE token = ?", (token,)).fetchone() if token else None
+        return _subscriber(row) if row else None
+
+    def sign_up(self, subscriber: Subscriber) -> Signup | None:
+        """Record a sign-up to be confirmed; None when the reader is already active (nothing changes).
+
+        A new address also gets a pending row (so editors see it); a known one is left as it is
+        until the link is followed. Asking again replaces the earlier request and its link.
+        """
+        existing = self.get(subscriber.email)
+        if existing and existing.status == "active":
+            return None
+        now = self._now()
+        signup = Signup(subscriber.email, subscriber.name, subscriber.frequency, subscriber.sections,
+                        subscriber.authors, subscriber.language, secrets.token_urlsafe(24), now)
+        with self._transaction():
+            self.db.execute(
+                "INSERT INTO signups (key, email, name, frequency, sections, authors, language, nonce, requested) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET email = excluded.email, "
+                "name = excluded.name, frequency = excluded.frequency, sections = excluded.sections, "
+                "authors = excluded.authors, language = excluded.language, nonce = excluded.nonce, "
+                "requested = excluded.requested",
+                (subscriber.key, signup.email, signup.name, signup.frequency, json.dumps(list(signup.sections)),
+                 json.dumps(list(signup.authors)), signup.language, signup.nonce, now))
+            if existing is None and not self.is_suppressed(subscriber.email):
+                self._insert(replace(subscriber, status="pending"), now)
+        return signup
+
+    def confirm(self, nonce: str, requested: str) -> Subscriber | None:
+        """Follow a confirmation link: the reader becomes active with what they asked for.
+        None when that request is not the pending one (used already, replaced, or purged)."""
+        row = self.db.execute("SELECT * FROM signups WHERE nonce = ? AND requested = ?", (nonce, requested)).fetchone()
+        if row is None:
+            return None
+        now = self._now()
+        with self._transaction():
+            existing = self.get(row["email"])
+            if existing is None:
+                self._insert(Subscriber(email=row["email"]), now)
+            self.db.execute(
+                "UPDATE subscribers SET email = ?, name = ?, status = 'active', frequency = ?, sections = ?, "
+                "authors = ?, language = ?, bounces = 0, unsubscribed = NULL, updated = ? WHERE key = ?",
+                (row["email"], row["name"], row["frequency"], row["sections"], row["authors"], row["language"], now,
+                 row["key"]))
+            self.db.execute("DELETE FROM signups WHERE key = ?", (row["key"],))
+            self.db.execute("DELETE FROM suppressed WHERE hash = ?", (suppression_hash(row["email"]),))
+        return self.get(row["email"])
+
+    def purge_signups(self, before: datetime) -> int:
+        """Forget sign-ups never confirmed, and the pending rows they made (personal data kept no longer
+        than the link is good for)."""
+        cutoff = before.isoformat()
+        with self._transaction():
+            self.db.execute("DELETE FROM subscribers WHERE status = 'pending' AND key IN "
+                            "(SELECT key FROM signups WHERE requested < ?)", (cutoff,))
+            return self.db.execute("DELETE FROM signups WHERE requested < ?", (cutoff,)).rowcount
+
+    def set_preferences(self, email: str, frequency: str, sections: tuple[str, ...], authors: tuple[str, ...],
+                        language: str) -> Subscriber:
+        now = self._now()
+        with self._transaction():
+            self.db.execute("UPDATE subscribers SET frequency = ?, sections = ?, authors = ?, language = ?, updated = ?"
+                            " WHERE key = ?", (frequency, json.dumps(list(sections)), json.dumps(list(authors)),
+                                               language, now, address_key(email)))
+        return self.get(email)
 
     def export_csv(self) -> str:
         """Every subscriber as CSV (no tokens: they are secrets), importable again."""

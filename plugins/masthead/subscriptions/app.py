@@ -1,0 +1,328 @@
+"""The subscription service as a WSGI application (Werkzeug), sharing the digest's subscriber store.
+
+    POST /subscribe            form or JSON -> a sign-up to confirm, and a confirmation email
+    GET  /confirm?token=       -> active
+    GET  /unsubscribe?token=   -> a page with a button (never unsubscribes by itself)
+    POST /unsubscribe          RFC 8058 one-click (List-Unsubscribe=One-Click) or the button
+    GET|POST /preferences?token=
+    GET  /healthz
+
+Any WSGI server can run it (`masthead subscriptions serve` uses waitress). Everything a visitor
+may learn is the same whether or not an address is known; links carry signed tokens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
+
+import jinja2
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from ..content.model import text_direction
+from ..digest.message import Sender
+from ..errors import ContentError
+from ..labels import label
+from ..subscribers.model import Interests, Subscriber, address_key, subscriber_from
+from ..subscribers.store import SubscriberStore
+from .limits import RateLimit
+from .mail import Mailer, masked, notice
+from .tokens import ExpiredToken, InvalidToken, TokenSigner
+
+log = logging.getLogger("masthead.subscriptions")
+
+MAX_BODY = 16 * 1024  # a sign-up is a few hundred bytes
+HONEYPOT = "website"  # hidden from people by the theme; bots fill it
+ONE_CLICK = "List-Unsubscribe=One-Click"
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    sender: Sender  # the site's name, address and about, and the From of the emails
+    service_url: str  # this service's public address, for the links in emails
+    theme: Path
+    default_lang: str = "en"
+    tagline: str = ""
+    logo: str = ""
+    sections: tuple[str, ...] = ()
+    authors: tuple[tuple[str, str], ...] = ()  # (slug, name) from the last build's manifest
+    languages: tuple[str, ...] = ()
+    confirm_for: timedelta = timedelta(hours=48)
+    trusted_proxies: int = 0
+    per_client_per_minute: int = 10
+    per_address_per_hour: int = 3
+
+    @property
+    def site_origin(self) -> str:
+        parts = urlsplit(self.sender.site_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+@dataclass
+class _Answer:
+    status: int
+    heading: str
+    lead: str = ""
+    problems: list[str] = field(default_factory=list)
+    state: str = "ok"
+
+
+class SubscriptionService:
+    def __init__(self, store_path: Path, settings: ServiceSettings, signer: TokenSigner, mailer: Mailer,
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 monotonic: Callable[[], float] = time.monotonic):
+        self.store_path, self.settings, self.signer, self.mailer, self.clock = store_path, settings, signer, mailer, clock
+        self.per_client = RateLimit(settings.per_client_per_minute, 60, monotonic)
+        self.per_address = RateLimit(settings.per_address_per_hour, 3600, monotonic)
+        self._local = threading.local()
+        self._pages = jinja2.Environment(loader=jinja2.FileSystemLoader(str(settings.theme / "templates" / "service")),
+                                         autoescape=True, undefined=jinja2.StrictUndefined)
+        self._pages.globals.update(direction=text_direction, t=label)
+        self.routes = Map([Rule("/subscribe", endpoint="subscribe", methods=["POST", "OPTIONS"]),
+                           Rule("/confirm", endpoint="confirm", methods=["GET"]),
+                           Rule("/unsubscribe", endpoint="unsubscribe", methods=["GET", "POST"]),
+                           Rule("/preferences", endpoint="preferences", methods=["GET", "POST"]),
+                           Rule("/healthz", endpoint="health", methods=["GET"])])
+        self.wsgi = self._dispatch
+        if settings.trusted_proxies:  # the client's address from X-Forwarded-For, set by that many proxies
+            self.wsgi = ProxyFix(self._dispatch, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies,
+                                 x_host=settings.trusted_proxies)
+        self._last_purge = 0.0
+
+    def __call__(self, environ, start_response):
+        return self.wsgi(environ, start_response)
+
+    # -- plumbing
+    @property
+    def store(self) -> SubscriberStore:
+        """One SQLite connection per server thread."""
+        if not hasattr(self._local, "store"):
+            self._local.store = SubscriberStore(self.store_path, clock=self.clock)
+        return self._local.store
+
+    def _dispatch(self, environ, start_response):
+        request = Request(environ)
+        request.max_content_length = MAX_BODY
+        request.max_form_memory_size = MAX_BODY
+        started = time.perf_counter()
+        try:
+            endpoint, _ = self.routes.bind_to_environ(environ).match()
+            response = getattr(self, f"on_{endpoint}")(request)
+        except RequestEntityTooLarge:
+            response = self._answer(request, _Answer(413, label("form_problem", self._lang(request)),
+                                                     "The request is too large.", state="error"))
+        except MethodNotAllowed as exc:
+            response = Response("method not allowed\n", 405, {"Allow": ", ".join(exc.valid_methods or [])},
+                                mimetype="text/plain")
+        except NotFound:
+            response = Response("not found\n", 404, mimetype="text/plain")
+        except HTTPException as exc:
+            response = Response(f"{exc.code} {exc.name}\n", exc.code or 400, mimetype="text/plain")
+        self._secure(request, response)
+        # The path only: query strings hold tokens, and no address is ever logged whole.
+        log.info("%s %s %s %.0fms", request.method, request.path, response.status_code,
+                 (time.perf_counter() - started) * 1000)
+        return response(environ, start_response)
+
+    def _secure(self, request: Request, response: Response) -> None:
+        origin = self.settings.site_origin
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"  # tokens in our URLs must not travel further
+        response.headers["Content-Security-Policy"] = (
+            f"default-src 'none'; style-src {origin}; img-src {origin}; form-action 'self'; frame-ancestors 'none'; "
+            "base-uri 'none'")
+        if request.headers.get("Origin") == origin and request.path == "/subscribe":
+            response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers.add("Vary", "Origin")
+
+    def _lang(self, request: Request, wanted: str = "") -> str:
+        lang = wanted or request.args.get("lang", "")
+        return lang if lang in (self.settings.languages or (self.settings.default_lang,)) else self.settings.default_lang
+
+    def _page(self, status: int, lang: str, **context) -> Response:
+        s = self.settings
+        site = {"name": s.sender.site_name, "url": s.sender.site_url, "tagline": s.tagline, "logo": s.logo}
+        context.setdefault("lead", "")
+        context.setdefault("problems", [])
+        context.setdefault("form", "")
+        body = self._pages.get_template("page.html").render(site=site, lang=lang, **context)
+        return Response(body, status, mimetype="text/html")
+
+    def _answer(self, request: Request, answer: _Answer, lang: str = "") -> Response:
+        """JSON for the site's script, a page for a plain form post: the same words."""
+        if request.is_json or "application/json" in request.headers.get("Accept", ""):
+            body = {"state": answer.state, "heading": answer.heading, "message": answer.lead,
+                    "problems": answer.problems}
+            return Response(json.dumps(body, ensure_ascii=False), answer.status, mimetype="application/json")
+        return self._page(answer.status, lang or self._lang(request), heading=answer.heading, lead=answer.lead,
+                          problems=answer.problems)
+
+    def _client(self, request: Request) -> str:
+        return request.remote_addr or "unknown"
+
+    def _manage_url(self, path: str, reader: Subscriber) -> str:
+        return f"{self.settings.service_url}/{path}?token={self.signer.manage(reader.token)}"
+
+    # -- endpoints
+    def on_health(self, request: Request) -> Response:
+        self.store.db.execute("SELECT 1")
+        return Response("ok\n", mimetype="text/plain")
+
+    def on_subscribe(self, request: Request) -> Response:
+        if request.method == "OPTIONS":  # CORS preflight, for the site's origin only
+            response = Response(status=204)
+            if request.headers.get("Origin") == self.settings.site_origin:
+                response.headers.update({"Access-Control-Allow-Methods": "POST",
+                                         "Access-Control-Allow-Headers": "Content-Type, Accept",
+                                         "Access-Control-Max-Age": "86400"})
+            return response
+        fields = self._fields(request)
+        lang = self._lang(request, str((fields or {}).get("language") or ""))
+        if fields is None:
+            return self._answer(request, _Answer(400, label("form_problem", lang),
+                                                 "Send a form or a JSON object.", state="error"), lang)
+        wait = self.per_client.allow(self._client(request))
+        if wait:
+            response = self._answer(request, _Answer(429, label("too_many", lang), state="error"), lang)
+            response.headers["Retry-After"] = str(int(wait) + 1)
+            return response
+        checking_in = _Answer(200, label("inbox_heading", lang), label("inbox_lead", lang))
+        if fields.get(HONEYPOT):
+            log.info("sign-up dropped: the hidden field was filled")
+            return self._answer(request, checking_in, lang)
+        try:
+            wanted = subscriber_from({**fields, "status": "pending"},
+                                     Interests(self.settings.sections, tuple(slug for slug, _ in self.settings.authors)),
+                                     "form")
+        except ContentError as exc:
+            problems = [f"{p.field}: expected {p.expected}" for p in exc.problems]
+            return self._answer(request, _Answer(400, label("form_problem", lang), problems=problems, state="error"),
+                                lang)
+        if wanted.language and self.settings.languages and wanted.language not in self.settings.languages:
+            wanted = Subscriber(**{**wanted.__dict__, "language": ""})
+        if self.per_address.allow(hashlib.sha256(address_key(wanted.email).encode()).hexdigest()):
+            log.info("sign-up for %s not mailed: too many for that address this hour", masked(wanted.email))
+            return self._answer(request, checking_in, lang)  # the same answer: nothing to learn, nothing to bomb
+        self._purge()
+        signup = self.store.sign_up(wanted)
+        sender, now = self.settings.sender, self.clock()
+        if signup is not None:
+            link = f"{self.settings.service_url}/confirm?token={self.signer.confirm(signup.nonce, signup.requested)}"
+            message = notice("confirm", to=(wanted.email, wanted.name), action_url=link, sender=sender, lang=lang,
+                             when=now, theme=self.settings.theme,
+                             confirm_hours=int(self.settings.confirm_for.total_seconds() // 3600))
+        else:
+            reader = self.store.get(wanted.email)
+            message = notice("known", to=(reader.email, reader.name), action_url=self._manage_url("preferences", reader),
+                             sender=sender, lang=reader.language or lang, when=now, theme=self.settings.theme)
+        self.mailer.submit(message, wanted.email)
+        log.info("sign-up for %s: %s", masked(wanted.email), "confirmation queued" if signup else "already active")
+        return self._answer(request, checking_in, lang)
+
+    def _fields(self, request: Request) -> dict | None:
+        if request.is_json:
+            data = request.get_json(silent=True)
+            if not isinstance(data, dict):
+                return None
+            return {key: value for key, value in data.items() if isinstance(value, (str, list))
+                    and (isinstance(value, str) or all(isinstance(item, str) for item in value))}
+        form = request.form
+        return {"email": form.get("email", ""), "name": form.get("name", ""), "frequency": form.get("frequency", ""),
+                "sections": form.getlist("sections"), "authors": form.getlist("authors"),
+                "language": form.get("language", ""), HONEYPOT: form.get(HONEYPOT, "")}
+
+    def _purge(self) -> None:
+        """Forget unconfirmed sign-ups once their links have expired (at most once a minute)."""
+        if time.monotonic() - self._last_purge > 60:
+            self._last_purge = time.monotonic()
+            self.store.purge_signups(self.clock() - self.settings.confirm_for)
+
+    def on_confirm(self, request: Request) -> Response:
+        lang = self._lang(request)
+        try:
+            confirmation = self.signer.read_confirm(request.args.get("token", ""), self.clock(),
+                                                    self.settings.confirm_for)
+        except ExpiredToken:
+            return self._page(410, lang, heading=label("invalid_heading", lang), lead=label("expired_lead", lang))
+        except InvalidToken:
+            return self._page(400, lang, heading=label("invalid_heading", lang), lead=label("invalid_lead", lang))
+        reader = self.store.confirm(confirmation.token, confirmation.requested)
+        if reader is None:
+            return self._page(409, lang, heading=label("invalid_heading", lang), lead=label("used_lead", lang))
+        log.info("confirmed %s", masked(reader.email))
+        return self._page(200, reader.language or lang, heading=label("confirmed_heading", lang),
+                          lead=label("confirmed_lead", lang))
+
+    def _reader(self, request: Request) -> tuple[Subscriber | None, str]:
+        """The reader a manage token names, and the token; query string first (one-click), then form."""
+        token = request.args.get("token") or (request.form.get("token", "") if request.method == "POST" else "")
+        try:
+            stored = self.signer.read_manage(token)
+        except InvalidToken:
+            return None, ""
+        return self.store.by_token(stored), token
+
+    def on_unsubscribe(self, request: Request) -> Response:
+        lang = self._lang(request)
+        reader, token = self._reader(request)
+        if reader is None:
+            if request.method == "POST" and request.form.get("List-Unsubscribe") == "One-Click" and not token:
+                return Response("invalid token\n", 400, mimetype="text/plain")
+            return self._page(400 if not token else 404, lang, heading=label("invalid_heading", lang),
+                              lead=label("invalid_lead" if not token else "gone_lead", lang))
+        lang = reader.language or lang
+        if request.method == "GET":  # mail scanners follow links: only a POST unsubscribes
+            return self._page(200, lang, heading=label("unsubscribe_heading", lang),
+                              lead=label("unsubscribe_lead", lang).format(site=self.settings.sender.site_name,
+                                                                         email=reader.email),
+                              form="unsubscribe", token=token, action=f"{self.settings.service_url}/unsubscribe")
+        self.store.unsubscribe(reader.email)
+        log.info("unsubscribed %s (%s)", masked(reader.email),
+                 "one-click" if request.form.get("List-Unsubscribe") == "One-Click" else "page")
+        if request.form.get("List-Unsubscribe") == "One-Click":  # RFC 8058: a plain 200, no redirect, no page
+            return Response("unsubscribed\n", 200, mimetype="text/plain")
+        return self._page(200, lang, heading=label("unsubscribed_heading", lang),
+                          lead=label("unsubscribed_lead", lang).format(email=reader.email))
+
+    def on_preferences(self, request: Request) -> Response:
+        lang = self._lang(request)
+        reader, token = self._reader(request)
+        if reader is None or reader.status in ("unsubscribed", "bounced"):
+            return self._page(404 if token else 400, lang, heading=label("invalid_heading", lang),
+                              lead=label("gone_lead" if token else "invalid_lead", lang))
+        lang = reader.language or lang
+        lead, problems, status = "", [], 200
+        if request.method == "POST":
+            form = request.form
+            try:
+                wanted = subscriber_from(
+                    {"email": reader.email, "frequency": form.get("frequency", reader.frequency),
+                     "sections": form.getlist("sections"), "authors": form.getlist("authors"),
+                     "language": form.get("language", "")},
+                    Interests(self.settings.sections, tuple(slug for slug, _ in self.settings.authors)), "form")
+                if wanted.language and wanted.language not in (self.settings.languages or ()):
+                    raise ContentError([])
+            except ContentError as exc:
+                problems = [f"{p.field}: expected {p.expected}" for p in exc.problems] or ["language: not offered"]
+                status = 400
+            else:
+                reader = self.store.set_preferences(reader.email, wanted.frequency, wanted.sections, wanted.authors,
+                                                    wanted.language)
+                lead = label("preferences_saved", lang)
+                log.info("preferences of %s changed", masked(reader.email))
+        return self._page(status, lang, heading=label("preferences_heading", lang), lead=lead or reader.email,
+                          problems=problems, form="preferences", reader=reader, sections=self.settings.sections,
+                          authors=self.settings.authors, languages=self.settings.languages,
+                          action=self._manage_url("preferences", reader), unsubscribe_url=self._manage_url("unsubscribe", reader))

@@ -61,7 +61,7 @@ def received(backend) -> dict[str, email.message.EmailMessage]:
 def test_digests_go_through_ses_as_raw_messages_exactly_once(tmp_path, ses):
     endpoint, backend = ses
     room, store = newsroom_with_readers(tmp_path, 1, {"all@example.org": {}, "europe@example.org": {"sections": ["Europe"]}})
-    boto3.client("sesv2", region_name=REGION, endpoint_url=endpoint).create_email_identity(EmailIdentity="news.example")
+    boto3.session.Session().client("sesv2", region_name=REGION, endpoint_url=endpoint).create_email_identity(EmailIdentity="news.example")
 
     report, _ = send_through_ses(room, store, endpoint)
     assert (report.sent, report.deferred, report.bounced, report.stopped) == (2, 0, 0, "")
@@ -89,7 +89,7 @@ def test_an_unverified_sender_stops_the_run_without_bouncing_anyone_and_the_next
     assert all(store.get(f"r{n}@example.org").bounces == 0 for n in range(12))
     assert backend.sent_messages == []
 
-    boto3.client("sesv2", region_name=REGION, endpoint_url=endpoint).create_email_identity(
+    boto3.session.Session().client("sesv2", region_name=REGION, endpoint_url=endpoint).create_email_identity(
         EmailIdentity="digest@news.example")
     report, _ = send_through_ses(room, store, endpoint)
     assert report.sent == 12 and report.stopped == ""
@@ -114,7 +114,7 @@ def test_the_cli_sends_through_ses_and_says_why_it_stopped(tmp_path, ses):
     assert "error: sending stopped, nothing more was sent: SES MessageRejected" in run.output
     assert "sent by the next run once this is put right" in run.output
 
-    boto3.client("sesv2", region_name=REGION, endpoint_url=endpoint).create_email_identity(EmailIdentity="news.example")
+    boto3.session.Session().client("sesv2", region_name=REGION, endpoint_url=endpoint).create_email_identity(EmailIdentity="news.example")
     run = CliRunner().invoke(main, ["digest", "send", "--settings", str(room.settings_file), "--now", NOW.isoformat()])
     assert run.exit_code == 0, run.output
     assert ": 1 sent, 0 already sent" in run.output and list(received(backend)) == ["all@example.org"]

@@ -59,8 +59,9 @@ def load_settings(settings_file: Path, overrides: dict | None = None) -> dict:
 
 
 def build_site(settings_file: Path, now: datetime | None = None,
-               output: Path | None = None) -> BuildReport:
-    """Build the site; on any error raise ContentError or BuildError with output/ untouched."""
+               output: Path | None = None, site_url: str | None = None) -> BuildReport:
+    """Build the site; on any error raise ContentError or BuildError with output/ untouched.
+    `site_url` replaces SITEURL (a preview of a branch lives at another address)."""
     from pelican import Pelican
     from pelican.log import console
 
@@ -69,7 +70,7 @@ def build_site(settings_file: Path, now: datetime | None = None,
     from .plugin.reader import NEWSROOM_KEY
 
     started = time.monotonic()
-    settings = load_settings(settings_file)
+    settings = load_settings(settings_file, {"SITEURL": site_url.rstrip("/")} if site_url else None)
     target = Path(output or settings["OUTPUT_PATH"]).resolve()
     _guard_output(target, Path(settings["PATH"]).resolve())
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -67,13 +67,16 @@ def main(ctx: click.Context, verbose: bool) -> None:
 @now_option
 @click.option("--output", type=click.Path(path_type=Path), default=None,
               help="Folder to build into (default: OUTPUT_PATH from the settings, normally output/).")
-def build(production: bool, settings_file: Path | None, now: datetime | None, output: Path | None) -> None:
+@click.option("--site-url", default=None, metavar="URL",
+              help="Build for another address than SITEURL, such as a branch's preview.")
+def build(production: bool, settings_file: Path | None, now: datetime | None, output: Path | None,
+          site_url: str | None) -> None:
     """Build the site into output/; on any error the previous output/ is left as it was."""
     from .build import build_site
 
     settings_file = settings_file or Path(PRODUCTION_SETTINGS if production else DEV_SETTINGS)
     try:
-        report = build_site(settings_file, now=now, output=output)
+        report = build_site(settings_file, now=now, output=output, site_url=site_url)
     except MastheadError as exc:
         _fail(exc)
     click.echo(f"Built {report.published} article{'s' if report.published != 1 else ''} and "
@@ -85,27 +88,75 @@ def build(production: bool, settings_file: Path | None, now: datetime | None, ou
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @settings_option
 @now_option
-def check(settings_file: Path | None, now: datetime | None) -> None:
-    """Validate all content and settings; write nothing. Exit 1 on any problem."""
+@click.option("--format", "output_format", type=click.Choice(["text", "github"]), default="text", show_default=True,
+              help="github: annotations on a pull request's files (GitHub Actions workflow commands).")
+@click.option("--strict", is_flag=True, help="Warnings fail the check too.")
+@click.option("--base", default=None, metavar="REF",
+              help="The branch ids and addresses are compared with (default: origin/main, else main).")
+def check(paths, settings_file: Path | None, now: datetime | None, output_format: str, strict: bool,
+          base: str | None) -> None:
+    """The editorial check: content and settings, links, images, lengths, ids and addresses. Writes
+    nothing. With PATHS (as pre-commit passes them), only problems in those files are shown."""
     from .build import load_settings
     from .config import site_config
     from .content import build_newsroom
-    from .sources import read_sources
+    from .content.editorial import Finding, earlier_article, editorial_findings, scheduled_lines
+    from .sources import files_at, read_sources
 
     settings_file = settings_file or Path(DEV_SETTINGS)
+    wanted = {p.resolve() for p in paths}
+
+    def shown(path: str) -> bool:
+        return not wanted or Path(path).resolve() in wanted
+
+    def report(findings: list[Finding]) -> None:
+        for finding in findings:
+            click.echo(finding.github() if output_format == "github" else str(finding),
+                       err=output_format == "text")
+
     try:
         settings = load_settings(settings_file)
         config = site_config(settings, source=str(settings_file))
-        newsroom = build_newsroom(read_sources(Path(settings["PATH"])), config,
-                                  now or datetime.now(timezone.utc))
+        content = Path(settings["PATH"])
+        newsroom = build_newsroom(read_sources(content), config, now or datetime.now(timezone.utc))
+    except ContentError as exc:
+        findings = [Finding(p.path, p.line, "error", p.field, f"expected {p.expected}, found {p.found}")
+                    for p in exc.problems if shown(p.path)]
+        if output_format == "github":
+            report(findings)
+        else:
+            _fail(ContentError([p for p in exc.problems if shown(p.path)]) if findings else exc)
+        sys.exit(1 if findings or not wanted else 0)
     except MastheadError as exc:
         _fail(exc)
-    for article in sorted(newsroom.scheduled, key=lambda a: a.date):
-        click.echo(f"{article.source}: scheduled for {article.date.astimezone(config.timezone):%Y-%m-%d %H:%M %Z}")
-    click.echo(f"OK: {len(newsroom.published)} published, {len(newsroom.scheduled)} scheduled, "
-               f"{len(newsroom.drafts)} drafts, {len(newsroom.authors)} authors, {len(newsroom.pages)} pages.")
+    earlier = None
+    for ref in ([base] if base else ["origin/main", "main"]):
+        files = files_at(content, ref)
+        if files is not None:
+            earlier = {rel: e for rel, data in files.items()
+                       if (e := earlier_article(data, rel, config.timezone)) is not None}
+            break
+    if earlier is None and base:
+        _fail(MastheadError(f"no git ref {base!r} to compare ids and addresses with: fetch it first "
+                            f"(git fetch origin {base.removeprefix('origin/')})"))
+    findings = [f for f in editorial_findings(newsroom, config.site_url, earlier) if shown(f.path)]
+    report(findings)
+    for line in scheduled_lines(newsroom, config.timezone):
+        if output_format == "github":
+            click.echo(f"::notice title=scheduled::{line}")
+        else:
+            click.echo(line)
+    errors = sum(f.level == "error" for f in findings)
+    warnings = len(findings) - errors
+    click.echo(f"{'OK' if not errors else 'FAILED'}: {len(newsroom.published)} published, "
+               f"{len(newsroom.scheduled)} scheduled, {len(newsroom.drafts)} drafts, {len(newsroom.authors)} authors, "
+               f"{len(newsroom.pages)} pages; {errors} errors, {warnings} warnings"
+               + ("" if earlier is not None else " (no main branch to compare ids and addresses with)") + ".")
+    if errors or (strict and warnings):
+        sys.exit(1)
 
 
 @main.command()
@@ -279,6 +330,24 @@ def subscribers_count(ctx) -> None:
     for (status, frequency), count in sorted(counts.items()):
         click.echo(f"{status:<13} {frequency:<7} {count}")
     click.echo(f"{'total':<21} {sum(counts.values())}")
+
+
+@main.command()
+@settings_option
+@now_option
+@click.option("--database", type=click.Path(path_type=Path), default=None, help="Subscriber database.")
+def publish(settings_file, now, database) -> None:
+    """Check, build, deploy, ping the WebSub hub, and send the digests that are due: idempotent."""
+    from .publish import publish as run_publish
+
+    settings_file = settings_file or Path(PRODUCTION_SETTINGS)
+    try:
+        report = run_publish(settings_file, now or datetime.now(timezone.utc), click.echo, database)
+    except MastheadError as exc:
+        _fail(exc)
+    for line in report.warnings:
+        click.echo(f"warning: {line}", err=True)
+    click.echo(report.summary)
 
 
 @main.group()

@@ -34,7 +34,7 @@ MASTHEAD_KEYS = {
     "subscribers": "the subscriber database, a path to an SQLite file (default subscribers.sqlite3)",
     "digest": "the digest email: from, subject (with {site}, {count}, {date}), unsubscribe_url",
 }
-DIGEST_KEYS = ("from", "subject", "unsubscribe_url", "smtp", "ses", "rate", "bounces", "workers", "dkim")
+DIGEST_KEYS = ("from", "subject", "unsubscribe_url", "smtp", "ses", "schedule", "rate", "bounces", "workers", "dkim")
 SUBSCRIPTION_KEYS = ("url", "confirm_hours", "trusted_proxies", "per_client_per_minute", "per_address_per_hour")
 DEPLOY_KEYS = ("bucket", "prefix", "endpoint_url", "region", "addressing_style", "preset", "account",
                "workers", "precompress", "max_deletes", "cache_rules", "keep", "cloudfront_distribution")

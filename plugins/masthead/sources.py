@@ -56,6 +56,31 @@ def git_modified(content_root: Path) -> dict[str, datetime]:
     return modified
 
 
+def files_at(content_root: Path, ref: str) -> dict[str, bytes] | None:
+    """Every article file as it is at a git ref (`main`, `origin/main`), by its path under the content
+    root, read with two git commands; None when the ref or the repository does not exist."""
+    def git(*args, stdin=None):
+        return subprocess.run(["git", "-C", str(content_root), *args], input=stdin, capture_output=True,
+                              check=True, timeout=120).stdout
+
+    try:
+        git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+        prefix = git("rev-parse", "--show-prefix").decode().strip()
+        names = [n for n in git("ls-tree", "-r", "-z", "--name-only", ref, "--", ARTICLES).decode().split("\0") if n]
+        if not names:
+            return {}
+        batch = git("cat-file", "--batch", stdin="".join(f"{ref}:{prefix}{name}\n" for name in names).encode())
+    except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        return None
+    files, at = {}, 0
+    for name in names:
+        header_end = batch.index(b"\n", at)
+        size = int(batch[at:header_end].split()[2])
+        files[name] = batch[header_end + 1: header_end + 1 + size]
+        at = header_end + 1 + size + 1
+    return files
+
+
 def read_images(content_root: Path) -> dict[str, ImageFile]:
     """Size of every picture under content/images, read from its header only."""
     images = {}

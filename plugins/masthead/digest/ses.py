@@ -41,7 +41,7 @@ class SESSender:
         from botocore.config import Config
 
         self.configuration_set = configuration_set
-        self.client = boto3.client(
+        self.client = boto3.session.Session().client(  # its own session: credentials read now, not cached globally
             "sesv2", region_name=region or None, endpoint_url=endpoint_url or None,
             config=Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=timeout,
                           read_timeout=timeout))

@@ -1,0 +1,162 @@
+"""The editorial check: what a desk editor would catch before a story goes out.
+
+Pure: a validated Newsroom (and the articles as they are on main) in, findings out. The schema
+already refuses what cannot be built; these are the things that build but hurt readers, search
+or permanence: broken internal links, weak or heavy images, missing alt text, headlines and
+summaries too long for search and social previews, and ids or addresses that changed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal, Mapping
+from zoneinfo import ZoneInfo
+
+from .fields import in_zone, written_datetime
+from .frontmatter import parse as parse_front_matter
+from .model import Article, Newsroom
+from .slugs import derived_article_id, slugify
+
+HEADLINE_MAX = 110  # schema.org NewsArticle headlines are cut at 110 characters by Google
+SUMMARY_MAX = 160  # search result snippets and social previews show about 160
+FEATURED_MIN_WIDTH = 1200  # Google Discover and large link previews want at least 1200 px
+IMAGE_BUDGET = 1_000_000  # bytes; the featured image is on every listing and share
+
+SITE_PREFIXES = ("theme/", "feeds/", "digests/", "archives/", "cards/", "images/")
+_HREF = re.compile(r"""<a\s[^>]*?href=(["'])(.*?)\1""", re.I | re.S)
+_IMG = re.compile(r"<img\s[^>]*>", re.I | re.S)
+_ALT = re.compile(r"""\salt=(["'])(.*?)\1""", re.I | re.S)
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int | None
+    level: Literal["error", "warning"]
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.level}: {self.field}: {self.message}"
+
+    def github(self) -> str:
+        """A GitHub Actions workflow command: an annotation on the pull request's diff."""
+        place = f"file={self.path}" + (f",line={self.line}" if self.line else "")
+        text = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{self.level} {place},title={self.field}::{text}"
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """An article as it is on the base branch: what must not change without care."""
+
+    rel: str
+    id: str
+    path: str  # its address, '2026/11/slug/'
+
+
+def article_path(article: Article) -> str:
+    return f"{article.date:%Y}/{article.date:%m}/{article.slug}/"
+
+
+def earlier_article(data: bytes, rel: str, zone: ZoneInfo) -> Earlier | None:
+    """The id and address of an article file from another commit, by the same rules as the schema;
+    None when that version cannot be read (then there is nothing to compare)."""
+    try:
+        meta = parse_front_matter(data, rel).meta
+        written = written_datetime(meta["date"])
+        authors = meta.get("authors") or []
+        article_id = str(meta.get("id") or derived_article_id(written, str(authors[0])))
+        slug = str(meta.get("slug") or slugify(str(meta["title"])))
+    except Exception:  # noqa: BLE001 - an old, broken version is simply not compared
+        return None
+    date = in_zone(written, zone)
+    return Earlier(rel, article_id, f"{date:%Y}/{date:%m}/{slug}/")
+
+
+def site_paths(newsroom: Newsroom, published_only: bool = True) -> set[str]:
+    """Every address a link inside the site may point at (without the leading '/')."""
+    articles = newsroom.published if published_only else newsroom.articles
+    paths = {"", "authors/", "sections/", "tags/", "archives/", "404.html"}
+    for article in articles:
+        paths.add(article_path(article))
+        paths.update(article.aliases)
+        paths.add(f"sections/{slugify(article.category)}/")
+        paths.update(f"tags/{slugify(tag)}/" for tag in article.tags)
+    paths.update(f"{page.slug}/" for page in newsroom.pages)
+    paths.update(f"authors/{slug}/" for slug in newsroom.authors)
+    paths.update(newsroom.images)
+    return paths
+
+
+def _local_target(href: str, site_url: str) -> str | None:
+    """The site path a link points at, or None when it leaves the site (or is an anchor, mailto...)."""
+    href = href.split("#", 1)[0].split("?", 1)[0]
+    if site_url and href.startswith(site_url.rstrip("/") + "/"):
+        href = href[len(site_url.rstrip("/")):]
+    if not href.startswith("/") or href.startswith("//"):
+        return None
+    path = href.lstrip("/")
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    return path
+
+
+def editorial_findings(newsroom: Newsroom, site_url: str = "", earlier: Mapping[str, Earlier] | None = None,
+                       image_budget: int = IMAGE_BUDGET) -> list[Finding]:
+    findings: list[Finding] = []
+    known = site_paths(newsroom)
+    scheduled = {article_path(a) for a in newsroom.scheduled}
+    by_id = {e.id: e for e in (earlier or {}).values()}
+    for article in newsroom.articles:
+        if article.status == "draft":
+            continue
+
+        def add(level, field, message):
+            findings.append(Finding(article.source, None, level, field, message))
+
+        if len(article.title) > HEADLINE_MAX:
+            add("warning", "title", f"{len(article.title)} characters; search engines show {HEADLINE_MAX} at most "
+                                    "(set a shorter 'card_title' for previews, or shorten it)")
+        if len(article.summary) > SUMMARY_MAX:
+            add("warning", "summary", f"{len(article.summary)} characters; search results and link previews show "
+                                      f"about {SUMMARY_MAX}")
+        if article.image and article.image.picture.is_local:
+            picture = article.image.picture
+            if picture.width and picture.width < FEATURED_MIN_WIDTH:
+                add("warning", "image", f"{picture.src} is {picture.width} px wide; large previews (Google Discover, "
+                                        f"social cards) need at least {FEATURED_MIN_WIDTH} px")
+            if picture.bytes and picture.bytes > image_budget:
+                add("warning", "image", f"{picture.src} is {picture.bytes / 1e6:.1f} MB, over the "
+                                        f"{image_budget / 1e6:.1f} MB budget; export it smaller (it loads on every "
+                                        "listing)")
+        for tag in _IMG.findall(article.body_html):
+            alt = _ALT.search(tag)
+            if not alt or not alt.group(2).strip():
+                src = re.search(r"""\ssrc=(["'])(.*?)\1""", tag)
+                add("error", "body", f"the image {src.group(2) if src else ''} has no alt text: write what it shows "
+                                     "in the brackets of ![...](...)")
+        for _, href in _HREF.findall(article.body_html):
+            target = _local_target(href, site_url)
+            if target is None or target in known or target.startswith(SITE_PREFIXES):
+                continue
+            if target in scheduled:
+                add("error", "body", f"links to /{target}, a scheduled article that is not published yet")
+            else:
+                add("error", "body", f"broken internal link /{target}: no article, page or listing has that address")
+        before = (earlier or {}).get(article.rel)
+        if before and before.id != article.id:
+            add("error", "id", f"changed from {before.id!r} to {article.id!r} on this branch: an id must never "
+                               f"change (feeds, deploys and digests track the article by it); put back 'id: {before.id}'")
+        before = by_id.get(article.id)
+        if before and before.path != article_path(article) and before.path not in article.aliases:
+            add("error", "slug", f"the address changed from /{before.path} to /{article_path(article)} with no alias: "
+                                 f"add 'aliases: [/{before.path}]' so old links keep working")
+    return sorted(findings)
+
+
+def scheduled_lines(newsroom: Newsroom, zone: ZoneInfo) -> list[str]:
+    return [f"{a.source}: scheduled for {a.date.astimezone(zone):%Y-%m-%d %H:%M %Z}"
+            for a in sorted(newsroom.scheduled, key=lambda a: a.date)]

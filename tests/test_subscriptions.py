@@ -88,7 +88,7 @@ def start_service(tmp_path, smtp, clock, **subscriptions):
     config = site_config(settings)
     app = make_service(config, room.output, REPO / "theme", room.root / "subscribers.sqlite3")
     app.clock = clock
-    app.per_client.clock = app.per_address.clock = lambda: clock.monotonic
+    app.monotonic = app.per_client.clock = app.per_address.clock = lambda: clock.monotonic
 
     server = create_server(app, "127.0.0.1", port, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -286,7 +286,6 @@ def test_forged_expired_and_wrong_kind_tokens_are_refused(service):
     assert service.store.get("late@example.org").status == "pending"
     # ... and the unconfirmed sign-up is forgotten on the next sign-up after that
     service.clock.tick(minutes=2)
-    service.app._last_purge = 0
     service.form("/subscribe", {"email": "later@example.org"}, client_ip="10.3.0.2")
     assert service.store.get("late@example.org") is None
 
@@ -308,6 +307,9 @@ def test_preferences_change_frequency_sections_and_language(service):
     status, _, data = service.form(path, {"frequency": "hourly", "sections": ["Sport"]})
     assert status == 400 and "frequency: expected daily or weekly" in page(data)
     assert service.store.get(reader.email).frequency == "weekly"
+    status, _, data = service.form(path, {"frequency": "daily", "language": "xx"})
+    assert status == 400 and "language: expected one of en" in page(data)
+    assert service.store.get(reader.email).frequency == "weekly"
 
 
 def test_logs_hold_neither_whole_addresses_nor_tokens(service, caplog):
@@ -324,12 +326,12 @@ def test_logs_hold_neither_whole_addresses_nor_tokens(service, caplog):
 
 def test_digests_link_to_the_service_with_signed_tokens_and_the_links_work(service):
     from masthead.digest.send import send_digests
+    from masthead.digest.smtp import SMTPSender
 
     reader = active_reader(service)
     config = site_config(load_settings(service.room.settings_file))
     send_digests("daily", service.clock.now, service.room.output, service.store, config, REPO / "theme",
-                 lambda: __import__("masthead.digest.smtp", fromlist=["SMTPSender"]).SMTPSender(
-                     "127.0.0.1", config.digest["smtp"]["port"], "none"), say=lambda line: None)
+                 lambda: SMTPSender("127.0.0.1", config.digest["smtp"]["port"], "none"), say=lambda line: None)
     digest = [m for m in service.mails_to(reader.email) if "new stor" in m["Subject"]][0]
     unsubscribe = re.match(r"<([^>]+)>", digest["List-Unsubscribe"]).group(1)
     assert unsubscribe == f"http://127.0.0.1:{service.port}/unsubscribe?token={link_token(reader.token)}"

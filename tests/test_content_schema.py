@@ -88,6 +88,10 @@ BAD_INPUT = [
      "canonical_url: expected an absolute http(s) URL, found '/elsewhere/'"),
     ("updated before published", article_text(updated="2026-11-01"),
      "updated: expected a moment after the publication date (2026-11-20T09:00:00+01:00), found 2026-11-01T00:00:00+01:00"),
+    ("expires before published", article_text(expires="2026-11-20T08:00+01:00"),
+     "expires: expected a moment after the publication date (2026-11-20T09:00:00+01:00), found 2026-11-20T08:00:00+01:00"),
+    ("expires not a date", article_text(expires="next week"),
+     "expires: expected an ISO 8601 date such as '2026-11-20' or '2026-11-20T09:30+01:00', found 'next week'"),
     ("key twice", "---\ntitle: One\ntitle: Two\n---\n",
      "content/articles/story.md:3: title: expected each key once, found it again (first on line 2)"),
     ("corrections not a list", article_text(corrections="'fixed a typo'"),
@@ -177,6 +181,16 @@ def test_scheduled_and_draft_states_follow_the_clock():
     assert [a.rel for a in room.scheduled] == ["articles/future.md"]
     assert [a.rel for a in room.drafts] == ["articles/draft.md"]
     assert [a.rel for a in room.published] == ["articles/past.md"]
+
+
+def test_an_article_expires_at_its_time_and_not_before():
+    data = article_text(expires="2026-11-27T13:00+01:00")  # 12:00 UTC
+    article = newsroom(source(data, "notice")).articles[0]
+    assert article.expires == datetime.fromisoformat("2026-11-27T12:00+00:00")
+    assert article.state(datetime.fromisoformat("2026-11-27T11:59:59+00:00")) == "published"
+    assert article.state(datetime.fromisoformat("2026-11-27T12:00+00:00")) == "expired"
+    scheduled = newsroom(source(article_text(date="2027-01-01", expires="2027-01-02"), "later")).articles[0]
+    assert scheduled.state(datetime.fromisoformat("2026-11-27T12:00+00:00")) == "scheduled"
 
 
 def test_corrections_move_the_modified_date_and_render_inline_markdown():

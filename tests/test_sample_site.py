@@ -28,10 +28,12 @@ def read(output, rel):
 
 def test_sample_shows_every_feature(sample):
     report, output = sample
-    assert (report.published, report.scheduled, report.drafts) == (8, 1, 1)
+    assert (report.published, report.scheduled, report.drafts, report.expired) == (8, 1, 1, 1)
     redirect = output / "2026/11/parliament-approves-windfall-levy/index.html"
     assert b'http-equiv="refresh"' in redirect.read_bytes()  # the renamed article's old address
-    articles = sorted(p.parent.name for p in output.glob("2026/11/*/index.html") if p != redirect)
+    expired = output / "2026/11/flood-relief-registration-opens-at-three-peshawar-schools/index.html"
+    assert read(output, expired.relative_to(output)).xpath("//p[@class='expired-notice']")
+    articles = sorted(p.parent.name for p in output.glob("2026/11/*/index.html") if p not in (redirect, expired))
     assert len(articles) == 8
 
     pages = {name: read(output, f"2026/11/{name}/index.html") for name in articles}
@@ -66,4 +68,4 @@ def test_sample_content_passes_check():
     finally:
         os.chdir(cwd)
     assert result.exit_code == 0, result.output
-    assert "OK: 8 published, 1 scheduled, 1 drafts, 5 authors, 2 pages; 0 errors, 0 warnings" in result.output
+    assert "OK: 8 published, 1 scheduled, 1 drafts, 1 expired, 5 authors, 2 pages; 0 errors, 0 warnings" in result.output

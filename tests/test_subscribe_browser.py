@@ -109,13 +109,16 @@ def test_with_javascript_the_answer_appears_under_the_form_and_the_link_confirms
 
 def test_without_javascript_the_form_posts_and_the_service_answers_with_a_page(site_and_service):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     site, service, recorder = site_and_service
     driver = browser(javascript=False)
     try:
         fill_and_send(driver, f"{site}/", "plain.reader@example.org")
+        # the form navigates away: wait for the service's page before reading it
+        WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("/subscribe"))
         assert driver.find_element(By.TAG_NAME, "h1").text == "Check your inbox"
-        assert driver.current_url.endswith("/subscribe") and not driver.current_url.startswith(site)
+        assert not driver.current_url.startswith(site)
         service.mailer.wait()
         assert len(recorder.to("plain.reader@example.org")) == 1
         assert service.store.get("plain.reader@example.org").status == "pending"

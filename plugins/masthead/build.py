@@ -26,6 +26,7 @@ class BuildReport:
     scheduled: int
     drafts: int
     pages: int
+    expired: int
     files: int
     seconds: float
     timings: dict[str, float]
@@ -111,7 +112,7 @@ def build_site(settings_file: Path, now: datetime | None = None,
     return BuildReport(
         output=target,
         published=len(newsroom.published), scheduled=len(newsroom.scheduled),
-        drafts=len(newsroom.drafts), pages=sum(p.status != "draft" for p in newsroom.pages),
+        drafts=len(newsroom.drafts), expired=len(newsroom.expired), pages=sum(p.status != "draft" for p in newsroom.pages),
         files=sum(1 for p in target.rglob("*") if p.is_file()),
         seconds=time.monotonic() - started,
         timings=dict(settings.get(TIMINGS_KEY, {})),

@@ -82,7 +82,8 @@ def build(production: bool, settings_file: Path | None, now: datetime | None, ou
     click.echo(f"Built {report.published} article{'s' if report.published != 1 else ''} and "
                f"{report.pages} page{'s' if report.pages != 1 else ''} into {_shown(report.output)}/ "
                f"({report.files} files, {report.seconds:.1f} s); held back: {report.scheduled} scheduled, "
-               f"{report.drafts} draft{'s' if report.drafts != 1 else ''}.")
+               f"{report.drafts} draft{'s' if report.drafts != 1 else ''}"
+               + (f"; {report.expired} expired" if report.expired else "") + ".")
     logging.getLogger(__name__).info("masthead stages: %s", ", ".join(
         f"{stage} {seconds:.2f} s" for stage, seconds in report.timings.items()))
 
@@ -142,7 +143,8 @@ def check(paths, settings_file: Path | None, now: datetime | None, output_format
     if earlier is None and base:
         _fail(MastheadError(f"no git ref {base!r} to compare ids and addresses with: fetch it first "
                             f"(git fetch origin {base.removeprefix('origin/')})"))
-    findings = [f for f in editorial_findings(newsroom, config.site_url, earlier) if shown(f.path)]
+    findings = [f for f in editorial_findings(newsroom, config.site_url, earlier,
+                                                     removes_expired=config.expired == "remove") if shown(f.path)]
     report(findings)
     for line in scheduled_lines(newsroom, config.timezone):
         if output_format == "github":
@@ -152,7 +154,8 @@ def check(paths, settings_file: Path | None, now: datetime | None, output_format
     errors = sum(f.level == "error" for f in findings)
     warnings = len(findings) - errors
     click.echo(f"{'OK' if not errors else 'FAILED'}: {len(newsroom.published)} published, "
-               f"{len(newsroom.scheduled)} scheduled, {len(newsroom.drafts)} drafts, {len(newsroom.authors)} authors, "
+               f"{len(newsroom.scheduled)} scheduled, {len(newsroom.drafts)} drafts, {len(newsroom.expired)} expired, "
+               f"{len(newsroom.authors)} authors, "
                f"{len(newsroom.pages)} pages; {errors} errors, {warnings} warnings"
                + ("" if earlier is not None else " (no main branch to compare ids and addresses with)") + ".")
     if errors or (strict and warnings):

@@ -33,7 +33,10 @@ MASTHEAD_KEYS = {
     "deploy": "where `masthead deploy` publishes: bucket, prefix, endpoint_url, region, preset, ...",
     "subscribers": "the subscriber database, a path to an SQLite file (default subscribers.sqlite3)",
     "digest": "the digest email: from, subject (with {site}, {count}, {date}), unsubscribe_url",
+    "expired": "what happens to an article's page once its 'expires' time has passed: 'notice' (the page "
+               "stays, marked as expired and hidden from search) or 'remove' (default 'notice')",
 }
+EXPIRED_CHOICES = ("notice", "remove")
 DIGEST_KEYS = ("from", "subject", "unsubscribe_url", "smtp", "ses", "schedule", "rate", "bounces", "workers", "dkim")
 SUBSCRIPTION_KEYS = ("url", "confirm_hours", "trusted_proxies", "per_client_per_minute", "per_address_per_hour")
 DEPLOY_KEYS = ("bucket", "prefix", "endpoint_url", "region", "addressing_style", "preset", "account",
@@ -62,6 +65,7 @@ class SiteConfig:
     subscribers: str = "subscribers.sqlite3"
     digest: dict = field(default_factory=dict)
     subscriptions: dict = field(default_factory=dict)
+    expired: str = "notice"
 
     @property
     def service_url(self) -> str:
@@ -173,6 +177,12 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
     if twitter and not re.match(r"^@[A-Za-z0-9_]{1,15}$", twitter):
         bad("MASTHEAD['twitter']", "a handle such as '@meridian'", twitter)
 
+    expired = options.get("expired", "notice")
+    if expired not in EXPIRED_CHOICES:
+        problems.append(Problem(source, None, "MASTHEAD['expired']", "one of " + ", ".join(EXPIRED_CHOICES),
+                                describe(expired) + did_you_mean(str(expired), EXPIRED_CHOICES)))
+        expired = "notice"
+
     config = SiteConfig(
         name=str(settings.get("SITENAME") or "").strip(),
         site_url=str(settings.get("SITEURL") or "").rstrip("/"),
@@ -192,6 +202,7 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
         subscribers=text("subscribers") or "subscribers.sqlite3",
         digest=dict(digest),
         subscriptions=dict(subscriptions),
+        expired=expired,
     )
     if not config.name:
         bad("SITENAME", "the publication's name", settings.get("SITENAME"))

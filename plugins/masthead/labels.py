@@ -17,6 +17,7 @@ LABELS: dict[str, dict[str, str]] = {
         "newer": "Newer", "older": "Older", "not_found": "Page not found",
         "not_found_lead": "The page you asked for is not here. It may have moved, or the address may be mistyped.",
         "home": "Front page", "follow": "Follow", "also_in": "Read in",
+        "expired": "This article is no longer current. It was taken off our front page, feeds and search on",
         "editions": "Digest editions", "view_online": "View in your browser", "daily": "Daily", "weekly": "Weekly", "menu": "Main menu",
         # the subscription service's pages and emails
         "confirm_subject": "Confirm your subscription to {site}",

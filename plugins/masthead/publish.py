@@ -80,7 +80,8 @@ def publish(settings_file: Path, now: datetime, say: Callable[[str], None], data
     config = site_config(settings, source=str(settings_file))
 
     newsroom = build_newsroom(read_sources(Path(settings["PATH"])), config, now)
-    errors = [f for f in editorial_findings(newsroom, config.site_url) if f.level == "error"]
+    errors = [f for f in editorial_findings(newsroom, config.site_url,
+                                                     removes_expired=config.expired == "remove") if f.level == "error"]
     if errors:
         raise ContentError([Problem(f.path, f.line, f.field, "no editorial errors", f.message) for f in errors])
     report.steps.append(f"checked {len(newsroom.published)} articles ({len(newsroom.scheduled)} scheduled)")

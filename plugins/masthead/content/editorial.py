@@ -77,8 +77,9 @@ def earlier_article(data: bytes, rel: str, zone: ZoneInfo) -> Earlier | None:
 
 
 def site_paths(newsroom: Newsroom, published_only: bool = True) -> set[str]:
-    """Every address a link inside the site may point at (without the leading '/')."""
-    articles = newsroom.published if published_only else newsroom.articles
+    """Every address a link inside the site may point at (without the leading '/'); expired articles
+    count, as their pages stay unless the site removes them (see editorial_findings)."""
+    articles = newsroom.published + newsroom.expired if published_only else newsroom.articles
     paths = {"", "authors/", "sections/", "tags/", "archives/", "404.html"}
     for article in articles:
         paths.add(article_path(article))
@@ -105,10 +106,13 @@ def _local_target(href: str, site_url: str) -> str | None:
 
 
 def editorial_findings(newsroom: Newsroom, site_url: str = "", earlier: Mapping[str, Earlier] | None = None,
-                       image_budget: int = IMAGE_BUDGET) -> list[Finding]:
+                       image_budget: int = IMAGE_BUDGET, removes_expired: bool = False) -> list[Finding]:
+    """Everything worth an editor's eye. Only what an editor changed is an error: a link that breaks
+    because an article expired is a warning, so the scheduled publish never stops on the clock."""
     findings: list[Finding] = []
     known = site_paths(newsroom)
     scheduled = {article_path(a) for a in newsroom.scheduled}
+    expiring = {article_path(a): a.expires for a in newsroom.articles if a.expires} if removes_expired else {}
     by_id = {e.id: e for e in (earlier or {}).values()}
     for article in newsroom.articles:
         if article.status == "draft":
@@ -140,6 +144,10 @@ def editorial_findings(newsroom: Newsroom, site_url: str = "", earlier: Mapping[
                                      "in the brackets of ![...](...)")
         for _, href in _HREF.findall(article.body_html):
             target = _local_target(href, site_url)
+            if target in expiring:
+                add("warning", "body", f"links to /{target}, which expires on {expiring[target]:%Y-%m-%d %H:%M} "
+                                       "and is then removed from the site: the link will break")
+                continue
             if target is None or target in known or target.startswith(SITE_PREFIXES):
                 continue
             if target in scheduled:
@@ -158,5 +166,10 @@ def editorial_findings(newsroom: Newsroom, site_url: str = "", earlier: Mapping[
 
 
 def scheduled_lines(newsroom: Newsroom, zone: ZoneInfo) -> list[str]:
-    return [f"{a.source}: scheduled for {a.date.astimezone(zone):%Y-%m-%d %H:%M %Z}"
-            for a in sorted(newsroom.scheduled, key=lambda a: a.date)]
+    """What the clock will change: articles waiting for their time, and live ones that will expire."""
+    lines = [f"{a.source}: scheduled for {a.date.astimezone(zone):%Y-%m-%d %H:%M %Z}"
+             for a in sorted(newsroom.scheduled, key=lambda a: a.date)]
+    expiring = [a for a in newsroom.published + newsroom.scheduled if a.expires]
+    lines += [f"{a.source}: expires {a.expires.astimezone(zone):%Y-%m-%d %H:%M %Z}"
+              for a in sorted(expiring, key=lambda a: a.expires)]
+    return lines

@@ -115,6 +115,7 @@ class Article:
     card_title: str = ""
     translation_key: str = ""
     aliases: tuple[str, ...] = ()  # old paths that redirect here
+    expires: datetime | None = None  # when it leaves listings, feeds and sitemaps
 
     @property
     def direction(self) -> Literal["ltr", "rtl"]:
@@ -128,10 +129,12 @@ class Article:
             moments.append(self.updated)
         return max(moments) if moments else None
 
-    def state(self, now: datetime) -> Literal["draft", "scheduled", "published"]:
+    def state(self, now: datetime) -> Literal["draft", "scheduled", "published", "expired"]:
         if self.status == "draft":
             return "draft"
-        return "scheduled" if self.date > now else "published"
+        if self.date > now:
+            return "scheduled"
+        return "expired" if self.expires and self.expires <= now else "published"
 
 
 @dataclass(frozen=True)
@@ -179,3 +182,7 @@ class Newsroom:
     @property
     def drafts(self) -> tuple[Article, ...]:
         return self.in_state("draft")
+
+    @property
+    def expired(self) -> tuple[Article, ...]:
+        return self.in_state("expired")

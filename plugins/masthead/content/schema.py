@@ -22,7 +22,7 @@ from .slugs import ARTICLE_ID, derived_article_id, slugify
 ARTICLE_REQUIRED = ("title", "date", "authors", "category", "summary")
 ARTICLE_OPTIONAL = (
     "id", "slug", "updated", "tags", "image", "image_alt", "image_caption", "image_credit",
-    "dateline", "lang", "status", "canonical_url", "corrections", "card_title", "translation_key",
+    "dateline", "lang", "status", "canonical_url", "corrections", "card_title", "translation_key", "expires",
     "aliases",
 )
 AUTHOR_REQUIRED = ("name",)
@@ -116,6 +116,10 @@ def parse_article(source: SourceFile, ctx: SchemaContext) -> Article:
     if updated and date and updated < date:
         f.problem("updated", f"a moment after the publication date ({date.isoformat()})",
                   updated.isoformat())
+    expires = f.get("expires", lambda v: fields.in_zone(fields.written_datetime(v), zone))
+    if expires and date and expires <= date:
+        f.problem("expires", f"a moment after the publication date ({date.isoformat()})",
+                  expires.isoformat())
     tags = f.get("tags", fields.text_list, ())
     image = _featured_image(f, ctx)
     lang = f.get("lang", fields.language, ctx.config.default_lang)
@@ -151,7 +155,8 @@ def parse_article(source: SourceFile, ctx: SchemaContext) -> Article:
         id=article_id or derived_article_id(written_date, authors[0]),
         title=title, slug=slug, date=date, authors=authors, category=category, summary=summary,
         body_html=with_dateline(body, optional["dateline"], ctx.config.name),
-        lang=lang, updated=updated, tags=tags, image=image, corrections=corrections, **optional,
+        lang=lang, updated=updated, tags=tags, image=image, corrections=corrections, expires=expires,
+        **optional,
     )
 
 

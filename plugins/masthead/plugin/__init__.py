@@ -64,9 +64,9 @@ def load_newsroom(pelican) -> None:
     filters, globals_ = template_helpers(config, newsroom, settings[INDEX_KEY])
     settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **filters}
     settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), **globals_}
-    logger.info("masthead: %d published, %d scheduled, %d drafts, %d authors",
+    logger.info("masthead: %d published, %d scheduled, %d drafts, %d expired, %d authors",
                 len(newsroom.published), len(newsroom.scheduled), len(newsroom.drafts),
-                len(newsroom.authors))
+                len(newsroom.expired), len(newsroom.authors))
 
 
 def add_reader(readers) -> None:
@@ -74,13 +74,15 @@ def add_reader(readers) -> None:
 
 
 def withhold_unpublished_images(generator) -> None:
-    """Leave out images that only drafts or scheduled articles use: an embargo covers its photos."""
+    """Leave out images that only unbuilt articles use: an embargo covers its photos, and so does
+    a removed expiry."""
     newsroom = generator.settings[NEWSROOM_KEY]
+    shown = {"published"} | ({"expired"} if generator.settings[CONFIG_KEY].expired == "notice" else set())
     live, unpublished = set(), set()
     for article in newsroom.articles:
         image = article.image.picture.src if article.image else None
         if image:
-            (live if article.state(newsroom.now) == "published" else unpublished).add(image)
+            (live if article.state(newsroom.now) in shown else unpublished).add(image)
     withheld = unpublished - live
     kept = [s for s in generator.staticfiles if Path(s.relative_source_path).as_posix() not in withheld]
     generator.staticfiles = generator.context["staticfiles"] = kept

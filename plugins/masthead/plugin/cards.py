@@ -75,7 +75,8 @@ def draw_cards(generators) -> None:
     output = Path(articles_generator.output_path)
     require_raqm()
 
-    jobs = card_jobs(articles_generator.articles, [a for a, _ in articles_generator.authors],
+    # Expired articles kept with a notice still show their card when shared.
+    jobs = card_jobs(articles_generator.articles + articles_generator.hidden_articles, [a for a, _ in articles_generator.authors],
                      [c for c, _ in articles_generator.categories], newsroom, config, content)
     layout = layout_settings(config.cards)
     logo = str(content / "images" / config.logo) if config.logo else ""

@@ -34,13 +34,18 @@ class MastheadReader(BaseReader):
 
     def _article_metadata(self, article: Article, newsroom: Newsroom) -> dict:
         state = article.state(newsroom.now)
+        status = {"published": "published",
+                  # Expired: built but listed nowhere (Pelican's "hidden"), or not built at all.
+                  "expired": "hidden" if self.settings["MASTHEAD_CONFIG"].expired == "notice" else "skip",
+                  }.get(state, "skip")
         metadata = {
             "title": article.title,
             "date": article.date,
             "slug": article.slug,
             "lang": article.lang,
             "summary": article.summary,
-            "status": "published" if state == "published" else "skip",
+            "status": status,
+            "expired": state == "expired",
             "category": Category(article.category, self.settings),
             "tags": [Tag(tag, self.settings) for tag in article.tags],
             "authors": [self._author(newsroom, slug) for slug in article.authors],

@@ -34,12 +34,13 @@ def write_redirects(generators) -> None:
     settings = articles_generator.settings
     config: SiteConfig = settings["MASTHEAD_CONFIG"]
     output = Path(articles_generator.output_path)
-    taken = {a.save_as for a in articles_generator.articles} | {p.save_as for p in pages_generator.pages}
+    built = articles_generator.articles + articles_generator.hidden_articles  # expired ones keep their aliases
+    taken = {a.save_as for a in built} | {p.save_as for p in pages_generator.pages}
     taken |= {a.save_as for a, _ in articles_generator.authors} | {c.save_as for c, _ in articles_generator.categories}
     taken |= {t.save_as for t in articles_generator.tags}
     taken |= {settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html") for name in settings["DIRECT_TEMPLATES"]}
     redirects = {}
-    for article in articles_generator.articles:
+    for article in built:
         url = f"{config.public_url}/{article.url}"
         for alias in article.record.aliases:
             key = alias + "index.html" if alias.endswith("/") else alias

@@ -47,7 +47,7 @@ def write_discovery(generators) -> None:
     base = config.public_url
     articles = articles_generator.articles
 
-    write_crops(articles, newsroom, Path(settings["PATH"]), Path(settings["CACHE_PATH"]) / "crops", output)
+    write_crops(articles + articles_generator.hidden_articles, newsroom, Path(settings["PATH"]), Path(settings["CACHE_PATH"]) / "crops", output)
 
     def url(path: str) -> str:
         return f"{base}/{path}"

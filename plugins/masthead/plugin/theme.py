@@ -100,7 +100,7 @@ def template_helpers(config: SiteConfig, newsroom: Newsroom, index: dict) -> tup
                 url=f"{public}/{item.url}", headline=record.title, description=record.summary, images=images,
                 published=record.date, modified=record.modified, authors=[person(a) for a in item.authors],
                 publisher=publisher, lang=record.lang, section=(item.category.name, f"{public}/{item.category.url}"),
-                keywords=list(record.tags), home=public + "/")
+                keywords=list(record.tags), home=public + "/", expires=record.expires)
         elif kind == "author":
             data = profile_page(f"{public}/{item.url}", person(item), item.profile.role or item.profile.name)
         else:

@@ -59,7 +59,7 @@ class Publisher:
 def news_article(*, url: str, headline: str, description: str, images: list[ImageData],
                  published: datetime, modified: datetime | None, authors: list[PersonData],
                  publisher: Publisher, lang: str, section: tuple[str, str], keywords: list[str],
-                 home: str) -> list[dict]:
+                 home: str, expires: datetime | None = None) -> list[dict]:
     """A NewsArticle and its BreadcrumbList (front page > section > article)."""
     article = {
         "@context": "https://schema.org",
@@ -77,6 +77,8 @@ def news_article(*, url: str, headline: str, description: str, images: list[Imag
         "articleSection": section[0],
         "keywords": keywords,
     }
+    if expires:
+        article["expires"] = expires.isoformat()
     breadcrumbs = {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",

@@ -26,8 +26,11 @@ NAMES = ["Rukhsana Mengal (رخسانہ مینگل)", "Hamid Farahani (حمید 
          "Yael Levi (יעל לוי)", "Wang Lei (王磊)", "Nikos Papadakis (Νίκος Παπαδάκης)", "Amina Diallo"]
 
 
-def write_corpus(root: Path, articles: int, seed: int = 7, images: int = 12) -> Path:
-    """Write pelicanconf.py and content/ for `articles` articles under root; returns the settings file."""
+def write_corpus(root: Path, articles: int, seed: int = 7, images: int = 12, flavour: str = "masthead") -> Path:
+    """Write pelicanconf.py and content/ for `articles` articles under root; returns the settings file.
+
+    flavour "pelican" writes the very same stories for plain Pelican and its default theme
+    (Pelican's own metadata format), for side-by-side builds."""
     rnd = random.Random(seed)
     content = root / "content"
     for folder in ("articles", "authors", "pages", "images"):
@@ -38,60 +41,105 @@ def write_corpus(root: Path, articles: int, seed: int = 7, images: int = 12) -> 
         picture.save(content / "images" / f"photo-{n:02d}.jpg", quality=80)
     Image.new("RGB", (256, 256), (155, 28, 28)).save(content / "images" / "logo.png")
     authors = [f"author-{n:02d}" for n in range(40)]
-    for slug in authors:
-        (content / "authors" / f"{slug}.md").write_text(
-            f"---\nname: {slug.replace('-', ' ').title()}\nrole: Correspondent\n---\n"
-            "Reports on international affairs for the newsroom.\n", encoding="utf-8")
+    if flavour == "masthead":
+        for slug in authors:
+            (content / "authors" / f"{slug}.md").write_text(
+                f"---\nname: {slug.replace('-', ' ').title()}\nrole: Correspondent\n---\n"
+                "Reports on international affairs for the newsroom.\n", encoding="utf-8")
     tags = [f"Topic {n:03d}" for n in range(200)]
     start = datetime(2016, 1, 1, 6, 0)
     step = timedelta(minutes=(10 * 365 * 24 * 60) // max(articles, 1))
     for n in range(articles):
-        date = start + step * n
-        words = rnd.randint(800, 1200)
-        paragraphs = []
-        written = 0
-        while written < words:
-            length = rnd.randint(40, 90)
-            sentence = " ".join(rnd.choice(WORDS) for _ in range(length)).capitalize()
-            kind = rnd.random()
-            if kind < 0.1:
-                paragraphs.append(f"## {' '.join(rnd.choice(WORDS) for _ in range(4)).capitalize()}")
-            elif kind < 0.2:
-                paragraphs.append(f"> “{sentence[:200]},” said {rnd.choice(NAMES)}.")
-            else:
-                paragraphs.append(sentence + ".")
-            written += length
-        image = ""
-        if rnd.random() < 0.8:
-            image = (f"image: photo-{rnd.randrange(images):02d}.jpg\n"
-                     "image_alt: A generated illustration\nimage_caption: Generated for benchmarks.\n")
-        article_tags = "".join(f"  - {t}\n" for t in rnd.sample(tags, 3))
-        text = (
-            "---\n"
-            f"title: Story number {n} about {' '.join(rnd.choice(WORDS) for _ in range(5))}\n"
-            f"id: {uuid.UUID(int=rnd.getrandbits(128), version=4)}\n"
-            f"date: {date:%Y-%m-%dT%H:%M}\n"
-            f"authors:\n  - {rnd.choice(authors)}\n"
-            f"category: {rnd.choice(SECTIONS)}\n"
-            f"summary: A generated summary of story {n}, one sentence long.\n"
-            f"slug: story-{n:05d}\n"
-            f"tags:\n{article_tags}"
-            f"{image}"
-            "dateline: Brussels\n"
-            + ("lang: fa\n" if n % 50 == 0 else "")
-            + "---\n" + "\n\n".join(paragraphs) + "\n"
-        )
-        folder = content / "articles" / f"{date:%Y}"
-        folder.mkdir(exist_ok=True)
-        (folder / f"story-{n:05d}.md").write_text(text, encoding="utf-8")
+        story = _story(rnd, n, start + step * n, authors, tags, images)
+        path = content / "articles" / f"{story['date']:%Y}" / f"story-{n:05d}.md"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(story_text(story, flavour), encoding="utf-8")
     settings = root / "pelicanconf.py"
-    settings.write_text(
-        'SITENAME = "Bench Gazette"\nSITEURL = "https://bench.example"\nTIMEZONE = "Europe/Brussels"\n'
-        'DEFAULT_LANG = "en"\nPATH = "content"\nOUTPUT_PATH = "output"\n'
-        f'THEME = {str(Path(__file__).resolve().parent.parent / "theme")!r}\n'
-        'PLUGINS = ["masthead.plugin"]\n'
-        f'MASTHEAD = {{"logo": "logo.png", "sections": {SECTIONS!r}, "about": "A benchmark newsroom."}}\n')
+    common = ('SITENAME = "Bench Gazette"\nSITEURL = "https://bench.example"\nTIMEZONE = "Europe/Brussels"\n'
+              'DEFAULT_LANG = "en"\nPATH = "content"\nOUTPUT_PATH = "output"\n')
+    if flavour == "masthead":
+        settings.write_text(
+            common + f'THEME = {str(Path(__file__).resolve().parent.parent / "theme")!r}\n'
+            'PLUGINS = ["masthead.plugin"]\n'
+            f'MASTHEAD = {{"logo": "logo.png", "sections": {SECTIONS!r}, "about": "A benchmark newsroom.", '
+            '"websub_hub": "https://hub.example/"}\n')
+    else:
+        # Pelican's defaults (its theme, Atom feeds, author/category/tag pages), its content cache on
+        settings.write_text(common + 'STATIC_PATHS = ["images"]\nARTICLE_PATHS = ["articles"]\n'
+                            'CACHE_CONTENT = True\nLOAD_CONTENT_CACHE = True\nDEFAULT_PAGINATION = 20\n'
+                            'FEED_ALL_ATOM = "feeds/all.atom.xml"\n'
+                            'CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"\n')
     return settings
+
+
+def _story(rnd: random.Random, n: int, date: datetime, authors: list[str], tags: list[str], images: int) -> dict:
+    words = rnd.randint(800, 1200)
+    paragraphs = []
+    written = 0
+    while written < words:
+        length = rnd.randint(40, 90)
+        sentence = " ".join(rnd.choice(WORDS) for _ in range(length)).capitalize()
+        kind = rnd.random()
+        if kind < 0.1:
+            paragraphs.append(f"## {' '.join(rnd.choice(WORDS) for _ in range(4)).capitalize()}")
+        elif kind < 0.2:
+            paragraphs.append(f"> “{sentence[:200]},” said {rnd.choice(NAMES)}.")
+        else:
+            paragraphs.append(sentence + ".")
+        written += length
+    image = f"photo-{rnd.randrange(images):02d}.jpg" if rnd.random() < 0.8 else ""
+    return {
+        "n": n, "title": f"Story number {n} about {' '.join(rnd.choice(WORDS) for _ in range(5))}",
+        "id": str(uuid.UUID(int=rnd.getrandbits(128), version=4)), "date": date,
+        "author": rnd.choice(authors), "section": rnd.choice(SECTIONS), "tags": rnd.sample(tags, 3),
+        "image": image, "lang": "fa" if n % 50 == 0 else "", "body": "\n\n".join(paragraphs),
+    }
+
+
+def story_text(story: dict, flavour: str = "masthead") -> str:
+    n = story["n"]
+    summary = f"A generated summary of story {n}, one sentence long."
+    if flavour == "pelican":
+        return (f"Title: {story['title']}\nDate: {story['date']:%Y-%m-%d %H:%M}\n"
+                f"Authors: {story['author'].replace('-', ' ').title()}\nCategory: {story['section']}\n"
+                f"Tags: {', '.join(story['tags'])}\nSlug: story-{n:05d}\nSummary: {summary}\n"
+                + (f"Lang: {story['lang']}\n" if story["lang"] else "") + "\n" + story["body"] + "\n")
+    image = (f"image: {story['image']}\nimage_alt: A generated illustration\n"
+             "image_caption: Generated for benchmarks.\n") if story["image"] else ""
+    return (
+        "---\n"
+        f"title: {story['title']}\n"
+        f"id: {story['id']}\n"
+        f"date: {story['date']:%Y-%m-%dT%H:%M}\n"
+        f"authors:\n  - {story['author']}\n"
+        f"category: {story['section']}\n"
+        f"summary: {summary}\n"
+        f"slug: story-{n:05d}\n"
+        "tags:\n" + "".join(f"  - {t}\n" for t in story["tags"])
+        + image
+        + "dateline: Brussels\n"
+        + (f"lang: {story['lang']}\n" if story["lang"] else "")
+        + "---\n" + story["body"] + "\n"
+    )
+
+
+def edit_one(root: Path, n: int, flavour: str = "masthead") -> Path:
+    """A one-line change to the body of article n (a typo fixed), in place."""
+    path = next((root / "content" / "articles").glob(f"*/story-{n:05d}.md"))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip("\n") + " Corrected.\n", encoding="utf-8")
+    return path
+
+
+def add_one(root: Path, n: int, date: datetime, flavour: str = "masthead") -> Path:
+    """A new article n dated `date` (breaking news), by the same generator."""
+    rnd = random.Random(n)
+    story = _story(rnd, n, date, [f"author-{k:02d}" for k in range(40)], [f"Topic {k:03d}" for k in range(200)], 12)
+    story["lang"] = ""
+    path = root / "content" / "articles" / f"{date:%Y}" / f"story-{n:05d}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(story_text(story, flavour), encoding="utf-8")
+    return path
 
 
 if __name__ == "__main__":

@@ -227,7 +227,9 @@ def test_a_server_that_stops_mid_deploy_leaves_the_site_whole_and_the_next_run_f
 
 
 def output_keys(output):
-    return [p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()]
+    """The site's files (the notes in .masthead/, such as the deploy's remembered hashes, stay local)."""
+    return [p.relative_to(output).as_posix() for p in output.rglob("*")
+            if p.is_file() and not p.relative_to(output).as_posix().startswith(".masthead/")]
 
 
 def test_injected_500s_and_slow_answers_are_retried_and_the_deploy_completes(seaweed, bucket, tmp_path):
@@ -321,3 +323,29 @@ def test_a_large_file_goes_up_in_parts_and_is_not_uploaded_again(seaweed, bucket
     head = client(seaweed).head_object(Bucket=bucket, Key="media/report.mp4")
     assert head["ContentLength"] == len(video) and "-" in head["ETag"]  # a multipart ETag is no MD5
     assert deploy(output, target, say=lambda line: None).plan.is_empty
+
+
+def test_a_deploy_hashes_only_the_files_a_build_changed(tmp_path, monkeypatch):
+    import os
+
+    import masthead.deploy.run as run
+    from masthead.deploy.run import DeployOptions, local_files
+
+    output = site(tmp_path / "output", FILES)
+    read = []
+    original = run.prepare
+    monkeypatch.setattr(run, "prepare", lambda key, *args: read.append(key) or original(key, *args))
+    first = local_files(output, DeployOptions())
+    assert sorted(read) == sorted(FILES)
+    read.clear()
+    assert local_files(output, DeployOptions()) == first and read == []
+    story = output / "2026/11/story/index.html"
+    story.unlink()  # a build replaces a file: a new inode, whatever the clock says
+    story.write_bytes(b"<h1>Story, corrected</h1>")
+    os.utime(story, ns=(0, 0))
+    changed = local_files(output, DeployOptions())
+    assert read == ["2026/11/story/index.html"]
+    assert {f.key: f.sha256 for f in changed} != {f.key: f.sha256 for f in first}
+    read.clear()
+    local_files(output, DeployOptions(precompress="gzip"))  # other upload rules: other bytes
+    assert sorted(read) == sorted(FILES)

@@ -7,14 +7,16 @@ a file it could not process) fails the build and leaves the previous output/ exa
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .errors import BuildError, ContentError, MastheadError
+from .outputs import BUILD_RECORD_FILE, DEPLOY_HASHES_FILE
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +33,7 @@ class BuildReport:
     seconds: float
     timings: dict[str, float]
     counts: dict[str, int]
+    unchanged: bool = False  # nothing to do: the inputs and the clock are as the last build left them
 
 
 def load_settings(settings_file: Path, overrides: dict | None = None) -> dict:
@@ -67,6 +70,8 @@ def build_site(settings_file: Path, now: datetime | None = None,
     from pelican.log import console
 
     from .plugin import COUNTS_KEY, NOW_KEY, TIMINGS_KEY
+    from .plugin.incremental import (PREVIOUS_KEY, RECORD_KEY, clock_horizon, inputs_digest, previous_build,
+                                     unchanged_since)
     from .plugin.feeds import JOB_KEY as FEED_JOB_KEY
     from .plugin.reader import NEWSROOM_KEY
 
@@ -76,12 +81,20 @@ def build_site(settings_file: Path, now: datetime | None = None,
     _guard_output(target, Path(settings["PATH"]).resolve())
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(target)
+    clock = now or datetime.now(timezone.utc)
+    inputs = inputs_digest(settings)
+    before = previous_build(target)
+    if unchanged_since(before, inputs, clock):
+        return BuildReport(output=target, seconds=time.monotonic() - started, timings={},
+                           counts=_nothing_done(before["report"]["counts"]),
+                           unchanged=True, **{k: v for k, v in before["report"].items() if k != "counts"})
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a site folder is readable by its web server
     settings["OUTPUT_PATH"] = str(staging)
     settings["DELETE_OUTPUT_DIRECTORY"] = False
-    if now is not None:
-        settings[NOW_KEY] = now
+    settings[NOW_KEY] = clock
+    if target.is_dir():
+        settings[PREVIOUS_KEY] = str(target)  # pages whose inputs did not change are taken from it
 
     errors = _ErrorRecorder()
     logging.getLogger().addHandler(errors)
@@ -93,6 +106,7 @@ def build_site(settings_file: Path, now: datetime | None = None,
         pelican.run()
         if errors.messages:
             raise BuildError("the site generator reported errors:\n" + "\n".join(errors.messages))
+        record = settings[RECORD_KEY]
     except BaseException as exc:
         job = settings.pop(FEED_JOB_KEY, None)
         if job is not None:
@@ -107,17 +121,38 @@ def build_site(settings_file: Path, now: datetime | None = None,
         console.quiet = quiet
         logging.getLogger().removeHandler(errors)
 
-    _swap_in(staging, target)
+    if record.carried and target.is_dir():
+        # A crash while merging must not leave a record that vouches for half-replaced files.
+        (target / BUILD_RECORD_FILE).unlink(missing_ok=True)
+        replaced, removed = _merge_into(staging, target, record.kept)
+    else:
+        replaced, removed = _swap_in(staging, target)
+    settings[COUNTS_KEY].update(pages_rendered=record.rendered, pages_kept=record.carried,
+                                files_written=replaced, files_removed=removed)
     newsroom = settings[NEWSROOM_KEY]
-    return BuildReport(
+    report = BuildReport(
         output=target,
         published=len(newsroom.published), scheduled=len(newsroom.scheduled),
         drafts=len(newsroom.drafts), expired=len(newsroom.expired), pages=sum(p.status != "draft" for p in newsroom.pages),
-        files=sum(1 for p in target.rglob("*") if p.is_file()),
+        files=sum(len(files) for _, _, files in os.walk(target)) + 1,  # and the record below
         seconds=time.monotonic() - started,
         timings=dict(settings.get(TIMINGS_KEY, {})),
         counts=dict(settings.get(COUNTS_KEY, {})),
     )
+    horizon = clock_horizon(newsroom)
+    summary = {"published": report.published, "scheduled": report.scheduled, "drafts": report.drafts,
+               "expired": report.expired, "pages": report.pages, "files": report.files, "counts": report.counts}
+    record.save(target, {"inputs": inputs[0], "written_ns": time.time_ns(), "now": newsroom.now.isoformat(),
+                         "report": summary,
+                         "horizon": horizon.isoformat() if horizon else None})
+    return report
+
+
+def _nothing_done(counts: dict) -> dict:
+    """The counts of a build that found nothing to do, from the last build's."""
+    kept = counts.get("pages_rendered", 0) + counts.get("pages_kept", 0) + counts.get("feeds_written", 0)
+    return {**counts, "cards_drawn": 0, "feeds_written": 0, "pages_rendered": 0, "pages_kept": kept,
+            "files_written": 0, "files_removed": 0}
 
 
 class _ErrorRecorder(logging.Handler):
@@ -144,8 +179,9 @@ def _remove_leftovers(target: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _swap_in(staging: Path, target: Path) -> None:
+def _swap_in(staging: Path, target: Path) -> tuple[int, int]:
     """Replace target with staging in two renames; the old site is removed only afterwards."""
+    written = sum(len(files) for _, _, files in os.walk(staging))
     if target.exists():
         retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
         target.rename(retired / target.name)
@@ -153,6 +189,43 @@ def _swap_in(staging: Path, target: Path) -> None:
         shutil.rmtree(retired, ignore_errors=True)
     else:
         staging.rename(target)
+    return written, 0
+
+
+def _merge_into(staging: Path, target: Path, kept: set[str]) -> tuple[int, int]:
+    """An incremental build's staging folder holds only what it rendered: move each file into
+    target (one atomic rename per file; a file that is the same inode, a card linked from the
+    cache, stays), then remove what the build no longer makes. Returns (replaced, removed)."""
+    produced: set[str] = set()
+    replaced = 0
+    root = str(staging)
+    for folder, _, files in os.walk(staging):
+        prefix = folder[len(root) + 1:]
+        for name in files:
+            rel = f"{prefix}/{name}" if prefix else name
+            produced.add(rel)
+            source, destination = os.path.join(folder, name), target / rel
+            try:
+                before, after = os.stat(source), os.stat(destination)
+                if (before.st_ino, before.st_dev) == (after.st_ino, after.st_dev):
+                    continue
+            except FileNotFoundError:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, destination)
+            replaced += 1
+    removed = 0
+    root = str(target)
+    for folder, folders, files in os.walk(target, topdown=False):
+        prefix = folder[len(root) + 1:]
+        for name in files:
+            rel = f"{prefix}/{name}" if prefix else name
+            if rel not in produced and rel not in kept and rel != DEPLOY_HASHES_FILE:
+                os.unlink(os.path.join(folder, name))
+                removed += 1
+        if prefix and not os.listdir(folder):
+            os.rmdir(folder)
+    shutil.rmtree(staging, ignore_errors=True)
+    return replaced, removed
 
 
 __all__ = ["BuildReport", "build_site", "load_settings", "ContentError", "BuildError"]

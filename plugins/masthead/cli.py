@@ -79,6 +79,10 @@ def build(production: bool, settings_file: Path | None, now: datetime | None, ou
         report = build_site(settings_file, now=now, output=output, site_url=site_url)
     except MastheadError as exc:
         _fail(exc)
+    if report.unchanged:
+        click.echo(f"Nothing changed since the last build: {_shown(report.output)}/ is up to date "
+                   f"({report.published} articles, {report.files} files, {report.seconds:.1f} s).")
+        return
     click.echo(f"Built {report.published} article{'s' if report.published != 1 else ''} and "
                f"{report.pages} page{'s' if report.pages != 1 else ''} into {_shown(report.output)}/ "
                f"({report.files} files, {report.seconds:.1f} s); held back: {report.scheduled} scheduled, "
@@ -100,12 +104,13 @@ def build(production: bool, settings_file: Path | None, now: datetime | None, ou
 def check(paths, settings_file: Path | None, now: datetime | None, output_format: str, strict: bool,
           base: str | None) -> None:
     """The editorial check: content and settings, links, images, lengths, ids and addresses. Writes
-    nothing. With PATHS (as pre-commit passes them), only problems in those files are shown."""
+    nothing but the parse cache. With PATHS (as pre-commit passes them), only problems in those
+    files are shown."""
     from .build import load_settings
     from .config import site_config
-    from .content import build_newsroom
     from .content.editorial import Finding, earlier_article, editorial_findings, scheduled_lines
-    from .sources import files_at, read_sources
+    from .parsecache import read_newsroom
+    from .sources import files_at
 
     settings_file = settings_file or Path(DEV_SETTINGS)
     wanted = {p.resolve() for p in paths}
@@ -122,7 +127,7 @@ def check(paths, settings_file: Path | None, now: datetime | None, output_format
         settings = load_settings(settings_file)
         config = site_config(settings, source=str(settings_file))
         content = Path(settings["PATH"])
-        newsroom = build_newsroom(read_sources(content), config, now or datetime.now(timezone.utc))
+        newsroom = read_newsroom(content, config, now or datetime.now(timezone.utc), Path(settings["CACHE_PATH"]))
     except ContentError as exc:
         findings = [Finding(p.path, p.line, "error", p.field, f"expected {p.expected}, found {p.found}")
                     for p in exc.problems if shown(p.path)]

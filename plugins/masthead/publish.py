@@ -70,16 +70,15 @@ def publish(settings_file: Path, now: datetime, say: Callable[[str], None], data
     """Run the chain; a failing step stops it (nothing after it runs) with a MastheadError."""
     from .build import build_site, load_settings
     from .config import site_config
-    from .content import build_newsroom
     from .content.editorial import editorial_findings
     from .deploy.run import deploy, resolve_target
-    from .sources import read_sources
+    from .parsecache import read_newsroom
 
     report = PublishReport()
     settings = load_settings(settings_file)
     config = site_config(settings, source=str(settings_file))
 
-    newsroom = build_newsroom(read_sources(Path(settings["PATH"])), config, now)
+    newsroom = read_newsroom(Path(settings["PATH"]), config, now, Path(settings["CACHE_PATH"]))
     errors = [f for f in editorial_findings(newsroom, config.site_url,
                                                      removes_expired=config.expired == "remove") if f.level == "error"]
     if errors:

@@ -17,7 +17,12 @@ from ..errors import Problem, ProblemError, describe
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (the wheels are): the same nodes and line marks,
+# several times faster than the pure-Python one on 10,000 files.
+_BASE = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+
+
+class _FrontMatterLoader(_BASE):
     """SafeLoader that leaves timestamps as strings."""
 
 

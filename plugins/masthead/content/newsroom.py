@@ -6,10 +6,11 @@ ContentError with every problem in every file, so an editor fixes them all in on
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, MutableMapping
 
 from ..config import SiteConfig
 from ..errors import ContentError, Problem
@@ -29,15 +30,21 @@ class Sources:
     modified: Mapping[str, datetime] = field(default_factory=dict)  # last commit that changed a file
 
 
-def build_newsroom(sources: Sources, config: SiteConfig, now: datetime) -> Newsroom:
-    """Validate everything; raise ContentError listing all problems, or return the Newsroom."""
+def build_newsroom(sources: Sources, config: SiteConfig, now: datetime,
+                   memo: MutableMapping[str, Article] | None = None, salt: str = "") -> Newsroom:
+    """Validate everything; raise ContentError listing all problems, or return the Newsroom.
+
+    `memo` keeps parsed articles between builds (Markdown and YAML are most of a build's reading
+    time): an article is parsed again only when its bytes, its commit date, the settings, the
+    authors or the images changed, or `salt` (the parsing code's version) did."""
     problems: list[Problem] = []
     renderer = BodyRenderer()
     ctx = SchemaContext(config, sources.images, frozenset(), renderer, sources.modified)
 
     authors = {a.slug: a for a in _each(sources.authors, lambda s: parse_author(s, ctx), problems)}
     ctx = SchemaContext(config, sources.images, frozenset(author_slugs(sources)), renderer, sources.modified)
-    articles = _each(sources.articles, lambda s: parse_article(s, ctx), problems)
+    parse = (lambda s: parse_article(s, ctx)) if memo is None else _memoized(ctx, memo, salt)
+    articles = _each(sources.articles, parse, problems)
     pages = _each(sources.pages, lambda s: parse_page(s, ctx), problems)
 
     problems += _duplicates(articles, "slug", "a slug no other article uses")
@@ -54,6 +61,54 @@ def build_newsroom(sources: Sources, config: SiteConfig, now: datetime) -> Newsr
     ordered = tuple(sorted(articles, key=lambda a: (a.date, a.slug), reverse=True))
     return Newsroom(now=now, articles=ordered, authors=MappingProxyType(dict(sorted(authors.items()))),
                     pages=tuple(sorted(pages, key=lambda p: p.slug)), images=MappingProxyType(dict(sources.images)))
+
+
+def _memoized(ctx: SchemaContext, memo: MutableMapping[str, Article], salt: str) -> Callable:
+    key_of = _memo_key(ctx, salt)
+
+    def parse(source: SourceFile) -> Article:
+        digest = key_of(source)
+        found = memo.get(digest)
+        if found is None:
+            found = memo[digest] = parse_article(source, ctx)
+        return found
+    return parse
+
+
+def _memo_key(ctx: SchemaContext, salt: str) -> Callable[[SourceFile], str]:
+    """The memo key of an article file: its bytes, its commit date and everything else it is checked against."""
+    context = hashlib.sha256(repr((salt, ctx.config, sorted(ctx.authors), sorted(ctx.images.items()))).encode())
+
+    def key_of(source: SourceFile) -> str:
+        key = context.copy()
+        key.update(repr((source.rel, source.display, ctx.modified.get(source.rel))).encode())
+        key.update(source.data)
+        return key.hexdigest()
+    return key_of
+
+
+def article_context(sources: Sources, config: SiteConfig) -> SchemaContext:
+    return SchemaContext(config, sources.images, frozenset(author_slugs(sources)), BodyRenderer(), sources.modified)
+
+
+def unparsed(sources: Sources, config: SiteConfig, memo: Mapping[str, Article], salt: str) -> list[tuple[str, int]]:
+    """(memo key, index in sources.articles) of each article the memo does not hold yet."""
+    key_of = _memo_key(article_context(sources, config), salt)
+    keys = ((key_of(source), n) for n, source in enumerate(sources.articles))
+    return [(key, n) for key, n in keys if key not in memo]
+
+
+def parse_some(sources: Sources, config: SiteConfig, wanted: list[tuple[str, int]]) -> list[tuple[str, Article]]:
+    """Parse the given articles (for a worker process filling the memo); a file with problems is
+    left out, to be parsed and reported by build_newsroom."""
+    ctx = article_context(sources, config)
+    parsed = []
+    for key, n in wanted:
+        try:
+            parsed.append((key, parse_article(sources.articles[n], ctx)))
+        except ContentError:
+            pass
+    return parsed
 
 
 def author_slugs(sources: Sources) -> set[str]:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
-from dataclasses import dataclass
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Callable
 
 from ..errors import MastheadError
-from ..outputs import NOTES_DIR, REDIRECTS_FILE
+from ..outputs import DEPLOY_HASHES_FILE, NOTES_DIR, REDIRECTS_FILE
 from .headers import DEFAULT_CACHE_RULES, prepare
 from .plan import (GROUPS, MANIFEST_KEY, Headers, LocalFile, Plan, PlanError, invalidation_paths, manifest_bytes,
                    parse_manifest, plan_deploy)
@@ -38,20 +40,54 @@ def redirects_of(output: Path) -> dict[str, str]:
 
 
 def local_files(output: Path, options: DeployOptions) -> list[LocalFile]:
-    """Every file of the built site with the hash of the bytes that would be uploaded."""
+    """Every file of the built site with the hash of the bytes that would be uploaded.
+
+    Hashes are remembered in output/.masthead/ by each file's size, modification time and inode:
+    an incremental build leaves unchanged files as they were, so a deploy after it reads and
+    hashes only what the build wrote."""
     output = Path(output)
     if not output.is_dir() or not any(output.iterdir()):
         raise MastheadError(f"{output} is missing or empty: build the site first (masthead build --production)")
     redirects = redirects_of(output)
+    rules = hashlib.sha256(repr((options.cache_rules, options.precompress)).encode()).hexdigest()
+    remembered = _read_hashes(output / DEPLOY_HASHES_FILE, rules)
+    known: dict[str, list] = {}
     files = []
-    for path in sorted(p for p in output.rglob("*") if p.is_file()):
-        rel = path.relative_to(output).as_posix()
-        if rel.startswith(NOTES_DIR):
+    root = str(output)
+    for folder, folders, names in os.walk(output):
+        folders.sort()
+        prefix = folder[len(root) + 1:].replace(os.sep, "/")
+        if prefix + "/" == NOTES_DIR or prefix.startswith(NOTES_DIR):
             continue  # the build's notes to the deploy, not part of the site
-        data, headers = prepare(rel, path.read_bytes(), options.cache_rules, options.precompress,
-                                redirects.get(rel, ""))
-        files.append(LocalFile(rel, hashlib.sha256(data).hexdigest(), len(data), headers))
-    return files
+        for name in names:
+            rel = f"{prefix}/{name}" if prefix else name
+            stat = os.stat(os.path.join(folder, name))
+            stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino, redirects.get(rel, "")]
+            entry = remembered.get(rel)
+            if entry is None or entry[:4] != stamp:
+                data, headers = prepare(rel, Path(folder, name).read_bytes(), options.cache_rules,
+                                        options.precompress, redirects.get(rel, ""))
+                entry = stamp + [hashlib.sha256(data).hexdigest(), len(data), list(astuple(headers))]
+            known[rel] = entry
+            files.append(LocalFile(rel, entry[4], entry[5], Headers(*entry[6])))
+    if known != remembered:
+        _write_hashes(output / DEPLOY_HASHES_FILE, rules, known)
+    return sorted(files, key=lambda f: f.key)
+
+
+def _read_hashes(path: Path, rules: str) -> dict[str, list]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data["files"] if data.get("rules") == rules else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _write_hashes(path: Path, rules: str, files: dict[str, list]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"rules": rules, "files": files}, separators=(",", ":")), encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def describe(plan: Plan) -> list[str]:
@@ -71,9 +107,11 @@ class DeployReport:
 
 def deploy(output: Path, target: Target, options: DeployOptions = DeployOptions(), dry_run: bool = False,
            say: Callable[[str], None] = print) -> DeployReport:
-    local = local_files(output, options)
     store = S3Store(target)
-    remote = store.list()
+    with ThreadPoolExecutor(max_workers=1) as lister:  # the listing waits on the network: overlap it
+        listing = lister.submit(store.list)
+        local = local_files(output, options)
+        remote = listing.result()
     deployed = parse_manifest(store.read_manifest() if MANIFEST_KEY in remote else None)
     kept = {k: v for k, v in remote.items() if not any(fnmatch.fnmatchcase(k, p) for p in options.keep)}
     try:

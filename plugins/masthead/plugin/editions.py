@@ -13,6 +13,7 @@ from pelican.generators import ArticlesGenerator
 
 from ..config import SiteConfig
 from ..digest.select import edition_path, period_of
+from .incremental import RECORD_KEY, RenderRecord, fingerprints_for
 
 
 @dataclass
@@ -50,15 +51,23 @@ def write_editions(generators) -> None:
             editions[(frequency, period)].articles.append(article)
     ordered = sorted(editions.values(), key=lambda e: e.period, reverse=True)
     env, output = articles_generator.env, Path(articles_generator.output_path)
-    page = env.get_template("edition.html")
+    context = articles_generator.context
+    record: RenderRecord = settings[RECORD_KEY]
+    fingerprints = fingerprints_for(settings)
+    menu = fingerprints.menu(context)
+
+    def write(name: str, template: str, parts: list[str], values: dict) -> None:
+        key = record.key(name, template, menu, *parts)
+        if record.unchanged(name, key):
+            return
+        text = env.get_template(template).render({**context, **values, "output_file": name})
+        path = output / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        record.rendered_unit(name, key, [name])
+
     for edition in ordered:
-        name = edition.path + "index.html"
-        _write(output / name, page.render({**articles_generator.context, "edition": edition, "output_file": name}))
-    name = "digests/index.html"
-    _write(output / name, env.get_template("editions.html").render(
-        {**articles_generator.context, "editions": ordered, "output_file": name}))
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+        write(edition.path + "index.html", "edition.html", [edition.title, fingerprints.of(edition.articles)],
+              {"edition": edition})
+    write("digests/index.html", "editions.html",
+          [repr([(e.period, e.title, len(e.articles)) for e in ordered])], {"editions": ordered})

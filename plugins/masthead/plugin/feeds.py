@@ -7,12 +7,15 @@ little to a build; the build waits for that process before it may succeed.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import multiprocessing
 import sys
 import threading
 import time
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 from pelican.generators import ArticlesGenerator
@@ -22,7 +25,11 @@ from ..errors import BuildError
 from ..content import Newsroom
 from ..feeds import FORMATS, Category, FeedDocument, FeedSite, Person, feed_entry, plan_feeds
 from ..feeds.formats import FeedWriter
+from ..outputs import NOTES_DIR
+from .incremental import RECORD_KEY, RenderRecord
 from .reader import NEWSROOM_KEY
+
+FEED_UNITS = NOTES_DIR + "feed-units.json"  # the feed process's report to the build, removed after
 
 logger = logging.getLogger(__name__)
 
@@ -45,12 +52,13 @@ def start_feeds(generators) -> None:
     articles_generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
     settings = articles_generator.settings
     job_args = (articles_generator.articles, settings[NEWSROOM_KEY], settings["MASTHEAD_CONFIG"],
-                Path(articles_generator.output_path))
+                Path(articles_generator.output_path), settings[RECORD_KEY])
     settings[JOB_KEY] = _FeedJob.start(write_feeds, job_args)
     settings["MASTHEAD_TIMINGS"]["feeds"] = time.perf_counter() - started
 
 
-def write_feeds(articles, newsroom: Newsroom, config: SiteConfig, output: Path) -> None:
+def write_feeds(articles, newsroom: Newsroom, config: SiteConfig, output: Path,
+                record: RenderRecord | None = None) -> None:
     """Entries from Pelican's articles (URLs and content as Pelican wrote them), then the documents."""
     base = config.public_url
 
@@ -70,8 +78,10 @@ def write_feeds(articles, newsroom: Newsroom, config: SiteConfig, output: Path) 
                                   tuple(person(a) for a in article.authors), section, tags, base))
     site = feed_site(config)
     documents = plan_feeds(entries, site)
-    write_documents(documents, site, output)
-    logger.info("masthead: wrote %d feed documents in %d formats", len(documents), len(FORMATS))
+    units = write_documents(documents, site, output, record)
+    (output / FEED_UNITS).parent.mkdir(parents=True, exist_ok=True)
+    (output / FEED_UNITS).write_text(json.dumps(units), encoding="utf-8")
+    logger.info("masthead: %d feed documents in %d formats", len(documents), len(FORMATS))
 
 
 def finish_feeds(pelican) -> None:
@@ -80,14 +90,46 @@ def finish_feeds(pelican) -> None:
     if job is not None:
         waited = job.wait()
         pelican.settings["MASTHEAD_TIMINGS"]["feeds"] += waited
+        # the feed writer's units (which documents it wrote, which it kept) join the build's record
+        notes = Path(pelican.settings["OUTPUT_PATH"]) / FEED_UNITS
+        units = json.loads(notes.read_text(encoding="utf-8"))
+        notes.unlink()
+        record: RenderRecord = pelican.settings[RECORD_KEY]
+        for unit, (key, files, carried) in units.items():
+            if carried:
+                record.units[unit] = [key, files]
+                record.kept.update(files)
+                record.carried += 1
+            else:
+                record.rendered_unit(unit, key, files)
+        pelican.settings["MASTHEAD_COUNTS"]["feeds_written"] = sum(not u[2] for u in units.values())
 
 
-def write_documents(documents: list[FeedDocument], site: FeedSite, output: Path) -> None:
+def write_documents(documents: list[FeedDocument], site: FeedSite, output: Path,
+                    record: RenderRecord | None = None) -> dict[str, list]:
+    """Serialize each document in every format, unless the last build wrote the same document."""
     writer = FeedWriter(site)
+    units = {}
+    entry_keys: dict[int, str] = {}  # an entry is in about eight documents: digest it once
+
+    def entry_key(entry) -> str:
+        if id(entry) not in entry_keys:
+            entry_keys[id(entry)] = hashlib.sha256(repr(entry).encode("utf-8", "surrogatepass")).hexdigest()
+        return entry_keys[id(entry)]
+
     for doc in documents:
+        files = sorted(f"{doc.path}{extension}" for extension in FORMATS.values())
+        unit = "feed:" + doc.path
+        key = record.key(unit, repr((replace(doc, entries=()), site)),
+                         *(entry_key(e) for e in doc.entries)) if record else ""
+        if record and record.same(unit, key):
+            units[unit] = [key, files, True]
+            continue
         (output / doc.path).parent.mkdir(parents=True, exist_ok=True)
         for fmt, extension in FORMATS.items():
             (output / f"{doc.path}{extension}").write_bytes(writer.write(doc, fmt))
+        units[unit] = [key, files, False]
+    return units
 
 
 class _FeedJob:

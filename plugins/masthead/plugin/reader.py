@@ -6,7 +6,7 @@ only looks a file up and translates the record into Pelican's metadata.
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author as PelicanAuthor
@@ -15,6 +15,8 @@ from pelican.urlwrappers import Category, Tag
 from ..content import Article, Newsroom, Page
 
 NEWSROOM_KEY = "MASTHEAD_NEWSROOM"
+ROOT_KEY = "MASTHEAD_CONTENT_ROOT"  # the content folder, resolved once
+WRAPPERS_KEY = "MASTHEAD_WRAPPERS"  # section, tag and author objects, one per name
 
 
 class MastheadReader(BaseReader):
@@ -23,7 +25,9 @@ class MastheadReader(BaseReader):
 
     def read(self, source_path: str):
         newsroom: Newsroom = self.settings[NEWSROOM_KEY]
-        rel = Path(source_path).resolve().relative_to(Path(self.settings["PATH"]).resolve()).as_posix()
+        root = self.settings.setdefault(ROOT_KEY, os.path.realpath(self.settings["PATH"]) + os.sep)
+        absolute = os.path.realpath(source_path)
+        rel = absolute[len(root):].replace(os.sep, "/") if absolute.startswith(root) else absolute
         record = newsroom.by_path.get(rel)
         if record is None:
             # Outside articles/ and pages/ (or a file created after the check): never publish it.
@@ -46,8 +50,8 @@ class MastheadReader(BaseReader):
             "summary": article.summary,
             "status": status,
             "expired": state == "expired",
-            "category": Category(article.category, self.settings),
-            "tags": [Tag(tag, self.settings) for tag in article.tags],
+            "category": self._shared(Category, article.category),
+            "tags": [self._shared(Tag, tag) for tag in article.tags],
             "authors": [self._author(newsroom, slug) for slug in article.authors],
             "record": article,
         }
@@ -55,9 +59,21 @@ class MastheadReader(BaseReader):
             metadata["modified"] = article.modified
         return metadata
 
+    def _shared(self, kind: type, name: str):
+        """One section or tag object per name for the whole build (authors too, below): Pelican
+        compares them by slug, and slugifies the name again for every new object."""
+        wrappers = self.settings.setdefault(WRAPPERS_KEY, {})
+        found = wrappers.get((kind, name))
+        if found is None:
+            found = wrappers[(kind, name)] = kind(name, self.settings)
+        return found
+
     def _author(self, newsroom: Newsroom, slug: str) -> PelicanAuthor:
+        wrappers = self.settings.setdefault(WRAPPERS_KEY, {})
+        if (PelicanAuthor, slug) in wrappers:
+            return wrappers[(PelicanAuthor, slug)]
         profile = newsroom.authors[slug]
-        author = PelicanAuthor(profile.name, self.settings)
+        author = wrappers[(PelicanAuthor, slug)] = PelicanAuthor(profile.name, self.settings)
         author.slug = slug
         author.profile = profile
         return author

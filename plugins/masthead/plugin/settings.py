@@ -47,7 +47,8 @@ PELICAN_SETTINGS = {
     "MONTH_ARCHIVE_URL": "archives/{date:%Y}/{date:%m}/",
     "MONTH_ARCHIVE_SAVE_AS": "archives/{date:%Y}/{date:%m}/index.html",
     "DIRECT_TEMPLATES": ["index", "authors", "categories", "tags", "archives", "404"],
-    "PAGINATED_TEMPLATES": {"index": None, "tag": 20, "category": 20, "author": 20},
+    # The front page shows the lead and each section's newest: it is one page, never paginated.
+    "PAGINATED_TEMPLATES": {"tag": 20, "category": 20, "author": 20},
     "DEFAULT_PAGINATION": 20,
     "PAGINATION_PATTERNS": [
         PaginationRule(1, "{url}", "{save_as}"),

@@ -1,0 +1,149 @@
+"""Incremental builds: after any series of edits, additions and deletions, the output is byte for
+byte what a clean full build makes, and unchanged pages are not rendered again."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from masthead.build import build_site
+
+from conftest import NOW, Newsroom
+
+LATER = datetime.fromisoformat("2026-12-02T12:00+00:00")
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def assert_same_as_clean_build(room: Newsroom, now: datetime, tmp_path: Path):
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    build_site(room.settings_file, now=now, output=clean)
+    built, expected = files(room.output), files(clean)
+    assert sorted(built) == sorted(expected), "files differ: " + repr(set(built) ^ set(expected))
+    # the build record says how each build went; the units it vouches for must agree
+    record, clean_record = (json.loads(found.pop(".masthead/build.json")) for found in (built, expected))
+    assert (record["site"], record["units"]) == (clean_record["site"], clean_record["units"])
+    different = [name for name in expected if built[name] != expected[name]]
+    assert different == [], different
+
+
+@pytest.fixture
+def room(tmp_path) -> Newsroom:
+    room = Newsroom(tmp_path / "room", site_url="https://news.example")
+    room.author("jane-doe", "Jane Doe", "Jane covers the world.", role="Correspondent")
+    room.author("omar-said", "Omar Said", "Omar covers Europe.")
+    room.image("one.jpg")
+    room.image("two.jpg", 1300, 800)
+    for n in range(8):
+        room.article(f"story-{n}", title=f"Story {n}", slug=f"story-{n}", date=f"2026-11-{10 + n}T09:00+01:00",
+                     category=("World", "Europe")[n % 2], tags=[f"Tag {n % 3}", "Common"],
+                     authors=[("jane-doe", "omar-said")[n % 2]],
+                     **({"image": "one.jpg", "image_alt": "A photo"} if n % 3 == 0 else {}))
+    room.article("fa", title="'خبر فارسی'", slug="story-fa", lang="fa", translation_key="story-1",
+                 date="2026-11-11T10:00+01:00", category="World")
+    room.article("later", title="Scheduled story", slug="later", date="2026-12-01T07:00+01:00")
+    room.article("going", title="Going story", slug="going", date="2026-11-19T07:00+01:00",
+                 expires="2026-11-30T07:00+01:00")
+    room.page("about", title="About")
+    return room
+
+
+def settle(room: Newsroom) -> None:
+    """Date every content file an hour back: a file saved within two seconds of a build is never
+    trusted to be unchanged (its clock tick may hide a second save)."""
+    past = __import__("time").time() - 3600
+    for path in room.content.rglob("*"):
+        os.utime(path, (past, past))
+
+
+def test_a_series_of_incremental_builds_matches_a_clean_build_at_every_step(room, tmp_path):
+    first = room.build()
+    assert first.counts["pages_kept"] == 0
+    assert not room.build().unchanged  # files saved a moment ago are looked at again
+    settle(room)
+    room.build()
+    again = room.build()
+    assert again.unchanged and again.counts["pages_rendered"] == 0 and again.files == first.files
+    # a file saved again (a new modification time, same bytes): everything is looked at, nothing rendered
+    os.utime(room.content / "articles" / "story-1.md")
+    touched = room.build()
+    assert not touched.unchanged
+    assert touched.counts["pages_rendered"] == 0 and touched.counts["feeds_written"] == 0
+    assert touched.counts["files_removed"] == 0
+    assert_same_as_clean_build(room, NOW, tmp_path)
+
+    # a typo fixed in one article's body: its page and its feeds, not the listings' other pages
+    path = room.content / "articles" / "story-2.md"
+    path.write_text(path.read_text().replace("Second paragraph.", "Second paragraph, corrected."))
+    edited = room.build()
+    assert 0 < edited.counts["pages_rendered"] < first.counts["pages_rendered"] / 2
+    assert_same_as_clean_build(room, NOW, tmp_path)
+
+    steps = [
+        lambda: room.article("new", title="Breaking story", slug="breaking", date="2026-11-27T08:00+01:00",
+                             tags=["Tag 1"], category="Europe"),
+        lambda: room.article("story-3", title="Story 3, retitled", slug="story-3", date="2026-11-13T09:00+01:00",
+                             category="World", tags=["Tag 0"], authors=["omar-said"]),
+        lambda: (room.content / "articles" / "story-5.md").unlink(),
+        lambda: room.article("opinion", title="A first opinion", slug="opinion", category="Opinion",
+                             date="2026-11-26T08:00+01:00"),  # a new section: every page's menu changes
+        lambda: room.author("omar-said", "Omar Said", "Omar now covers the Middle East."),
+        lambda: room.image("two.jpg", 1400, 800),
+        lambda: room.article("story-4", title="Story 4", slug="story-4", date="2026-11-14T09:00+01:00",
+                             category="Europe", image="two.jpg", image_alt="Another photo",
+                             corrections=[{"date": "2026-11-20", "text": "An earlier version misspelt a name."}]),
+        lambda: (room.content / "articles" / "fa.md").unlink(),
+    ]
+    for step in steps:
+        step()
+        room.build()
+        assert_same_as_clean_build(room, NOW, tmp_path)
+
+    # the clock moves: the scheduled story goes live and the expiring one leaves the listings
+    report = room.build(now=LATER)
+    assert report.published == 10 and report.expired == 1
+    assert_same_as_clean_build(room, LATER, tmp_path)
+
+
+def test_a_failed_incremental_build_leaves_the_output_as_it_was(room):
+    room.build()
+    before = files(room.output)
+    room.article("broken", title="Broken", slug="broken", category="Nowhere at all", authors=["nobody"])
+    with pytest.raises(Exception):
+        room.build()
+    assert files(room.output) == before
+
+
+def test_a_changed_template_renders_every_page_again(room, tmp_path, monkeypatch):
+    theme = tmp_path / "theme"
+    shutil.copytree(Path(room.settings_file.read_text().split("THEME = ")[1].split("\n")[0].strip("'\"")), theme)
+    room.settings_file.write_text(room.settings_file.read_text().replace(
+        room.settings_file.read_text().split("THEME = ")[1].split("\n")[0], repr(str(theme))))
+    first = room.build()
+    template = theme / "templates" / "partials" / "about.html"
+    template.write_text(template.read_text() + "<!-- a theme change -->\n")
+    changed = room.build()
+    assert changed.counts["pages_rendered"] >= first.counts["pages_rendered"] - 2  # all but the feeds' notes
+    assert b"a theme change" in (room.output / "2026/11/story-1/index.html").read_bytes()
+    assert_same_as_clean_build(room, NOW, tmp_path)
+
+
+def test_nothing_to_do_until_the_clock_changes_something(room, tmp_path):
+    settle(room)
+    room.build()
+    # the next thing the clock changes: "going" expires on 30 November at 07:00 in Brussels
+    assert room.build(now=datetime.fromisoformat("2026-11-30T05:59+00:00")).unchanged
+    assert not room.build(now=datetime.fromisoformat("2026-11-30T06:00+00:00")).unchanged
+    assert b"Going story" not in (room.output / "index.html").read_bytes()
+    # a build "in the past" (a preview at another --now) is never taken for an up-to-date one
+    assert not room.build(now=NOW).unchanged
+    assert b"Going story" in (room.output / "index.html").read_bytes()
+    assert_same_as_clean_build(room, NOW, tmp_path)

@@ -1,0 +1,82 @@
+"""The parse cache: articles parsed once, in parallel when there are many, and never served stale."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import pytest
+
+import masthead.content.newsroom as newsroom_module
+from masthead.build import load_settings
+from masthead.config import site_config
+from masthead.content import build_newsroom
+from masthead.errors import ContentError
+from masthead.parsecache import CACHE_FILE, read_newsroom
+from masthead.sources import read_sources
+
+from conftest import NOW
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """Every article the main process parses, by file."""
+    seen = []
+    original = newsroom_module.parse_article
+    monkeypatch.setattr(newsroom_module, "parse_article", lambda source, ctx: seen.append(source.rel)
+                        or original(source, ctx))
+    return seen
+
+
+def read(room, cache):
+    config = site_config(load_settings(room.settings_file))
+    return read_newsroom(room.content, config, NOW, cache)
+
+
+def test_an_unchanged_article_is_parsed_once(newsroom, tmp_path, parses):
+    newsroom.article("one", title="One", slug="one")
+    newsroom.article("two", title="Two", slug="two", date="2026-11-21T09:00+01:00")
+    first = read(newsroom, tmp_path / "cache")
+    assert sorted(parses) == ["articles/one.md", "articles/two.md"]
+    parses.clear()
+    assert read(newsroom, tmp_path / "cache") == first and parses == []
+    newsroom.article("two", title="Two, retitled", slug="two", date="2026-11-21T09:00+01:00")
+    assert [a.title for a in read(newsroom, tmp_path / "cache").articles] == ["Two, retitled", "One"]
+    assert parses == ["articles/two.md"]
+
+
+def test_an_article_is_checked_again_when_what_it_names_goes_away(newsroom, tmp_path):
+    newsroom.author("omar-said", "Omar Said")
+    newsroom.article("one", title="One", slug="one", authors=["omar-said"])
+    read(newsroom, tmp_path / "cache")
+    (newsroom.content / "authors" / "omar-said.md").unlink()
+    with pytest.raises(ContentError) as caught:
+        read(newsroom, tmp_path / "cache")
+    assert "authors: expected an author file content/authors/omar-said.md" in str(caught.value)
+
+
+def test_a_damaged_cache_is_only_slower(newsroom, tmp_path, caplog):
+    newsroom.article("one", title="One", slug="one")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / CACHE_FILE).write_bytes(b"not a pickle")
+    with caplog.at_level(logging.WARNING):
+        room = read(newsroom, cache)
+    assert [a.title for a in room.articles] == ["One"]
+    assert "unreadable" in caplog.text
+    assert (cache / CACHE_FILE).read_bytes() != b"not a pickle"
+
+
+def test_many_new_articles_are_parsed_in_worker_processes_with_the_same_result(newsroom, tmp_path, parses):
+    for n in range(240):
+        newsroom.article(f"s{n:03d}", title=f"Story {n}", slug=f"story-{n}", id=str(uuid.UUID(int=n + 1)), date=f"2026-11-{1 + n % 20:02d}T{n % 24:02d}:"
+                         f"{n % 60:02d}+01:00", body=f"Paragraph *{n}*.\n\n## A heading\n\n> A quote.")
+    newsroom.article("broken", title="Broken", slug="broken", category="Nowhere", authors=["nobody"])
+    with pytest.raises(ContentError) as caught:
+        read(newsroom, tmp_path / "cache")
+    assert parses == ["articles/broken.md"]  # the rest came from the workers; the bad one is reported here
+    assert "content/articles/broken.md" in str(caught.value)
+    (newsroom.content / "articles" / "broken.md").unlink()
+    cached = read(newsroom, tmp_path / "cache")
+    config = site_config(load_settings(newsroom.settings_file))
+    assert cached == build_newsroom(read_sources(newsroom.content), config, NOW)

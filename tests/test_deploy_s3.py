@@ -349,3 +349,19 @@ def test_a_deploy_hashes_only_the_files_a_build_changed(tmp_path, monkeypatch):
     read.clear()
     local_files(output, DeployOptions(precompress="gzip"))  # other upload rules: other bytes
     assert sorted(read) == sorted(FILES)
+
+
+def test_a_listing_cut_into_ranges_finds_every_object_recorded_or_not(seaweed, bucket, monkeypatch):
+    import masthead.deploy.s3 as s3
+
+    monkeypatch.setattr(s3, "LIST_PAGE", 4)  # ranges of four keys, so 43 objects make several
+    names = [f"{folder}/{n:03d}.html" for folder in ("a", "b", "é", "z") for n in range(10)] + ["index.html"]
+    for name in names + ["previews/x/index.html", "stray.txt"]:
+        client(seaweed).put_object(Bucket=bucket, Key="site/" + name, Body=b"x")
+    client(seaweed).put_object(Bucket=bucket, Key="other/outside.html", Body=b"x")
+    store = s3.S3Store(Target(bucket, prefix="site/", endpoint_url=seaweed.endpoint, region="us-east-1",
+                              addressing_style="path", workers=3))
+    expected = names[::2] + ["b/999.html"]  # what the last deploy recorded: not all of it, and one gone
+    ranged = store.list(expected)
+    assert sorted(ranged) == sorted(names + ["previews/x/index.html", "stray.txt"])
+    assert ranged == store.list()

@@ -94,7 +94,7 @@ def build_site(settings_file: Path, now: datetime | None = None,
     settings["DELETE_OUTPUT_DIRECTORY"] = False
     settings[NOW_KEY] = clock
     if target.is_dir():
-        settings[PREVIOUS_KEY] = str(target)  # pages whose inputs did not change are taken from it
+        settings[PREVIOUS_KEY] = str(target)  # pages whose inputs did not change stay there as they are
 
     errors = _ErrorRecorder()
     logging.getLogger().addHandler(errors)

@@ -108,11 +108,11 @@ class DeployReport:
 def deploy(output: Path, target: Target, options: DeployOptions = DeployOptions(), dry_run: bool = False,
            say: Callable[[str], None] = print) -> DeployReport:
     store = S3Store(target)
+    deployed = parse_manifest(store.read_manifest())
     with ThreadPoolExecutor(max_workers=1) as lister:  # the listing waits on the network: overlap it
-        listing = lister.submit(store.list)
+        listing = lister.submit(store.list, deployed)
         local = local_files(output, options)
         remote = listing.result()
-    deployed = parse_manifest(store.read_manifest() if MANIFEST_KEY in remote else None)
     kept = {k: v for k, v in remote.items() if not any(fnmatch.fnmatchcase(k, p) for p in options.keep)}
     try:
         plan = plan_deploy(local, kept, deployed, options.max_deletes)

@@ -24,6 +24,9 @@ from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionEr
 from ..errors import MastheadError
 from .plan import MANIFEST_KEY, Headers, RemoteObject
 
+LIST_PAGE = 1000  # keys per listing request
+
+
 class DeployError(MastheadError):
     """A deploy could not talk to the store as configured; the live site was left as it was."""
 
@@ -84,18 +87,39 @@ class S3Store:
     def _key(self, rel: str) -> str:
         return self.target.prefix + rel
 
-    def list(self) -> dict[str, RemoteObject]:
-        """Every object under the prefix, by path relative to it: one listing pass."""
-        found = {}
+    def list(self, expected: Iterable[str] = ()) -> dict[str, RemoteObject]:
+        """Every object under the prefix, by path relative to it: one listing pass.
+
+        A listing is a chain of 1,000-key pages, each waiting for the last. With `expected` (the
+        keys the last deploy recorded) the key space is cut into ranges at those keys and the
+        ranges are listed side by side; any object, recorded or not, falls in one of them."""
+        bounds = sorted(expected)
+        step = max(LIST_PAGE, len(bounds) // self.target.workers + 1)
+        cuts = [self._key(key) for key in bounds[step::step]]
+        ranges = list(zip([""] + cuts, cuts + [None]))
         try:
-            pages = self.client.get_paginator("list_objects_v2").paginate(
-                Bucket=self.target.bucket, Prefix=self.target.prefix)
-            for page in pages:
-                for item in page.get("Contents", []):
-                    rel = item["Key"][len(self.target.prefix):]
-                    found[rel] = RemoteObject(rel, item["Size"])
+            if len(ranges) == 1:
+                return self._list_range("", None)
+            with ThreadPoolExecutor(max_workers=len(ranges)) as pool:
+                found = {}
+                for part in pool.map(lambda r: self._list_range(*r), ranges):
+                    found.update(part)
+                return found
         except (BotoCoreError, ClientError) as exc:
             raise explain(exc, self.target) from None
+
+    def _list_range(self, after: str, last: str | None) -> dict[str, RemoteObject]:
+        """Objects with keys in (after, last]; to the end when `last` is None."""
+        found = {}
+        extra = {"StartAfter": after} if after else {}
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.target.bucket, Prefix=self.target.prefix, **extra)
+        for page in pages:
+            for item in page.get("Contents", []):
+                if last is not None and item["Key"] > last:
+                    return found
+                rel = item["Key"][len(self.target.prefix):]
+                found[rel] = RemoteObject(rel, item["Size"])
         return found
 
     def read_manifest(self) -> bytes | None:

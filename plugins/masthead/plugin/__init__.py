@@ -16,6 +16,7 @@ from pelican import signals
 
 from ..config import site_config
 from ..parsecache import read_newsroom
+from .archives import take_over_period_archives, write_period_archives
 from .cards import draw_cards
 from .editions import write_editions
 from .feeds import finish_feeds, start_feeds
@@ -49,6 +50,7 @@ def register() -> None:
     signals.all_generators_finalized.connect(write_redirects)
     signals.all_generators_finalized.connect(write_manifest)
     signals.all_generators_finalized.connect(write_editions)
+    signals.all_generators_finalized.connect(write_period_archives)
     signals.finalized.connect(finish_feeds)
 
 
@@ -57,6 +59,7 @@ def load_newsroom(pelican) -> None:
     started = time.perf_counter()
     settings = pelican.settings
     apply_pelican_settings(settings)
+    take_over_period_archives(settings)
     config = site_config(settings)
     now = settings.get(NOW_KEY) or datetime.now(timezone.utc)
     newsroom = read_newsroom(Path(settings["PATH"]), config, now, Path(settings["CACHE_PATH"]))

@@ -7,13 +7,12 @@ edition, /digests/2026-W48/ for a weekly one, as `masthead digest send` names it
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from pelican.generators import ArticlesGenerator
 
 from ..config import SiteConfig
 from ..digest.select import edition_path, period_of
-from .incremental import RECORD_KEY, RenderRecord, fingerprints_for
+from .incremental import fingerprints_for, page_renderer
 
 
 @dataclass
@@ -50,22 +49,8 @@ def write_editions(generators) -> None:
                 editions[(frequency, period)] = WebEdition(frequency, period, title, [])
             editions[(frequency, period)].articles.append(article)
     ordered = sorted(editions.values(), key=lambda e: e.period, reverse=True)
-    env, output = articles_generator.env, Path(articles_generator.output_path)
-    context = articles_generator.context
-    record: RenderRecord = settings[RECORD_KEY]
+    write = page_renderer(articles_generator)
     fingerprints = fingerprints_for(settings)
-    menu = fingerprints.menu(context)
-
-    def write(name: str, template: str, parts: list[str], values: dict) -> None:
-        key = record.key(name, template, menu, *parts)
-        if record.unchanged(name, key):
-            return
-        text = env.get_template(template).render({**context, **values, "output_file": name})
-        path = output / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        record.rendered_unit(name, key, [name])
-
     for edition in ordered:
         write(edition.path + "index.html", "edition.html", [edition.title, fingerprints.of(edition.articles)],
               {"edition": edition})

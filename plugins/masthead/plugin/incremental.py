@@ -293,6 +293,26 @@ class IncrementalWriter(Writer):
         return super()._open_w(filename, encoding, override=override)
 
 
+def page_renderer(generator):
+    """write(name, template, parts, values): render a page of masthead's own (an edition, an
+    archive) into the output unless the last build rendered it from the same `parts`."""
+    settings, context = generator.settings, generator.context
+    record: RenderRecord = settings[RECORD_KEY]
+    menu = fingerprints_for(settings).menu(context)
+    output = Path(generator.output_path)
+
+    def write(name: str, template: str, parts: list[str], values: dict) -> None:
+        key = record.key(name, template, menu, *parts)
+        if record.unchanged(name, key):
+            return
+        text = generator.env.get_template(template).render({**context, **values, "output_file": name})
+        path = output / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        record.rendered_unit(name, key, [name])
+    return write
+
+
 def fingerprints_for(settings: dict) -> Fingerprints:
     return settings.setdefault(FINGERPRINTS_KEY, Fingerprints(settings))
 

@@ -24,6 +24,8 @@ from .sources import read_sources
 
 logger = logging.getLogger(__name__)
 CACHE_FILE = "masthead-articles.pickle"
+PARALLEL_FROM = 200  # fewer articles parse faster than worker processes start
+_WORK = None  # (sources, config) for the forked workers, which inherit it
 
 
 def code_salt() -> str:
@@ -113,10 +115,6 @@ def _parse_in_parallel(sources, config: SiteConfig, memo: ArticleMemo, salt: str
                     memo[key] = article
     finally:
         _WORK = None
-
-
-PARALLEL_FROM = 200  # fewer articles parse faster than worker processes start
-_WORK = None  # (sources, config) for the forked workers, which inherit it
 
 
 def _parse_chunk(wanted):

@@ -128,8 +128,7 @@ def inputs_digest(settings: dict) -> tuple[str, int]:
                     "utf-8", "surrogateescape"))
     for name in ("pelican", "jinja2", "markdown", "feedgen", "pillow", "lxml"):
         digest.update(version(name).encode())
-    digest.update(repr(sorted((k, v) for k, v in settings.items() if _is_simple(v) and k != "OUTPUT_PATH"
-                              and not k.startswith("MASTHEAD_"))).encode())
+    digest.update(_settings_text(settings))
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=settings["PATH"], capture_output=True,
                               text=True, timeout=10).stdout.strip()
@@ -174,12 +173,17 @@ def site_key(settings: dict, config, newsroom, theme: Path) -> str:
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     for name in ("pelican", "jinja2", "markdown"):
         digest.update(version(name).encode())
-    simple = {key: value for key, value in settings.items()
-              if not key.startswith("MASTHEAD_") and key not in ("OUTPUT_PATH", "JINJA_FILTERS", "JINJA_GLOBALS")
-              and _is_simple(value)}
-    digest.update(repr(sorted(simple.items())).encode())
+    digest.update(_settings_text(settings))
     digest.update(repr((config, sorted(newsroom.authors.items()), newsroom.pages)).encode())
     return digest.hexdigest()
+
+
+def _settings_text(settings: dict) -> bytes:
+    """The settings a newsroom writes (text, numbers, lists, dicts), without masthead's own
+    run-time entries and the staging folder's name."""
+    simple = sorted((key, value) for key, value in settings.items()
+                    if not key.startswith("MASTHEAD_") and key != "OUTPUT_PATH" and _is_simple(value))
+    return repr(simple).encode()
 
 
 def _is_simple(value) -> bool:

@@ -8,7 +8,8 @@ For each size the same deterministic stories (bench/corpus.py) are written twice
 with every feature on (feeds, cards, crops, sitemaps, editions, manifest) and for plain Pelican
 with its default theme and content cache. Every build runs in its own process, timed from start
 to exit, with its peak memory. Then the site is deployed to SeaweedFS on 127.0.0.1, one article
-is edited and one is added, each built and deployed.
+is edited and one is added, each built and deployed; then one more is added and published with
+`masthead publish` (check, build, deploy), the way a newsroom's CI runs it.
 
 "Full build" is a build into an empty output/ with masthead's parse cache removed; card and crop
 images stay in the cache between runs of this script (drawing 10,000 cards the first time takes
@@ -37,6 +38,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 PYTHON = sys.executable
 PELICAN = str(Path(sys.executable).with_name("pelican"))
+MASTHEAD = str(Path(sys.executable).with_name("masthead"))
 CACHE_ROOT = HERE / ".work"  # card and crop images kept between runs of the bench (git-ignored)
 
 
@@ -86,7 +88,13 @@ def measure(articles: int, store) -> dict:
         ours, theirs = Path(tmp) / "masthead", Path(tmp) / "pelican"
         settings = write_corpus(ours, articles)
         cache = CACHE_ROOT / f"cache-{articles}"
-        settings.write_text(settings.read_text() + f"CACHE_PATH = {str(cache)!r}\n")
+        bucket = f"bench-{uuid.uuid4().hex[:10]}"
+        boto3.session.Session().client("s3", endpoint_url=store.endpoint, region_name="us-east-1").create_bucket(
+            Bucket=bucket)
+        target = Target(bucket, endpoint_url=store.endpoint, region="us-east-1", addressing_style="path")
+        settings.write_text(settings.read_text() + f"CACHE_PATH = {str(cache)!r}\n"
+                            f"MASTHEAD['deploy'] = {{'bucket': {bucket!r}, 'endpoint_url': {store.endpoint!r}, "
+                            "'region': 'us-east-1', 'preset': 'minio'}\n")
         write_corpus(theirs, articles, flavour="pelican")
 
         first = masthead_build(ours)  # fills the card cache when this size was never run
@@ -99,10 +107,6 @@ def measure(articles: int, store) -> dict:
         time.sleep(2.1)  # files saved within two seconds of a build are always looked at again
         rows["again"] = masthead_build(ours)
 
-        bucket = f"bench-{uuid.uuid4().hex[:10]}"
-        boto3.session.Session().client("s3", endpoint_url=store.endpoint, region_name="us-east-1").create_bucket(
-            Bucket=bucket)
-        target = Target(bucket, endpoint_url=store.endpoint, region="us-east-1", addressing_style="path")
         started = time.perf_counter()
         deploy(ours / "output", target, say=lambda line: None)
         rows["first_deploy"] = time.perf_counter() - started
@@ -128,6 +132,13 @@ def measure(articles: int, store) -> dict:
         assert b"Story number 99999" in s3.get_object(Bucket=bucket, Key=new_key)["Body"].read()
         add_one(theirs, 99999, datetime(2026, 11, 27, 9, 0), flavour="pelican")
         rows["pelican_add"] = pelican_build(theirs)
+
+        # breaking news the way a newsroom runs it: one `masthead publish` (check, build, deploy)
+        started = time.perf_counter()
+        add_one(ours, 99998, datetime(2026, 11, 27, 10, 0))
+        timed([MASTHEAD, "publish", "--settings", "pelicanconf.py", "--now", NOW.isoformat()], ours)
+        rows["publish"] = time.perf_counter() - started
+        assert b"Story number 99998" in s3.get_object(Bucket=bucket, Key="2026/11/story-99998/index.html")["Body"].read()
     return rows
 
 
@@ -153,6 +164,7 @@ def report(articles: int, rows: dict) -> None:
              counts(row, "files_written"), f"{row['peak']:.0f}")
         line(f"{label}: deploy", row["deploy"], None, "", f"{row['uploads']:,} up", "")
         line(f"{label}: build + deploy", row["total"])
+    line("add one: masthead publish", rows["publish"])
     print(f"{'':>8} cards drawn by the first build {rows['first']['counts'].get('cards_drawn', 0):,}; feed documents "
           f"written: full {full['counts'].get('feeds_written', 0):,}, edit {rows['edit']['counts'].get('feeds_written', 0)}"
           f", add {rows['add']['counts'].get('feeds_written', 0)}; first deploy {rows['first_deploy']:.1f} s; "

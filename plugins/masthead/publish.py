@@ -71,7 +71,7 @@ def publish(settings_file: Path, now: datetime, say: Callable[[str], None], data
     from .build import build_site, load_settings
     from .config import site_config
     from .content.editorial import editorial_findings
-    from .deploy.run import deploy, resolve_target
+    from .deploy.run import BucketView, deploy, resolve_target
     from .parsecache import read_newsroom
 
     report = PublishReport()
@@ -85,12 +85,15 @@ def publish(settings_file: Path, now: datetime, say: Callable[[str], None], data
         raise ContentError([Problem(f.path, f.line, f.field, "no editorial errors", f.message) for f in errors])
     report.steps.append(f"checked {len(newsroom.published)} articles ({len(newsroom.scheduled)} scheduled)")
 
+    bucket = None
+    if config.deploy.get("bucket"):
+        target, options = resolve_target(config.deploy, {})
+        bucket = BucketView(target)  # read the bucket while the site builds: it is what a deploy waits on
     built = build_site(settings_file, now=now)
     report.steps.append(f"built {built.published} articles, {built.files} files")
 
-    if config.deploy.get("bucket"):
-        target, options = resolve_target(config.deploy, {})
-        deployed = deploy(Path(settings["OUTPUT_PATH"]), target, options, say=say)
+    if bucket is not None:
+        deployed = deploy(Path(settings["OUTPUT_PATH"]), target, options, say=say, bucket=bucket)
         plan = deployed.plan
         report.steps.append(f"deployed {len(plan.uploads)} files, deleted {len(plan.deletes)}")
         changed_feeds = sorted(u.file.key for u in plan.uploads if FEED_FILE.match(u.file.key))

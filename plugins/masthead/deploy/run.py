@@ -10,7 +10,7 @@ import fnmatch
 import hashlib
 import json
 import os
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Callable
@@ -46,8 +46,7 @@ def local_files(output: Path, options: DeployOptions) -> list[LocalFile]:
     an incremental build leaves unchanged files as they were, so a deploy after it reads and
     hashes only what the build wrote."""
     output = Path(output)
-    if not output.is_dir() or not any(output.iterdir()):
-        raise MastheadError(f"{output} is missing or empty: build the site first (masthead build --production)")
+    _require_output(output)
     redirects = redirects_of(output)
     rules = hashlib.sha256(repr((options.cache_rules, options.precompress)).encode()).hexdigest()
     remembered = _read_hashes(output / DEPLOY_HASHES_FILE, rules)
@@ -73,6 +72,11 @@ def local_files(output: Path, options: DeployOptions) -> list[LocalFile]:
     if known != remembered:
         _write_hashes(output / DEPLOY_HASHES_FILE, rules, known)
     return sorted(files, key=lambda f: f.key)
+
+
+def _require_output(output: Path) -> None:
+    if not Path(output).is_dir() or not any(Path(output).iterdir()):
+        raise MastheadError(f"{output} is missing or empty: build the site first (masthead build --production)")
 
 
 def _read_hashes(path: Path, rules: str) -> dict[str, list]:
@@ -105,14 +109,41 @@ class DeployReport:
     requests: dict[str, int]  # HTTP method -> requests made
 
 
+class BucketView:
+    """What the bucket holds (the deployed manifest and a listing), read in a background thread:
+    started early, it overlaps with hashing the output, or with a whole build (`masthead publish`)."""
+
+    def __init__(self, target: Target):
+        self.store = S3Store(target)
+        self._answer: tuple | None = None
+        self._error: BaseException | None = None
+        # A daemon thread: a command that fails before it deploys exits without waiting for it.
+        self._thread = threading.Thread(target=self._read, name="masthead-bucket", daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        try:
+            deployed = parse_manifest(self.store.read_manifest())
+            self._answer = (deployed, self.store.list(deployed))
+        except BaseException as exc:  # handed to the caller by result()
+            self._error = exc
+
+    def result(self):
+        """(deployed manifest, listing); raises what reading the bucket raised."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._answer
+
+
 def deploy(output: Path, target: Target, options: DeployOptions = DeployOptions(), dry_run: bool = False,
-           say: Callable[[str], None] = print) -> DeployReport:
-    store = S3Store(target)
-    deployed = parse_manifest(store.read_manifest())
-    with ThreadPoolExecutor(max_workers=1) as lister:  # the listing waits on the network: overlap it
-        listing = lister.submit(store.list, deployed)
-        local = local_files(output, options)
-        remote = listing.result()
+           say: Callable[[str], None] = print, bucket: BucketView | None = None) -> DeployReport:
+    """Deploy output/ to the target. `bucket`: a view of the bucket started earlier (publish)."""
+    _require_output(output)
+    bucket = bucket or BucketView(target)
+    store = bucket.store
+    local = local_files(output, options)
+    deployed, remote = bucket.result()
     kept = {k: v for k, v in remote.items() if not any(fnmatch.fnmatchcase(k, p) for p in options.keep)}
     try:
         plan = plan_deploy(local, kept, deployed, options.max_deletes)

@@ -63,13 +63,14 @@ def load_settings(settings_file: Path, overrides: dict | None = None) -> dict:
 
 
 def build_site(settings_file: Path, now: datetime | None = None,
-               output: Path | None = None, site_url: str | None = None) -> BuildReport:
+               output: Path | None = None, site_url: str | None = None, newsroom=None) -> BuildReport:
     """Build the site; on any error raise ContentError or BuildError with output/ untouched.
-    `site_url` replaces SITEURL (a preview of a branch lives at another address)."""
+    `site_url` replaces SITEURL (a preview of a branch lives at another address); `newsroom`,
+    the content as the caller already read it for the same settings and `now`, is not read again."""
     from pelican import Pelican
     from pelican.log import console
 
-    from .plugin import COUNTS_KEY, NOW_KEY, TIMINGS_KEY
+    from .plugin import COUNTS_KEY, GIVEN_NEWSROOM_KEY, NOW_KEY, TIMINGS_KEY
     from .plugin.incremental import (PREVIOUS_KEY, RECORD_KEY, clock_horizon, inputs_digest, previous_build,
                                      unchanged_since)
     from .plugin.feeds import JOB_KEY as FEED_JOB_KEY
@@ -93,6 +94,8 @@ def build_site(settings_file: Path, now: datetime | None = None,
     settings["OUTPUT_PATH"] = str(staging)
     settings["DELETE_OUTPUT_DIRECTORY"] = False
     settings[NOW_KEY] = clock
+    if newsroom is not None:
+        settings[GIVEN_NEWSROOM_KEY] = newsroom
     if target.is_dir():
         settings[PREVIOUS_KEY] = str(target)  # pages whose inputs did not change stay there as they are
 

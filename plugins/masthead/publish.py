@@ -89,7 +89,7 @@ def publish(settings_file: Path, now: datetime, say: Callable[[str], None], data
     if config.deploy.get("bucket"):
         target, options = resolve_target(config.deploy, {})
         bucket = BucketView(target)  # read the bucket while the site builds: it is what a deploy waits on
-    built = build_site(settings_file, now=now)
+    built = build_site(settings_file, now=now, newsroom=newsroom)
     report.steps.append(f"built {built.published} articles, {built.files} files")
 
     if bucket is not None:

@@ -34,6 +34,7 @@ CONFIG_KEY = "MASTHEAD_CONFIG"
 TIMINGS_KEY = "MASTHEAD_TIMINGS"  # seconds spent in each masthead stage, for reports and bench/
 COUNTS_KEY = "MASTHEAD_COUNTS"  # what each stage made, e.g. cards drawn
 NOW_KEY = "MASTHEAD_NOW"  # the build's clock; set by `masthead build --now` and by tests
+GIVEN_NEWSROOM_KEY = "MASTHEAD_GIVEN_NEWSROOM"  # already read and checked by the caller (`masthead publish`)
 
 
 def register() -> None:
@@ -62,7 +63,9 @@ def load_newsroom(pelican) -> None:
     take_over_period_archives(settings)
     config = site_config(settings)
     now = settings.get(NOW_KEY) or datetime.now(timezone.utc)
-    newsroom = read_newsroom(Path(settings["PATH"]), config, now, Path(settings["CACHE_PATH"]))
+    newsroom = settings.pop(GIVEN_NEWSROOM_KEY, None)
+    if newsroom is None or newsroom.now != now:
+        newsroom = read_newsroom(Path(settings["PATH"]), config, now, Path(settings["CACHE_PATH"]))
     settings[CONFIG_KEY] = config
     settings[NEWSROOM_KEY] = newsroom
     settings[TIMINGS_KEY] = {"content": time.perf_counter() - started}

@@ -96,10 +96,8 @@ def finish_feeds(pelican) -> None:
         notes.unlink()
         record: RenderRecord = pelican.settings[RECORD_KEY]
         for unit, (key, files, carried) in units.items():
-            if carried:
-                record.units[unit] = [key, files]
-                record.kept.update(files)
-                record.carried += 1
+            if carried:  # the feed process found it unchanged with record.same()
+                record.keep(unit)
             else:
                 record.rendered_unit(unit, key, files)
         pelican.settings["MASTHEAD_COUNTS"]["feeds_written"] = sum(not u[2] for u in units.values())

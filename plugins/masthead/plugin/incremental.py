@@ -76,11 +76,15 @@ class RenderRecord:
         """Like same(), and then the unit's files are kept for the new output."""
         if not self.same(unit, key):
             return False
+        self.keep(unit)
+        return True
+
+    def keep(self, unit: str) -> None:
+        """The last build's files of `unit` stay in the output, under its recorded key."""
         before = self.previous[unit]
         self.units[unit] = before
         self.kept.update(before[1])
         self.carried += 1
-        return True
 
     def rendered_unit(self, unit: str, key: str, files: list[str]) -> None:
         self.units[unit] = [key, sorted(files)]

@@ -7,8 +7,9 @@ import gzip
 import pytest
 
 from masthead.deploy.headers import cache_control, content_type, prepare
-from masthead.deploy.plan import (Deployed, Headers, LocalFile, PlanError, RemoteObject, group_of,
-                                  invalidation_paths, manifest_bytes, parse_manifest, plan_deploy)
+from masthead.deploy.plan import (MANIFEST_KEY, Deployed, DeployedManifest, Headers, LocalFile, PlanError,
+                                  RemoteObject, group_of, invalidation_paths, manifest_bytes, parse_manifest,
+                                  plan_deploy)
 
 HTML = Headers("text/html; charset=utf-8", "public, max-age=60, must-revalidate")
 
@@ -56,8 +57,11 @@ def test_deletes_come_from_the_listing_and_are_capped():
 
 def test_manifest_round_trip_and_an_unreadable_manifest_is_no_manifest():
     plan = plan_deploy([local("a.html")], {}, {})
-    assert parse_manifest(manifest_bytes(plan.manifest)) == {"a.html": Deployed("a", HTML.fingerprint(), 10)}
-    assert parse_manifest(b"{not json") == {} and parse_manifest(None) == {}
+    read = parse_manifest(manifest_bytes(plan.manifest, listed_at=1700000000.5))
+    assert read.files == {"a.html": Deployed("a", HTML.fingerprint(), 10)} and read.listed_at == 1700000000.5
+    assert read.trusted() == {"a.html": RemoteObject("a.html", 10), MANIFEST_KEY: RemoteObject(MANIFEST_KEY, 0)}
+    assert parse_manifest(manifest_bytes(plan.manifest)).listed_at is None  # never listed: not to be trusted
+    assert parse_manifest(b"{not json") == DeployedManifest() and parse_manifest(None) == DeployedManifest()
 
 
 @pytest.mark.parametrize("key, expected", [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import boto3
@@ -73,10 +74,51 @@ def test_first_deploy_uploads_everything_with_headers_then_nothing_changes(seawe
     assert feed["ContentType"] == "application/feed+json; charset=utf-8"
     assert s3.get_object(Bucket=bucket, Key="images/photo.jpg")["Body"].read() == FILES["images/photo.jpg"]
 
-    again = deploy(output, target, say=lambda line: None)
+    lines = []
+    again = deploy(output, target, say=lines.append)
     assert again.plan.is_empty and again.plan.unchanged == len(FILES)
-    assert again.requests.get("PUT", 0) == 0 and again.requests.get("POST", 0) == 0
-    assert again.requests == {"GET": 2}  # one listing page and the manifest
+    assert again.requests == {"GET": 1} and not again.listed  # the manifest, standing in for a listing
+    assert lines[-1] == (f"0 uploaded (0 bytes), 0 deleted, {len(FILES)} unchanged (bucket as the deployed "
+                         "manifest says, listed 0 min ago; --verify lists it)")
+    verified = deploy(output, target, say=lambda line: None, verify=True)
+    assert verified.plan.is_empty and verified.listed
+    assert verified.requests == {"GET": 2, "PUT": 1}  # manifest, one listing page; the listing's time recorded
+
+
+def test_between_listings_the_manifest_stands_for_the_bucket_until_verified(seaweed, bucket, tmp_path):
+    """A deploy trusts the deployed manifest while its last listing is recent: an object removed by
+    hand is put back, and a stray one deleted, by the next listing (--verify, or once
+    verify_every_hours have passed since the last one)."""
+    from masthead.deploy.run import BucketView
+
+    output = site(tmp_path / "output", FILES)
+    target = Target(bucket, endpoint_url=seaweed.endpoint, region="us-east-1", addressing_style="path")
+    assert deploy(output, target, say=lambda line: None).listed  # no manifest yet: listed
+    s3 = client(seaweed)
+    s3.delete_object(Bucket=bucket, Key="theme/css/site.css")
+    s3.put_object(Bucket=bucket, Key="stray.html", Body=b"left by hand")
+
+    trusting = deploy(output, target, say=lambda line: None)
+    assert trusting.plan.is_empty and not trusting.listed
+    assert "theme/css/site.css" not in keys(seaweed, bucket)  # unnoticed until the next listing
+
+    an_hour = DeployOptions(verify_every_hours=1)
+    later = BucketView(target, an_hour.verify_every_hours * 3600, clock=lambda: time.time() + 2 * 3600)
+    report = deploy(output, target, an_hour, say=lambda line: None, bucket=later)
+    assert report.listed and [(u.file.key, u.reason) for u in report.plan.uploads] == [("theme/css/site.css", "new")]
+    assert report.plan.deletes == ("stray.html",)
+    assert keys(seaweed, bucket) == sorted([*FILES, MANIFEST_KEY])
+    # verify_every_hours = 0: every deploy lists
+    assert deploy(output, target, DeployOptions(verify_every_hours=0), say=lambda line: None).listed
+
+
+def test_a_bad_verify_every_hours_says_what_to_write():
+    from masthead.deploy.run import resolve_target
+
+    with pytest.raises(MastheadError, match=r"MASTHEAD\['deploy'\]\['verify_every_hours'\]: expected a number of "
+                                            r"hours \(0: list the bucket on every deploy\), found 'daily'"):
+        resolve_target({"bucket": "b", "verify_every_hours": "daily"}, {})
+    assert resolve_target({"bucket": "b", "verify_every_hours": "6"}, {})[1].verify_every_hours == 6.0
 
 
 def test_same_bytes_upload_nothing_and_an_edit_uploads_only_that_file(seaweed, bucket, tmp_path):

@@ -215,7 +215,11 @@ def new(headline: str, authors: tuple[str, ...], section: str, settings_file: Pa
 @click.option("--workers", type=int, default=None, help="Parallel uploads (default 8).")
 @click.option("--max-deletes", type=int, default=None, help="Refuse to delete more than this (default 256).")
 @click.option("--dry-run", is_flag=True, help="Print the plan (every upload with its reason, every delete) and stop.")
-def deploy(settings_file, output, bucket, prefix, endpoint_url, region, profile, preset, workers, max_deletes, dry_run):
+@click.option("--verify", is_flag=True, help="List the bucket instead of trusting the deployed manifest: finds "
+              "objects changed or removed outside masthead (done anyway once the last listing is "
+              "MASTHEAD['deploy']['verify_every_hours'] old, default 24).")
+def deploy(settings_file, output, bucket, prefix, endpoint_url, region, profile, preset, workers, max_deletes, dry_run,
+           verify):
     """Publish the built site to S3-compatible storage: only what changed, deletes last."""
     from .build import load_settings
     from .config import site_config
@@ -229,7 +233,8 @@ def deploy(settings_file, output, bucket, prefix, endpoint_url, region, profile,
         target, options = resolve_target(config.deploy, dict(bucket=bucket, prefix=prefix, endpoint_url=endpoint_url,
                                                              region=region, profile=profile, preset=preset,
                                                              workers=workers, max_deletes=max_deletes))
-        run_deploy(Path(output or settings["OUTPUT_PATH"]), target, options, dry_run=dry_run, say=click.echo)
+        run_deploy(Path(output or settings["OUTPUT_PATH"]), target, options, dry_run=dry_run, say=click.echo,
+                   verify=verify)
     except MastheadError as exc:
         _fail(exc)
 
@@ -344,13 +349,14 @@ def subscribers_count(ctx) -> None:
 @settings_option
 @now_option
 @click.option("--database", type=click.Path(path_type=Path), default=None, help="Subscriber database.")
-def publish(settings_file, now, database) -> None:
+@click.option("--verify", is_flag=True, help="The deploy lists the bucket instead of trusting the deployed manifest.")
+def publish(settings_file, now, database, verify) -> None:
     """Check, build, deploy, ping the WebSub hub, and send the digests that are due: idempotent."""
     from .publish import publish as run_publish
 
     settings_file = settings_file or Path(PRODUCTION_SETTINGS)
     try:
-        report = run_publish(settings_file, now or datetime.now(timezone.utc), click.echo, database)
+        report = run_publish(settings_file, now or datetime.now(timezone.utc), click.echo, database, verify=verify)
     except MastheadError as exc:
         _fail(exc)
     for line in report.warnings:

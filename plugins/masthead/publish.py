@@ -66,8 +66,9 @@ class PublishReport:
 
 
 def publish(settings_file: Path, now: datetime, say: Callable[[str], None], database: Path | None = None,
-            sender_factory: Callable | None = None) -> PublishReport:
-    """Run the chain; a failing step stops it (nothing after it runs) with a MastheadError."""
+            sender_factory: Callable | None = None, verify: bool = False) -> PublishReport:
+    """Run the chain; a failing step stops it (nothing after it runs) with a MastheadError.
+    `verify`: the deploy lists the bucket even when its deployed manifest is recent."""
     from .build import build_site, load_settings
     from .config import site_config
     from .content.editorial import editorial_findings
@@ -88,7 +89,8 @@ def publish(settings_file: Path, now: datetime, say: Callable[[str], None], data
     bucket = None
     if config.deploy.get("bucket"):
         target, options = resolve_target(config.deploy, {})
-        bucket = BucketView(target)  # read the bucket while the site builds: it is what a deploy waits on
+        # read the bucket while the site builds: it is what a deploy waits on
+        bucket = BucketView(target, options.verify_every_hours * 3600, verify)
     built = build_site(settings_file, now=now, newsroom=newsroom)
     report.steps.append(f"built {built.published} articles, {built.files} files")
 

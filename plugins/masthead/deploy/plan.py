@@ -2,7 +2,8 @@
 and what to delete. Pure: no boto3, no network; every upload carries its reason.
 
 "Changed" is decided by the SHA-256 of the bytes we would upload and a fingerprint of the
-headers, both recorded by masthead in the deployed manifest; never by mtimes or ETags.
+headers, both recorded by masthead in the deployed manifest; never by mtimes or ETags. What the
+bucket holds comes from a listing, or from the manifest itself between listings (`trusted`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 MANIFEST_KEY = ".masthead/deployed.json.gz"  # gzipped: at 10,000 files it is re-sent on every change
 DEFAULT_DELETE_CAP = 256
@@ -31,8 +33,13 @@ class Headers:
     redirect: str = ""  # x-amz-website-redirect-location
 
     def fingerprint(self) -> str:
-        fields = [self.content_type, self.cache_control, self.content_encoding] + ([self.redirect] if self.redirect else [])
-        return hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:16]
+        return _fingerprint(self.content_type, self.cache_control, self.content_encoding, self.redirect)
+
+
+@lru_cache(maxsize=4096)  # a site has a handful of header sets, and tens of thousands of files
+def _fingerprint(content_type: str, cache_control: str, content_encoding: str, redirect: str) -> str:
+    fields = [content_type, cache_control, content_encoding] + ([redirect] if redirect else [])
+    return hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -124,19 +131,35 @@ def plan_deploy(local: list[LocalFile], remote: dict[str, RemoteObject], deploye
     return Plan(tuple(uploads), deletes, unchanged, manifest)
 
 
-def parse_manifest(data: bytes | None) -> dict[str, Deployed]:
+@dataclass(frozen=True)
+class DeployedManifest:
+    """The manifest the last deploy left in the bucket: every file it uploaded or found unchanged,
+    and when a deploy last listed the bucket (epoch seconds; None: never, or an older manifest)."""
+
+    files: dict[str, Deployed] = field(default_factory=dict)
+    listed_at: float | None = None
+
+    def trusted(self) -> dict[str, RemoteObject]:
+        """The bucket as the manifest describes it, in place of a listing."""
+        return {key: RemoteObject(key, d.size) for key, d in self.files.items()} | {MANIFEST_KEY: RemoteObject(MANIFEST_KEY, 0)}
+
+
+def parse_manifest(data: bytes | None) -> DeployedManifest:
     if not data:
-        return {}
+        return DeployedManifest()
     try:
         raw = json.loads(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)
-        return {key: Deployed(v["sha256"], v["headers"], v["size"]) for key, v in raw.get("files", {}).items()}
+        files = {key: Deployed(v["sha256"], v["headers"], v["size"]) for key, v in raw.get("files", {}).items()}
+        listed_at = raw.get("listed_at")
+        return DeployedManifest(files, float(listed_at) if isinstance(listed_at, (int, float)) else None)
     except (ValueError, KeyError, TypeError, AttributeError, OSError, EOFError):
-        return {}  # an unreadable manifest only costs re-uploads, never a wrong skip
+        return DeployedManifest()  # an unreadable manifest only costs a listing and re-uploads, never a wrong skip
 
 
-def manifest_bytes(files: dict) -> bytes:
-    text = json.dumps({"version": 1, "files": files}, sort_keys=True, separators=(",", ":"))
-    return gzip.compress(text.encode(), mtime=0)
+def manifest_bytes(files: dict, listed_at: float | None = None) -> bytes:
+    document = {"version": 1, "files": files} | ({"listed_at": listed_at} if listed_at is not None else {})
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    return gzip.compress(text.encode(), compresslevel=6, mtime=0)
 
 
 INVALIDATION_LIMIT = 1000  # beyond this many paths, one wildcard costs less than the list

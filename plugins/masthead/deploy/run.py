@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import threading
+import time
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Callable
@@ -31,6 +32,8 @@ class DeployOptions:
     max_deletes: int = 256
     keep: tuple[str, ...] = ("previews/*",)  # never deleted by a deploy to this prefix
     cloudfront_distribution: str = ""  # invalidate the changed paths there after a deploy
+    # Between listings the deployed manifest stands for the bucket; list again after this long.
+    verify_every_hours: float = 24.0
 
 
 def redirects_of(output: Path) -> dict[str, str]:
@@ -52,26 +55,31 @@ def local_files(output: Path, options: DeployOptions) -> list[LocalFile]:
     remembered = _read_hashes(output / DEPLOY_HASHES_FILE, rules)
     known: dict[str, list] = {}
     files = []
-    root = str(output)
-    for folder, folders, names in os.walk(output):
-        folders.sort()
-        prefix = folder[len(root) + 1:].replace(os.sep, "/")
-        if prefix + "/" == NOTES_DIR or prefix.startswith(NOTES_DIR):
-            continue  # the build's notes to the deploy, not part of the site
-        for name in names:
-            rel = f"{prefix}/{name}" if prefix else name
-            stat = os.stat(os.path.join(folder, name))
-            stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino, redirects.get(rel, "")]
-            entry = remembered.get(rel)
-            if entry is None or entry[:4] != stamp:
-                data, headers = prepare(rel, Path(folder, name).read_bytes(), options.cache_rules,
-                                        options.precompress, redirects.get(rel, ""))
-                entry = stamp + [hashlib.sha256(data).hexdigest(), len(data), list(astuple(headers))]
-            known[rel] = entry
-            files.append(LocalFile(rel, entry[4], entry[5], Headers(*entry[6])))
+    for rel, path, stat in _site_files(str(output)):
+        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino, redirects.get(rel, "")]
+        entry = remembered.get(rel)
+        if entry is None or entry[:4] != stamp:
+            data, headers = prepare(rel, Path(path).read_bytes(), options.cache_rules,
+                                    options.precompress, redirects.get(rel, ""))
+            entry = stamp + [hashlib.sha256(data).hexdigest(), len(data), list(astuple(headers))]
+        known[rel] = entry
+        files.append(LocalFile(rel, entry[4], entry[5], Headers(*entry[6])))
     if known != remembered:
         _write_hashes(output / DEPLOY_HASHES_FILE, rules, known)
     return sorted(files, key=lambda f: f.key)
+
+
+def _site_files(root: str, prefix: str = ""):
+    """(path under the site, path on disk, stat) of every file under root but the build's notes
+    in .masthead/; symbolic links to folders are not followed (as os.walk)."""
+    with os.scandir(root) as entries:
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if rel + "/" != NOTES_DIR:
+                    yield from _site_files(entry.path, rel + "/")
+            elif entry.is_file():
+                yield rel, entry.path, entry.stat()
 
 
 def _require_output(output: Path) -> None:
@@ -107,14 +115,22 @@ def describe(plan: Plan) -> list[str]:
 class DeployReport:
     plan: Plan
     requests: dict[str, int]  # HTTP method -> requests made
+    listed: bool = True  # the bucket was listed; False: the deployed manifest stood for it
 
 
 class BucketView:
-    """What the bucket holds (the deployed manifest and a listing), read in a background thread:
-    started early, it overlaps with hashing the output, or with a whole build (`masthead publish`)."""
+    """What the bucket holds, read in a background thread: started early, it overlaps with hashing
+    the output, or with a whole build (`masthead publish`).
 
-    def __init__(self, target: Target):
+    The deployed manifest is read first. Listing ~30,000 objects takes seconds; the manifest
+    already says what masthead put there, so it stands in for the listing until the last listing
+    is `verify_every` seconds old (or when `verify`, or when there is no readable manifest).
+    Between listings, an object changed or removed by hand outside masthead goes unnoticed."""
+
+    def __init__(self, target: Target, verify_every: float = DeployOptions.verify_every_hours * 3600,
+                 verify: bool = False, clock: Callable[[], float] = time.time):
         self.store = S3Store(target)
+        self.verify_every, self.verify, self.clock = verify_every, verify, clock
         self._answer: tuple | None = None
         self._error: BaseException | None = None
         # A daemon thread: a command that fails before it deploys exits without waiting for it.
@@ -123,13 +139,19 @@ class BucketView:
 
     def _read(self) -> None:
         try:
+            now = self.clock()
             deployed = parse_manifest(self.store.read_manifest())
-            self._answer = (deployed, self.store.list(deployed))
+            fresh = deployed.listed_at is not None and 0 <= now - deployed.listed_at < self.verify_every
+            if fresh and not self.verify:
+                self._answer = (deployed.files, deployed.trusted(), deployed.listed_at, False)
+            else:
+                self._answer = (deployed.files, self.store.list(deployed.files), now, True)
         except BaseException as exc:  # handed to the caller by result()
             self._error = exc
 
     def result(self):
-        """(deployed manifest, listing); raises what reading the bucket raised."""
+        """(deployed files, the bucket's objects, when it was last listed, whether this read listed
+        it); raises what reading the bucket raised."""
         self._thread.join()
         if self._error is not None:
             raise self._error
@@ -137,13 +159,15 @@ class BucketView:
 
 
 def deploy(output: Path, target: Target, options: DeployOptions = DeployOptions(), dry_run: bool = False,
-           say: Callable[[str], None] = print, bucket: BucketView | None = None) -> DeployReport:
-    """Deploy output/ to the target. `bucket`: a view of the bucket started earlier (publish)."""
+           say: Callable[[str], None] = print, bucket: BucketView | None = None,
+           verify: bool = False) -> DeployReport:
+    """Deploy output/ to the target. `bucket`: a view of the bucket started earlier (publish);
+    `verify`: list the bucket even when the deployed manifest is recent."""
     _require_output(output)
-    bucket = bucket or BucketView(target)
+    bucket = bucket or BucketView(target, options.verify_every_hours * 3600, verify)
     store = bucket.store
     local = local_files(output, options)
-    deployed, remote = bucket.result()
+    deployed, remote, listed_at, listed = bucket.result()
     kept = {k: v for k, v in remote.items() if not any(fnmatch.fnmatchcase(k, p) for p in options.keep)}
     try:
         plan = plan_deploy(local, kept, deployed, options.max_deletes)
@@ -152,7 +176,7 @@ def deploy(output: Path, target: Target, options: DeployOptions = DeployOptions(
     if dry_run:
         for line in describe(plan):
             say(line)
-        return DeployReport(plan, dict(store.requests))
+        return DeployReport(plan, dict(store.requests), listed)
 
     by_key = {f.key: f for f in local}
     done = 0
@@ -176,8 +200,8 @@ def deploy(output: Path, target: Target, options: DeployOptions = DeployOptions(
         items = [(u.file.key, loader(u.file.key)) for u in plan.uploads if u.group == group]
         if items:
             store.put_many(items, uploaded)
-    if plan.uploads or plan.deletes or MANIFEST_KEY not in remote:
-        store.put(MANIFEST_KEY, manifest_bytes(plan.manifest), Headers("application/gzip", "no-store"), {})
+    if plan.uploads or plan.deletes or MANIFEST_KEY not in remote or listed:
+        store.put(MANIFEST_KEY, manifest_bytes(plan.manifest, listed_at), Headers("application/gzip", "no-store"), {})
     if plan.deletes:
         store.delete(list(plan.deletes))
     if options.cloudfront_distribution and not plan.is_empty:
@@ -185,8 +209,15 @@ def deploy(output: Path, target: Target, options: DeployOptions = DeployOptions(
         store.invalidate(options.cloudfront_distribution, [target.prefix.rstrip("/") + p if target.prefix else p
                                                            for p in paths])
         say(f"asked CloudFront to invalidate {len(paths)} path{'s' if len(paths) != 1 else ''}")
-    say(describe(plan)[-1].replace("to upload", "uploaded").replace("to delete", "deleted"))
-    return DeployReport(plan, dict(store.requests))
+    say(describe(plan)[-1].replace("to upload", "uploaded").replace("to delete", "deleted")
+        + ("" if listed else f" (bucket as the deployed manifest says, listed {_ago(time.time() - listed_at)} ago;"
+                             " --verify lists it)"))
+    return DeployReport(plan, dict(store.requests), listed)
+
+
+def _ago(seconds: float) -> str:
+    minutes = max(0, int(seconds // 60))
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
 
 
 def resolve_target(configured: dict, flags: dict) -> tuple[Target, DeployOptions]:
@@ -212,5 +243,17 @@ def resolve_target(configured: dict, flags: dict) -> tuple[Target, DeployOptions
         cache_rules=tuple(tuple(rule) for rule in values["cache_rules"]) if values.get("cache_rules") else DeployOptions().cache_rules,
         precompress=values.get("precompress", ""), max_deletes=int(values.get("max_deletes", 256)),
         keep=tuple(values.get("keep", ("previews/*",))),
-        cloudfront_distribution=values.get("cloudfront_distribution", ""))
+        cloudfront_distribution=values.get("cloudfront_distribution", ""),
+        verify_every_hours=_hours(values.get("verify_every_hours", DeployOptions.verify_every_hours)))
     return target, options
+
+
+def _hours(value) -> float:
+    try:
+        hours = float(value)
+    except (TypeError, ValueError):
+        hours = -1.0
+    if hours < 0:
+        raise MastheadError(f"MASTHEAD['deploy']['verify_every_hours']: expected a number of hours (0: list the "
+                            f"bucket on every deploy), found {value!r}")
+    return hours

@@ -77,3 +77,32 @@ def test_ltr_line_with_an_arabic_name_keeps_the_name_whole():
     runs = visual_runs("Minister حمید فراهانی said", False, latin_or_arabic)
     assert [r.text.strip() for r in runs if r.text.strip()] == ["Minister", "حمید فراهانی", "said"]
     assert [r.rtl for r in runs if r.text.strip()] == [False, True, False]
+
+
+def test_card_keys_are_the_hash_of_one_json_document_of_every_input():
+    """CardKeys serializes the shared parts once; the key must stay the SHA-256 of the whole
+    document, or every cached card of every newsroom would be drawn again."""
+    import hashlib
+    import json
+    from dataclasses import asdict
+
+    from masthead.cards.layout import LAYOUT_VERSION, CardText
+    from masthead.cards.plan import CardJob, CardKeys
+
+    def file_hash(path: str) -> str:
+        return f"hash-of-{path}"
+
+    layout = layout_settings({})
+    jobs = [CardJob("cards/articles/talks.jpg", CardText("World", "Talks «resume» in 伊朗", "fa", "rtl",
+                                                         (("Hamid", "a.png"), ("Yael", "")), "27 Nov", "p.jpg")),
+            CardJob("cards/site.png", CardText("Gazette", "News", "en", "ltr"))]
+    keys = CardKeys(layout, file_hash, ["f1.ttf", "f2.ttf"], "logo.png", {"pillow": "12", "raqm": "0.10"})
+    for job in jobs:
+        card = asdict(job.text)
+        card["image"] = file_hash(job.text.image) if job.text.image else ""
+        card["people"] = [[name, file_hash(avatar) if avatar else ""] for name, avatar in job.text.people]
+        material = {"layout_version": LAYOUT_VERSION, "layout": layout, "format": job.fmt, "card": card,
+                    "fonts": ["hash-of-f1.ttf", "hash-of-f2.ttf"], "logo": "hash-of-logo.png",
+                    "versions": {"pillow": "12", "raqm": "0.10"}}
+        expected = hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        assert keys(job) == expected

@@ -240,7 +240,7 @@ def test_a_failure_while_writing_feeds_fails_the_build_and_keeps_the_previous_ou
     newsroom.build()
     before = (newsroom.output / "feeds/all.atom.xml").read_bytes()
 
-    def broken(documents, site, output):
+    def broken(*args):
         raise OSError("disk full")
 
     monkeypatch.setattr(feeds_adapter, "write_documents", broken)

@@ -244,3 +244,23 @@ def test_the_build_manifest_lists_what_was_published(full_newsroom):
     assert (entry["published"], entry["updated"]) == ("2026-11-20T09:00:00+01:00", "2026-11-21T10:00:00+01:00")
     assert entry["corrections"] == [{"date": "2026-11-21T10:00:00+01:00", "text": "An earlier version misspelled a name."}]
     assert entry["card"].endswith("/cards/articles/ministers-agree.jpg") and len(entry["content_sha256"]) == 64
+
+
+def test_a_newsroom_may_choose_its_own_article_addresses(newsroom):
+    """masthead formats each article's URL and file name once, from the same settings and values
+    Pelican would use: ARTICLE_URL for the site's language, ARTICLE_LANG_URL for the others."""
+    newsroom.author("jane-doe", "Jane Doe")
+    newsroom.article("talks", title="Talks resume", category="Europe", translation_key="talks")
+    newsroom.article("talks-fa", title="گفتگوها از سر گرفته شد", lang="fa", slug="talks-fa",
+                     category="Europe", translation_key="talks", id="talks-fa")
+    with newsroom.settings_file.open("a") as settings:
+        settings.write('ARTICLE_URL = "{category}/{author}/{slug}.html"\n'
+                       'ARTICLE_SAVE_AS = "{category}/{author}/{slug}.html"\n'
+                       'ARTICLE_LANG_URL = "{lang}/{date:%Y}/{slug}.html"\n'
+                       'ARTICLE_LANG_SAVE_AS = "{lang}/{date:%Y}/{slug}.html"\n')
+    newsroom.build()
+    english = newsroom.html("europe/jane-doe/talks-resume.html")
+    assert english.xpath("string(//h1)") == "Talks resume"
+    persian = newsroom.html("fa/2026/talks-fa.html")
+    assert persian.xpath("string(//link[@rel='canonical']/@href)").endswith("/fa/2026/talks-fa.html")
+    assert "/europe/jane-doe/talks-resume.html" in persian.xpath("//link[@hreflang='en']/@href")[0]

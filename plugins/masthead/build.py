@@ -6,6 +6,7 @@ a file it could not process) fails the build and leaves the previous output/ exa
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
@@ -70,6 +71,7 @@ def build_site(settings_file: Path, now: datetime | None = None,
     from pelican import Pelican
     from pelican.log import console
 
+    from .parsecache import finish_saves
     from .plugin import COUNTS_KEY, GIVEN_NEWSROOM_KEY, NOW_KEY, TIMINGS_KEY
     from .plugin.incremental import (PREVIOUS_KEY, RECORD_KEY, clock_horizon, inputs_digest, previous_build,
                                      unchanged_since)
@@ -123,13 +125,17 @@ def build_site(settings_file: Path, now: datetime | None = None,
     finally:
         console.quiet = quiet
         logging.getLogger().removeHandler(errors)
+        gc.unfreeze()  # the plugin froze the build's long-lived objects; a long-running process frees them later
+        finish_saves()  # the parse cache, written while the site was built
 
-    if record.carried and target.is_dir():
+    produced = _files_in(staging)
+    if record.kept and target.is_dir():
         # A crash while merging must not leave a record that vouches for half-replaced files.
         (target / BUILD_RECORD_FILE).unlink(missing_ok=True)
-        replaced, removed = _merge_into(staging, target, record.kept)
+        replaced, removed = _merge_into(staging, target, produced, record)
     else:
-        replaced, removed = _swap_in(staging, target)
+        replaced, removed = _swap_in(staging, target), 0
+    record.loose = produced - record.files()
     settings[COUNTS_KEY].update(pages_rendered=record.rendered, pages_kept=record.carried,
                                 files_written=replaced, files_removed=removed)
     newsroom = settings[NEWSROOM_KEY]
@@ -137,7 +143,7 @@ def build_site(settings_file: Path, now: datetime | None = None,
         output=target,
         published=len(newsroom.published), scheduled=len(newsroom.scheduled),
         drafts=len(newsroom.drafts), expired=len(newsroom.expired), pages=sum(p.status != "draft" for p in newsroom.pages),
-        files=sum(len(files) for _, _, files in os.walk(target)) + 1,  # and the record below
+        files=len(produced | record.kept) + 1,  # and the record below
         seconds=time.monotonic() - started,
         timings=dict(settings.get(TIMINGS_KEY, {})),
         counts=dict(settings.get(COUNTS_KEY, {})),
@@ -182,7 +188,16 @@ def _remove_leftovers(target: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _swap_in(staging: Path, target: Path) -> tuple[int, int]:
+def _files_in(folder: Path) -> set[str]:
+    """Every file under folder, by its path relative to it."""
+    found, root = set(), str(folder)
+    for where, _, names in os.walk(folder):
+        prefix = where[len(root) + 1:]
+        found.update(f"{prefix}/{name}" if prefix else name for name in names)
+    return found
+
+
+def _swap_in(staging: Path, target: Path) -> int:
     """Replace target with staging in two renames; the old site is removed only afterwards."""
     written = sum(len(files) for _, _, files in os.walk(staging))
     if target.exists():
@@ -192,41 +207,36 @@ def _swap_in(staging: Path, target: Path) -> tuple[int, int]:
         shutil.rmtree(retired, ignore_errors=True)
     else:
         staging.rename(target)
-    return written, 0
+    return written
 
 
-def _merge_into(staging: Path, target: Path, kept: set[str]) -> tuple[int, int]:
+def _merge_into(staging: Path, target: Path, produced: set[str], record) -> tuple[int, int]:
     """An incremental build's staging folder holds only what it rendered: move each file into
     target (one atomic rename per file; a file that is the same inode, a card linked from the
-    cache, stays), then remove what the build no longer makes. Returns (replaced, removed)."""
-    produced: set[str] = set()
+    cache, stays), then remove what the last build made and this one does not (the record lists
+    both, so output/ is never walked). Returns (replaced, removed)."""
     replaced = 0
-    root = str(staging)
-    for folder, _, files in os.walk(staging):
-        prefix = folder[len(root) + 1:]
-        for name in files:
-            rel = f"{prefix}/{name}" if prefix else name
-            produced.add(rel)
-            source, destination = os.path.join(folder, name), target / rel
-            try:
-                before, after = os.stat(source), os.stat(destination)
-                if (before.st_ino, before.st_dev) == (after.st_ino, after.st_dev):
-                    continue
-            except FileNotFoundError:
-                destination.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, destination)
-            replaced += 1
+    for rel in produced:
+        source, destination = os.path.join(staging, rel), target / rel
+        try:
+            before, after = os.stat(source), os.stat(destination)
+            if (before.st_ino, before.st_dev) == (after.st_ino, after.st_dev):
+                continue
+        except FileNotFoundError:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, destination)
+        replaced += 1
     removed = 0
-    root = str(target)
-    for folder, folders, files in os.walk(target, topdown=False):
-        prefix = folder[len(root) + 1:]
-        for name in files:
-            rel = f"{prefix}/{name}" if prefix else name
-            if rel not in produced and rel not in kept and rel != DEPLOY_HASHES_FILE:
-                os.unlink(os.path.join(folder, name))
-                removed += 1
-        if prefix and not os.listdir(folder):
-            os.rmdir(folder)
+    for rel in sorted(record.previous_files() - produced - record.kept - {DEPLOY_HASHES_FILE}, reverse=True):
+        try:
+            os.unlink(target / rel)
+            removed += 1
+        except FileNotFoundError:
+            continue
+        folder = (target / rel).parent
+        while folder != target and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
     shutil.rmtree(staging, ignore_errors=True)
     return replaced, removed
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import warnings
 from datetime import datetime
@@ -20,14 +21,20 @@ def read_sources(content_root: Path, display_root: str | None = None) -> Sources
     shown = display_root if display_root is not None else _display(content_root)
 
     def markdown(folder: str) -> tuple[SourceFile, ...]:
-        base = content_root / folder
-        files = sorted(p for p in base.rglob("*.md") if p.is_file() and not _hidden(p, base))
-        return tuple(
-            SourceFile(rel=p.relative_to(content_root).as_posix(),
-                       display=f"{shown}/{p.relative_to(content_root).as_posix()}",
-                       data=p.read_bytes())
-            for p in files
-        )
+        found = []
+        for where, folders, names in os.walk(content_root / folder):
+            folders[:] = [name for name in folders if not name.startswith(".")]
+            inside = os.path.relpath(where, content_root).replace(os.sep, "/")
+            for name in names:
+                path = os.path.join(where, name)
+                if name.endswith(".md") and not name.startswith(".") and os.path.isfile(path):
+                    found.append((f"{inside}/{name}", path))
+        found.sort(key=lambda item: item[0].split("/"))  # by folder, then name, as pathlib sorts
+        sources = []
+        for rel, path in found:
+            with open(path, "rb") as handle:
+                sources.append(SourceFile(rel=rel, display=f"{shown}/{rel}", data=handle.read()))
+        return tuple(sources)
 
     return Sources(articles=markdown(ARTICLES), authors=markdown(AUTHORS), pages=markdown(PAGES),
                    images=read_images(content_root), modified=git_modified(content_root))

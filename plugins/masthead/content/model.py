@@ -6,7 +6,8 @@ images exist. Nothing here does I/O or knows about Pelican.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from datetime import datetime
 from types import MappingProxyType
@@ -128,6 +129,18 @@ class Article:
         if self.updated:
             moments.append(self.updated)
         return max(moments) if moments else None
+
+    @cached_property
+    def digest(self) -> str:
+        """A digest of every field: the same digest, the same record. Computed once and kept with
+        the record in the parse cache, so an unchanged article costs nothing to compare."""
+        return hashlib.sha256(repr(self).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+    @cached_property
+    def listing_digest(self) -> str:
+        """A digest of every field but the body: what a listing may show of an article."""
+        shown = [getattr(self, f.name) for f in fields(self) if f.name != "body_html"]
+        return hashlib.sha256(repr(shown).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     def state(self, now: datetime) -> Literal["draft", "scheduled", "published", "expired"]:
         if self.status == "draft":

@@ -77,5 +77,10 @@ def feed_entry(article: Article, url: str, content_html: str, authors: tuple[Per
         id=entry_id(article.id), title=xml_text(article.title), url=url,
         published=article.date, updated=article.modified or article.date,
         authors=authors, section=section, tags=tags, summary=xml_text(article.summary),
-        content_html=xml_text(absolute_html(content_html, url)), lang=article.lang, image=image,
+        content_html=entry_content(content_html, url), lang=article.lang, image=image,
     )
+
+
+def entry_content(content_html: str, url: str) -> str:
+    """An entry's content: absolute links, only characters XML can carry."""
+    return xml_text(absolute_html(content_html, url))

@@ -1,7 +1,8 @@
 """Social cards for every article, author, section and the front page, drawn only when needed.
 
 A card is looked up in the cache (CACHE_PATH/cards/) by the hash of everything it depends on;
-only the missing ones are drawn, on every core, then each is linked into the output.
+only the missing ones are drawn, on every core, then each is linked into the output. A card whose
+key is the one the last build recorded stays in output/ as it is (a unit of the build record).
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from pelican.generators import ArticlesGenerator
 
 from ..cards.draw import chain_files, draw_card, encode, require_raqm
 from ..cards.layout import CardText, layout_settings, plain_text
-from ..cards.plan import CardJob, cache_key, card_path
+from ..cards.plan import CardJob, CardKeys, card_path
 from ..config import SiteConfig
 from ..content import Newsroom
 from ..content.model import text_direction
+from .incremental import RECORD_KEY, RenderRecord
 from .reader import NEWSROOM_KEY
 
 logger = logging.getLogger(__name__)
@@ -34,9 +36,10 @@ INLINE_LIMIT = 16  # fewer misses than this are drawn here: starting workers cos
 def card_jobs(articles, authors, sections, newsroom: Newsroom, config: SiteConfig, content: Path) -> list[CardJob]:
     """The cards of the published site, from Pelican's lists of articles, authors and sections."""
     layout = layout_settings(config.cards)
+    root = str(content)
 
     def local(picture) -> str:
-        return str(content / picture.src) if picture and picture.is_local else ""
+        return os.path.join(root, picture.src) if picture and picture.is_local else ""
 
     jobs = []
     for article in articles:
@@ -89,11 +92,16 @@ def draw_cards(generators) -> None:
             hashes[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
         return hashes[path]
 
-    cached = {job.path: cache / f"{cache_key(job, layout, file_hash, fonts, logo, versions)}.{job.path.rsplit('.', 1)[1]}"
-              for job in jobs}
-    missing = [job for job in jobs if not cached[job.path].exists()]
+    key_of = CardKeys(layout, file_hash, fonts, logo, versions)
+    record: RenderRecord = settings[RECORD_KEY]
+    cached = {}
+    for job in jobs:
+        key = key_of(job)
+        if not record.unchanged("card:" + job.path, key, page=False):
+            cached[job.path] = (key, cache / f"{key}.{job.path.rsplit('.', 1)[1]}")
+    missing = [job for job in jobs if job.path in cached and not cached[job.path][1].exists()]
     cache.mkdir(parents=True, exist_ok=True)
-    work = [(job.text, layout, str(fonts_dir), logo, job.fmt, str(cached[job.path])) for job in missing]
+    work = [(job.text, layout, str(fonts_dir), logo, job.fmt, str(cached[job.path][1])) for job in missing]
     if len(work) < INLINE_LIMIT:
         for args in work:
             _draw_into_cache(*args)
@@ -104,13 +112,14 @@ def draw_cards(generators) -> None:
                                  mp_context=multiprocessing.get_context(method)) as pool:
             list(pool.map(_draw_into_cache, *zip(*work), chunksize=max(1, len(work) // (8 * (os.cpu_count() or 1)))))
 
-    for job in jobs:
-        target = output / job.path
+    for path, (key, source) in cached.items():
+        target = output / path
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            os.link(cached[job.path], target)
+            os.link(source, target)
         except OSError:
-            shutil.copyfile(cached[job.path], target)
+            shutil.copyfile(source, target)
+        record.rendered_unit("card:" + path, key, [path], page=False)
     settings["MASTHEAD_TIMINGS"]["cards"] = time.perf_counter() - started
     settings["MASTHEAD_COUNTS"].update(cards=len(jobs), cards_drawn=len(missing))
     logger.info("masthead: %d cards, %d drawn", len(jobs), len(missing))

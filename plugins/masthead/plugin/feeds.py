@@ -24,6 +24,7 @@ from ..config import SiteConfig
 from ..errors import BuildError
 from ..content import Newsroom
 from ..feeds import FORMATS, Category, FeedDocument, FeedSite, Person, feed_entry, plan_feeds
+from ..feeds.entries import entry_content
 from ..feeds.formats import FeedWriter
 from ..outputs import NOTES_DIR
 from .incremental import RECORD_KEY, RenderRecord
@@ -70,15 +71,19 @@ def write_feeds(articles, newsroom: Newsroom, config: SiteConfig, output: Path,
         return Person(slug=author.slug, name=author.name, url=absolute(author.url),
                       avatar=absolute(avatar.src) if avatar and avatar.is_local else (avatar.src if avatar else ""))
 
-    entries = []
+    # Entries are planned without their content, which only the documents written need: most
+    # documents of an incremental build are unchanged, and an entry's content costs the most.
+    entries, sources = [], {}
     for article in articles:
         section = Category(slug=article.category.slug, term=article.category.name, url=absolute(article.category.url))
         tags = tuple(Category(slug=t.slug, term=t.name, url=absolute(t.url)) for t in article.tags)
-        entries.append(feed_entry(article.record, absolute(article.url), article.content,
-                                  tuple(person(a) for a in article.authors), section, tags, base))
+        entry = feed_entry(article.record, absolute(article.url), "", tuple(person(a) for a in article.authors),
+                           section, tags, base)
+        entries.append(entry)
+        sources[id(entry)] = article
     site = feed_site(config)
     documents = plan_feeds(entries, site)
-    units = write_documents(documents, site, output, record)
+    units = write_documents(documents, site, output, record, _Contents(sources))
     (output / FEED_UNITS).parent.mkdir(parents=True, exist_ok=True)
     (output / FEED_UNITS).write_text(json.dumps(units), encoding="utf-8")
     logger.info("masthead: %d feed documents in %d formats", len(documents), len(FORMATS))
@@ -103,16 +108,37 @@ def finish_feeds(pelican) -> None:
         pelican.settings["MASTHEAD_COUNTS"]["feeds_written"] = sum(not u[2] for u in units.values())
 
 
+class _Contents:
+    """Each planned entry's article: its content (filled in only for the documents written) and
+    the digest of its record (for the documents' keys)."""
+
+    def __init__(self, sources: dict):
+        self.sources = sources
+        self.done: dict[int, object] = {}
+
+    def digest(self, entry) -> str:
+        return self.sources[id(entry)].record.digest
+
+    def complete(self, entry):
+        if id(entry) not in self.done:
+            article = self.sources[id(entry)]
+            self.done[id(entry)] = replace(entry, content_html=entry_content(article.content, entry.url))
+        return self.done[id(entry)]
+
+
 def write_documents(documents: list[FeedDocument], site: FeedSite, output: Path,
-                    record: RenderRecord | None = None) -> dict[str, list]:
-    """Serialize each document in every format, unless the last build wrote the same document."""
+                    record: RenderRecord | None = None, contents: _Contents | None = None) -> dict[str, list]:
+    """Serialize each document in every format, unless the last build wrote the same document.
+    With `contents`, the documents' entries have no content yet: an entry's key is its other
+    fields and its article's record (which holds the body), and only documents written get it."""
     writer = FeedWriter(site)
     units = {}
     entry_keys: dict[int, str] = {}  # an entry is in about eight documents: digest it once
 
     def entry_key(entry) -> str:
         if id(entry) not in entry_keys:
-            entry_keys[id(entry)] = hashlib.sha256(repr(entry).encode("utf-8", "surrogatepass")).hexdigest()
+            shown = repr(entry) + (contents.digest(entry) if contents else "")
+            entry_keys[id(entry)] = hashlib.sha256(shown.encode("utf-8", "surrogatepass")).hexdigest()
         return entry_keys[id(entry)]
 
     for doc in documents:
@@ -123,6 +149,8 @@ def write_documents(documents: list[FeedDocument], site: FeedSite, output: Path,
         if record and record.same(unit, key):
             units[unit] = [key, files, True]
             continue
+        if contents:
+            doc = replace(doc, entries=tuple(contents.complete(e) for e in doc.entries))
         (output / doc.path).parent.mkdir(parents=True, exist_ok=True)
         for fmt, extension in FORMATS.items():
             (output / f"{doc.path}{extension}").write_bytes(writer.write(doc, fmt))

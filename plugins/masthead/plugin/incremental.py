@@ -26,6 +26,7 @@ from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
 
+from ..content import Article
 from ..outputs import BUILD_RECORD_FILE
 from ..seo.sitemaps import NEWS_WINDOW
 from .seo import INDEX_KEY
@@ -33,7 +34,7 @@ from .seo import INDEX_KEY
 RECORD_KEY = "MASTHEAD_RECORD"  # this build's RenderRecord
 PREVIOUS_KEY = "MASTHEAD_PREVIOUS_OUTPUT"  # the output/ a build replaces; set by masthead.build
 FINGERPRINTS_KEY = "MASTHEAD_FINGERPRINTS"
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: the files written outside units (`loose`) are recorded too
 # Templates that list the site's sections, tags or authors from Pelican's shared context.
 CONTEXT_LISTINGS = ("categories", "tags", "authors")
 IGNORED_ARGUMENTS = {"all_articles"}  # passed by Pelican to listings; masthead's theme never reads it
@@ -45,9 +46,12 @@ class RenderRecord:
 
     def __init__(self, previous_output: Path | None, site_key: str):
         self.previous_output = previous_output
+        self.previous_root = f"{previous_output}/" if previous_output is not None else ""
         self.site_key = site_key
         self.previous: dict = {}
+        self.previous_loose: list[str] = []
         self.units: dict[str, list] = {}
+        self.loose: set[str] = set()  # files written on every build, outside any unit (sitemaps, static files)
         self.kept: set[str] = set()
         self.rendered = 0
         self.carried = 0
@@ -55,7 +59,7 @@ class RenderRecord:
             try:
                 data = json.loads((previous_output / BUILD_RECORD_FILE).read_text(encoding="utf-8"))
                 if data.get("version") == RECORD_VERSION and data.get("site") == site_key:
-                    self.previous = data["units"]
+                    self.previous, self.previous_loose = data["units"], data["loose"]
             except (OSError, ValueError, KeyError, TypeError):
                 self.previous = {}
 
@@ -69,34 +73,45 @@ class RenderRecord:
         """Whether the last build rendered this unit from the same inputs, and its files are still
         in the previous output."""
         before = self.previous.get(unit)
-        return bool(before and before[0] == key
-                    and all((self.previous_output / rel).is_file() for rel in before[1]))
+        if not before or before[0] != key:
+            return False
+        root = self.previous_root
+        return all(os.path.isfile(root + rel) for rel in before[1])
 
-    def unchanged(self, unit: str, key: str) -> bool:
+    def unchanged(self, unit: str, key: str, page: bool = True) -> bool:
         """Like same(), and then the unit's files are kept for the new output."""
         if not self.same(unit, key):
             return False
-        self.keep(unit)
+        self.keep(unit, page)
         return True
 
-    def keep(self, unit: str) -> None:
+    def keep(self, unit: str, page: bool = True) -> None:
         """The last build's files of `unit` stay in the output, under its recorded key."""
         before = self.previous[unit]
         self.units[unit] = before
         self.kept.update(before[1])
-        self.carried += 1
+        self.carried += page
 
-    def rendered_unit(self, unit: str, key: str, files: list[str]) -> None:
+    def rendered_unit(self, unit: str, key: str, files: list[str], page: bool = True) -> None:
+        """`unit` was made afresh from inputs `key`; `page`: it counts as a page rendered."""
         self.units[unit] = [key, sorted(files)]
-        self.rendered += 1
+        self.rendered += page
+
+    def files(self) -> set[str]:
+        """The files of this build's units."""
+        return {rel for _, files in self.units.values() for rel in files}
+
+    def previous_files(self) -> set[str]:
+        """Every file the last build made: what a merge may have to remove."""
+        return {rel for _, files in self.previous.values() for rel in files} | set(self.previous_loose)
 
     def save(self, output: Path, build: dict) -> None:
         """Write the record; `build` says which inputs and clock the output holds (see unchanged_since)."""
         path = output / BUILD_RECORD_FILE
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"version": RECORD_VERSION, "site": self.site_key, "build": build,
-                                    "units": self.units}, separators=(",", ":"), sort_keys=True),
-                        encoding="utf-8")
+                                    "units": self.units, "loose": sorted(self.loose)},
+                                   separators=(",", ":"), sort_keys=True), encoding="utf-8")
 
 
 def previous_build(output: Path) -> dict | None:
@@ -200,12 +215,19 @@ def _is_simple(value) -> bool:
     return False
 
 
+LONG_LIST = 64  # a list this long is digested once per build (the site's articles, a tag's)
+
+
 class Fingerprints:
-    """What a template can show of an article, page or listing, as a short digest per object."""
+    """What a template can show of an article, page or listing, as a short digest per object.
+
+    Long lists are digested once per build: the same lists (every article, each tag's) are handed
+    to many pages, and Pelican never changes them once its generators are done."""
 
     def __init__(self, settings: dict):
         self.settings = settings
         self.memo: dict = {}
+        self.lists: dict[int, tuple] = {}  # id -> (the list, kept so its id is never reused; digest)
         self._menu: str | None = None
 
     def menu(self, context: dict) -> str:
@@ -233,14 +255,22 @@ class Fingerprints:
         if isinstance(value, (datetime, date)):
             return value.isoformat()
         if isinstance(value, (list, tuple)):
-            return "[" + ",".join(self.of(item) for item in value) + "]"
+            if len(value) < LONG_LIST:
+                return "[" + ",".join(self.of(item) for item in value) + "]"
+            found = self.lists.get(id(value))
+            if found is None:
+                shown = ",".join(self.of(item) for item in value)
+                found = self.lists[id(value)] = (value, hashlib.sha256(shown.encode("utf-8", "surrogatepass")).hexdigest())
+            return f"[{len(value)}:{found[1]}]"
         if isinstance(value, dict):
             return "{" + ",".join(f"{k!r}:{self.of(v)}" for k, v in sorted(value.items(), key=lambda i: repr(i[0]))) + "}"
         return f"<{type(value).__name__}:{id(value)}>"  # unknown: never equal across builds, so rendered
 
     def _content(self, item: Content, whole: bool) -> str:
         record = getattr(item, "record", None)
-        if whole or not hasattr(record, "body_html"):
+        if isinstance(record, Article):
+            shown = record.digest if whole else record.listing_digest
+        elif whole or not hasattr(record, "body_html"):
             shown = repr(record)
         else:
             shown = repr([getattr(record, name) for name in _listed_fields(type(record))])

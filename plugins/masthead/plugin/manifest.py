@@ -1,7 +1,8 @@
 """The build manifest: what this build published, for the stages that come after it.
 
 Deploy and digest read output/.masthead/manifest.json instead of running Pelican again. It is
-written with sorted keys and no build time, so the same content gives the same bytes.
+written with sorted keys, one article per line and no build time, so the same content gives the
+same bytes (and a diff of two manifests shows the articles that changed).
 """
 
 from __future__ import annotations
@@ -36,19 +37,27 @@ def article_entry(article, public: str) -> dict:
         "corrections": [{"date": c.date.isoformat(), "text": c.text} for c in record.corrections],
         "card": f"{public}/{card_path('article', record.slug, photo)}",
         "image": (f"{public}/{record.image.picture.src}" if photo else record.image.picture.src) if record.image else None,
-        "content_sha256": hashlib.sha256(article.content.encode("utf-8")).hexdigest(),
+        "content_sha256": hashlib.sha256(record.body_html.encode("utf-8", "surrogatepass")).hexdigest(),
     }
 
 
 def write_manifest(generators) -> None:
     articles_generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
     config: SiteConfig = articles_generator.settings["MASTHEAD_CONFIG"]
-    manifest = {
-        "version": 1,
-        "site": {"name": config.name, "url": config.public_url, "lang": config.default_lang},
-        "articles": sorted((article_entry(a, config.public_url) for a in articles_generator.articles),
-                           key=lambda entry: (entry["published"], entry["id"]), reverse=True),
-    }
+    site = {"name": config.name, "url": config.public_url, "lang": config.default_lang}
+    articles = sorted((article_entry(a, config.public_url) for a in articles_generator.articles),
+                      key=lambda entry: (entry["published"], entry["id"]), reverse=True)
     target = Path(articles_generator.output_path) / MANIFEST_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    target.write_text(manifest_text(site, articles), encoding="utf-8")
+
+
+def manifest_text(site: dict, articles: list[dict]) -> str:
+    """The manifest as JSON: sorted keys, one article per line. (An indented document would go
+    through json's pure-Python encoder, ten times slower at 10,000 articles.)"""
+    def dump(value) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    lines = ",\n".join(dump(entry) for entry in articles)
+    return f'{{"articles": [\n{lines}\n],\n"site": {dump(site)},\n"version": 1}}\n'
+

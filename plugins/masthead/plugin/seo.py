@@ -91,24 +91,22 @@ def write_discovery(generators) -> None:
 
 def write_crops(articles, newsroom: Newsroom, content: Path, cache: Path, output: Path) -> None:
     """16:9, 4:3 and 1:1 crops of each published featured image, cached by the photo's bytes."""
-    warned = set()
-    cache.mkdir(parents=True, exist_ok=True)
+    pictures = {}  # many articles share a photo: each is cropped once
     for article in articles:
         image = article.record.image
-        if not image or not image.picture.is_local or not image.picture.width:
-            continue
-        source = content / image.picture.src
-        digest = None
+        if image and image.picture.is_local and image.picture.width:
+            pictures.setdefault(image.picture.src, image.picture)
+    cache.mkdir(parents=True, exist_ok=True)
+    for picture in pictures.values():
+        source = content / picture.src
+        digest, warned = None, False
         for name, ratio in RATIOS.items():
-            width, height = crop_size(image.picture.width, image.picture.height, ratio)
-            if width < MIN_WIDTH and image.picture.src not in warned:
-                warned.add(image.picture.src)
+            width, height = crop_size(picture.width, picture.height, ratio)
+            if width < MIN_WIDTH and not warned:
+                warned = True
                 logger.warning("%s: %d×%d px is too small for %d px wide search crops; the crops use what "
-                               "there is", f"content/{image.picture.src}", image.picture.width,
-                               image.picture.height, MIN_WIDTH)
-            target = output / crop_path(image.picture.src, name)
-            if target.exists():
-                continue  # another article with the same photo
+                               "there is", f"content/{picture.src}", picture.width, picture.height, MIN_WIDTH)
+            target = output / crop_path(picture.src, name)
             digest = digest or hashlib.sha256(source.read_bytes()).hexdigest()
             cached = cache / f"{digest}-{name}-v{CROP_VERSION}.jpg"
             if not cached.exists():

@@ -151,3 +151,28 @@ def test_nothing_to_do_until_the_clock_changes_something(room, tmp_path):
     assert not room.build(now=NOW).unchanged
     assert b"Going story" in (room.output / "index.html").read_bytes()
     assert_same_as_clean_build(room, NOW, tmp_path)
+
+
+def test_nothing_changed_is_known_without_starting_pelican_and_a_setting_is_never_missed(room, monkeypatch):
+    """The check before a build runs the settings file itself; it answers "nothing changed" only
+    for the very settings the last build recorded, including values read from the environment."""
+    import subprocess
+    import sys
+
+    with room.settings_file.open("a") as settings:
+        settings.write("import os\nSITESUBTITLE = os.environ.get('GAZETTE_SUBTITLE', 'Daily')\n")
+    settle(room)
+    room.build()
+    probe = ("import sys; from datetime import datetime; from masthead.build import build_site; "
+             f"r = build_site({str(room.settings_file)!r}, now=datetime.fromisoformat({NOW.isoformat()!r})); "
+             "print(r.unchanged, 'pelican' in sys.modules)")
+    answer = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert answer.stdout.split() == ["True", "False"]
+
+    monkeypatch.setenv("GAZETTE_SUBTITLE", "Weekly")  # the same file, another value
+    assert not room.build().unchanged
+    assert room.build().unchanged
+    room.settings_file.write_text(room.settings_file.read_text().replace("The Test Gazette", "The Evening Gazette"))
+    rebuilt = room.build()
+    assert not rebuilt.unchanged
+    assert b"The Evening Gazette" in (room.output / "index.html").read_bytes()

@@ -12,11 +12,13 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from .errors import BuildError, ContentError, MastheadError
+from .freshness import (current_build, inputs_digest, previous_build, settings_digest, settings_key,
+                        unchanged_since)
 from .outputs import BUILD_RECORD_FILE, DEPLOY_HASHES_FILE
 
 logger = logging.getLogger(__name__)
@@ -68,27 +70,42 @@ def build_site(settings_file: Path, now: datetime | None = None,
     """Build the site; on any error raise ContentError or BuildError with output/ untouched.
     `site_url` replaces SITEURL (a preview of a branch lives at another address); `newsroom`,
     the content as the caller already read it for the same settings and `now`, is not read again."""
+    started = time.monotonic()
+    clock = now or datetime.now(timezone.utc)
+    overrides = {"SITEURL": site_url.rstrip("/")} if site_url else {}
+    current = current_build(settings_file, overrides, output, clock)  # nothing changed: no Pelican
+    if current is None:
+        report = _build(settings_file, clock, output, overrides, newsroom)
+    else:
+        target = Path(output).resolve() if output else Path(current["output"])
+        summary = current["report"]
+        report = BuildReport(output=target, seconds=0.0, timings={}, counts=_nothing_done(summary["counts"]),
+                             unchanged=True, **{k: v for k, v in summary.items() if k != "counts"})
+    return replace(report, seconds=time.monotonic() - started)
+
+
+def _build(settings_file: Path, clock: datetime, output: Path | None, overrides: dict, newsroom) -> BuildReport:
     from pelican import Pelican
     from pelican.log import console
 
     from .parsecache import finish_saves
     from .plugin import COUNTS_KEY, GIVEN_NEWSROOM_KEY, NOW_KEY, TIMINGS_KEY
-    from .plugin.incremental import (PREVIOUS_KEY, RECORD_KEY, clock_horizon, inputs_digest, previous_build,
-                                     unchanged_since)
     from .plugin.feeds import JOB_KEY as FEED_JOB_KEY
+    from .plugin.incremental import PREVIOUS_KEY, RECORD_KEY, clock_horizon
     from .plugin.reader import NEWSROOM_KEY
 
-    started = time.monotonic()
-    settings = load_settings(settings_file, {"SITEURL": site_url.rstrip("/")} if site_url else None)
+    settings = load_settings(settings_file, overrides or None)
     target = Path(output or settings["OUTPUT_PATH"]).resolve()
     _guard_output(target, Path(settings["PATH"]).resolve())
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(target)
-    clock = now or datetime.now(timezone.utc)
-    inputs = inputs_digest(settings)
+    settings_key_now, _ = settings_key(settings_file, overrides)
+    content, theme = Path(settings["PATH"]).resolve(), Path(settings["THEME"]).resolve()
+    settings_now = settings_digest(settings)
+    inputs = inputs_digest(content, theme, settings_now)
     before = previous_build(target)
-    if unchanged_since(before, inputs, clock):
-        return BuildReport(output=target, seconds=time.monotonic() - started, timings={},
+    if unchanged_since(before, inputs, clock):  # the settings file changed, but not what it sets
+        return BuildReport(output=target, seconds=0.0, timings={},
                            counts=_nothing_done(before["report"]["counts"]),
                            unchanged=True, **{k: v for k, v in before["report"].items() if k != "counts"})
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
@@ -144,7 +161,7 @@ def build_site(settings_file: Path, now: datetime | None = None,
         published=len(newsroom.published), scheduled=len(newsroom.scheduled),
         drafts=len(newsroom.drafts), expired=len(newsroom.expired), pages=sum(p.status != "draft" for p in newsroom.pages),
         files=len(produced | record.kept) + 1,  # and the record below
-        seconds=time.monotonic() - started,
+        seconds=0.0,
         timings=dict(settings.get(TIMINGS_KEY, {})),
         counts=dict(settings.get(COUNTS_KEY, {})),
     )
@@ -152,8 +169,10 @@ def build_site(settings_file: Path, now: datetime | None = None,
     summary = {"published": report.published, "scheduled": report.scheduled, "drafts": report.drafts,
                "expired": report.expired, "pages": report.pages, "files": report.files, "counts": report.counts}
     record.save(target, {"inputs": inputs[0], "written_ns": time.time_ns(), "now": newsroom.now.isoformat(),
-                         "report": summary,
-                         "horizon": horizon.isoformat() if horizon else None})
+                         "report": summary, "horizon": horizon.isoformat() if horizon else None,
+                         # what the check before the next build needs to find this record, without Pelican
+                         "settings_key": settings_key_now, "output": str(target), "content": str(content),
+                         "theme": str(theme), "settings": settings_now})
     return report
 
 

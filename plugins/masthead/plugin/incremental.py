@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 from dataclasses import fields
 from functools import lru_cache
 from datetime import date, datetime
@@ -27,6 +26,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
 
 from ..content import Article
+from ..freshness import RECORD_VERSION, settings_text
 from ..outputs import BUILD_RECORD_FILE
 from ..seo.sitemaps import NEWS_WINDOW
 from .seo import INDEX_KEY
@@ -34,11 +34,10 @@ from .seo import INDEX_KEY
 RECORD_KEY = "MASTHEAD_RECORD"  # this build's RenderRecord
 PREVIOUS_KEY = "MASTHEAD_PREVIOUS_OUTPUT"  # the output/ a build replaces; set by masthead.build
 FINGERPRINTS_KEY = "MASTHEAD_FINGERPRINTS"
-RECORD_VERSION = 2  # 2: the files written outside units (`loose`) are recorded too
 # Templates that list the site's sections, tags or authors from Pelican's shared context.
 CONTEXT_LISTINGS = ("categories", "tags", "authors")
 IGNORED_ARGUMENTS = {"all_articles"}  # passed by Pelican to listings; masthead's theme never reads it
-_SIMPLE = (str, int, float, bool, type(None))
+_SIMPLE = (str, int, float, bool, type(None))  # shown as they are
 
 
 class RenderRecord:
@@ -114,49 +113,6 @@ class RenderRecord:
                                    separators=(",", ":"), sort_keys=True), encoding="utf-8")
 
 
-def previous_build(output: Path) -> dict | None:
-    """What the last build of `output` recorded about its inputs, or None."""
-    try:
-        data = json.loads((output / BUILD_RECORD_FILE).read_text(encoding="utf-8"))
-        return data["build"] if data.get("version") == RECORD_VERSION else None
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-RACY_NS = 2_000_000_000  # a file saved this close to a build may change again within its clock tick
-
-
-def inputs_digest(settings: dict) -> tuple[str, int]:
-    """Everything a build reads, cheaply: each content and theme file's size and modification
-    time, masthead's code, the settings and the git commit (for last-modified dates); and the
-    newest modification time seen, so a file saved just before a build is never trusted (as git
-    treats "racily clean" files)."""
-    digest = hashlib.sha256()
-    newest = 0
-    package = Path(__file__).resolve().parent.parent
-    for folder in (Path(settings["PATH"]), Path(settings["THEME"]), package):
-        root = str(folder)
-        for where, folders, files in os.walk(folder):
-            folders.sort()
-            for name in sorted(files):
-                if name.endswith(".pyc"):
-                    continue
-                stat = os.stat(os.path.join(where, name))
-                newest = max(newest, stat.st_mtime_ns)
-                digest.update(f"{where[len(root):]}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode(
-                    "utf-8", "surrogateescape"))
-    for name in ("pelican", "jinja2", "markdown", "feedgen", "pillow", "lxml"):
-        digest.update(version(name).encode())
-    digest.update(_settings_text(settings))
-    try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=settings["PATH"], capture_output=True,
-                              text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        head = ""
-    digest.update(head.encode())
-    return digest.hexdigest(), newest
-
-
 def clock_horizon(newsroom) -> datetime | None:
     """The next moment the clock alone changes the site: a scheduled article's time, an expiry,
     or an article leaving the 48-hour news sitemap. None when nothing is waiting."""
@@ -173,16 +129,6 @@ def clock_horizon(newsroom) -> datetime | None:
     return min(moments) if moments else None
 
 
-def unchanged_since(build: dict | None, inputs: tuple[str, int], now: datetime) -> bool:
-    """Whether the output recorded by `build` is what a build from `inputs` at `now` would make."""
-    digest, newest = inputs
-    if not build or build.get("inputs") != digest or newest + RACY_NS >= build.get("written_ns", 0):
-        return False
-    built_at = datetime.fromisoformat(build["now"])
-    horizon = datetime.fromisoformat(build["horizon"]) if build.get("horizon") else None
-    return built_at <= now and (horizon is None or now < horizon)
-
-
 def site_key(settings: dict, config, newsroom, theme: Path) -> str:
     """A digest of the inputs every page shares: code, theme, settings, authors and pages."""
     digest = hashlib.sha256()
@@ -192,27 +138,9 @@ def site_key(settings: dict, config, newsroom, theme: Path) -> str:
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     for name in ("pelican", "jinja2", "markdown"):
         digest.update(version(name).encode())
-    digest.update(_settings_text(settings))
+    digest.update(settings_text(settings))
     digest.update(repr((config, sorted(newsroom.authors.items()), newsroom.pages)).encode())
     return digest.hexdigest()
-
-
-def _settings_text(settings: dict) -> bytes:
-    """The settings a newsroom writes (text, numbers, lists, dicts), without masthead's own
-    run-time entries and the staging folder's name."""
-    simple = sorted((key, value) for key, value in settings.items()
-                    if not key.startswith("MASTHEAD_") and key != "OUTPUT_PATH" and _is_simple(value))
-    return repr(simple).encode()
-
-
-def _is_simple(value) -> bool:
-    if isinstance(value, _SIMPLE):
-        return True
-    if isinstance(value, (list, tuple)):
-        return all(_is_simple(v) for v in value)
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _is_simple(v) for k, v in value.items())
-    return False
 
 
 LONG_LIST = 64  # a list this long is digested once per build (the site's articles, a tag's)

@@ -1,0 +1,136 @@
+"""Whether the last build is still current: the check a build makes before it imports Pelican.
+
+A build records, beside its output, a digest of everything it read: each content and theme
+file's size and modification time, masthead's code, the package versions, the settings and the
+git commit; and the next moment the clock alone changes the site. When all of it is the same, a
+build has nothing to do. Running the settings file (plain Python) tells whether the settings are
+the ones the record describes; only then are the recorded folders walked. Nothing here imports
+Pelican: for a newsroom that did not change, starting Pelican would be most of the work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import runpy
+import subprocess
+import sys
+from datetime import datetime
+from importlib.metadata import version
+from pathlib import Path
+
+from .outputs import BUILD_RECORD_FILE
+
+RECORD_VERSION = 2  # 2: the files written outside units (`loose`) are recorded too
+RACY_NS = 2_000_000_000  # a file saved this close to a build may change again within its clock tick
+PACKAGE = Path(__file__).resolve().parent
+_SIMPLE = (str, int, float, bool, type(None))
+
+
+def previous_build(output: Path) -> dict | None:
+    """What the last build of `output` recorded about its inputs, or None."""
+    try:
+        data = json.loads((output / BUILD_RECORD_FILE).read_text(encoding="utf-8"))
+        return data["build"] if data.get("version") == RECORD_VERSION else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def current_build(settings_file: Path, overrides: dict, output: Path | None, now: datetime) -> dict | None:
+    """The last build's record when nothing changed since it, found without starting Pelican;
+    None when a build is needed (or the settings file fails: the build says why)."""
+    try:
+        key, named_output = settings_key(settings_file, overrides)
+    except BaseException:  # noqa: BLE001 - the settings are Python; the real build reports the error
+        return None
+    build = previous_build(Path(output).resolve() if output else named_output)
+    if not build or build.get("settings_key") != key or "content" not in build:
+        return None
+    inputs = inputs_digest(Path(build["content"]), Path(build["theme"]), build["settings"])
+    return build if unchanged_since(build, inputs, now) else None
+
+
+def settings_key(settings_file: Path, overrides: dict) -> tuple[str, Path]:
+    """A digest of the settings as the newsroom wrote them (the values its settings file sets,
+    the Python files beside it, the overrides and the working folder), and the output folder
+    they name (OUTPUT_PATH is relative to the settings file, Pelican's default to the working
+    folder)."""
+    settings_file = Path(settings_file).resolve()
+    saved_path = list(sys.path)
+    try:
+        values = runpy.run_path(str(settings_file), run_name=settings_file.stem)
+    finally:
+        sys.path[:] = saved_path
+    raw = {k: v for k, v in values.items() if k.isupper()}
+    digest = hashlib.sha256(repr((str(settings_file), os.getcwd(), sorted(overrides.items()))).encode())
+    digest.update(settings_text(raw))
+    for path in sorted(settings_file.parent.glob("*.py")):
+        stat = path.stat()
+        digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    named = raw.get("OUTPUT_PATH", None)
+    output = (settings_file.parent / named) if isinstance(named, str) else Path("output")
+    return digest.hexdigest(), output.resolve()
+
+
+def inputs_digest(content: Path, theme: Path, settings: str) -> tuple[str, int]:
+    """Everything a build reads, cheaply: each content and theme file's size and modification
+    time, masthead's code, the package versions, the settings (`settings_digest`) and the git
+    commit (for last-modified dates); and the newest modification time seen, so a file saved
+    just before a build is never trusted (as git treats "racily clean" files)."""
+    digest = hashlib.sha256()
+    newest = 0
+    for folder in (Path(content), Path(theme), PACKAGE):
+        root = str(folder)
+        for where, folders, files in os.walk(folder):
+            folders.sort()
+            for name in sorted(files):
+                if name.endswith(".pyc"):
+                    continue
+                stat = os.stat(os.path.join(where, name))
+                newest = max(newest, stat.st_mtime_ns)
+                digest.update(f"{where[len(root):]}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode(
+                    "utf-8", "surrogateescape"))
+    for name in ("pelican", "jinja2", "markdown", "feedgen", "pillow", "lxml"):
+        digest.update(version(name).encode())
+    digest.update(settings.encode())
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=content, capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        head = ""
+    digest.update(head.encode())
+    return digest.hexdigest(), newest
+
+
+def unchanged_since(build: dict | None, inputs: tuple[str, int], now: datetime) -> bool:
+    """Whether the output recorded by `build` is what a build from `inputs` at `now` would make."""
+    digest, newest = inputs
+    if not build or build.get("inputs") != digest or newest + RACY_NS >= build.get("written_ns", 0):
+        return False
+    built_at = datetime.fromisoformat(build["now"])
+    horizon = datetime.fromisoformat(build["horizon"]) if build.get("horizon") else None
+    return built_at <= now and (horizon is None or now < horizon)
+
+
+def settings_digest(settings: dict) -> str:
+    """A digest of the settings a newsroom writes, as Pelican completed them."""
+    return hashlib.sha256(settings_text(settings)).hexdigest()
+
+
+def settings_text(settings: dict) -> bytes:
+    """The settings a newsroom writes (text, numbers, lists, dicts), without masthead's own
+    run-time entries and the staging folder's name."""
+    simple = sorted((key, value) for key, value in settings.items()
+                    if not key.startswith("MASTHEAD_") and key != "OUTPUT_PATH" and _is_simple(value))
+    return repr(simple).encode()
+
+
+def _is_simple(value) -> bool:
+    if isinstance(value, _SIMPLE):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_is_simple(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_simple(v) for k, v in value.items())
+    return False

@@ -90,7 +90,7 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
 
     from .parsecache import finish_saves
     from .plugin import COUNTS_KEY, GIVEN_NEWSROOM_KEY, NOW_KEY, TIMINGS_KEY
-    from .plugin.feeds import JOB_KEY as FEED_JOB_KEY
+    from .plugin.second import JOB_KEY as SECOND_JOB_KEY
     from .plugin.incremental import PREVIOUS_KEY, RECORD_KEY, clock_horizon
     from .plugin.reader import NEWSROOM_KEY
 
@@ -130,7 +130,7 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
             raise BuildError("the site generator reported errors:\n" + "\n".join(errors.messages))
         record = settings[RECORD_KEY]
     except BaseException as exc:
-        job = settings.pop(FEED_JOB_KEY, None)
+        job = settings.pop(SECOND_JOB_KEY, None)
         if job is not None:
             job.cancel()
         shutil.rmtree(staging, ignore_errors=True)

@@ -18,13 +18,12 @@ from pelican.writers import FileOverwriteFailedError
 
 from ..config import site_config
 from ..parsecache import read_newsroom
-from .archives import take_over_period_archives, write_period_archives
+from .archives import take_over_period_archives
 from .cards import draw_cards
-from .editions import write_editions
-from .feeds import finish_feeds, start_feeds
 from .incremental import PREVIOUS_KEY, RECORD_KEY, RenderRecord, get_writer, site_key
 from .manifest import write_manifest
 from .redirects import write_redirects
+from .second import finish_second, start_second
 from .seo import INDEX_KEY, index_translations, write_discovery
 from .reader import NEWSROOM_KEY, MastheadReader
 from .settings import apply_pelican_settings
@@ -50,15 +49,14 @@ def register() -> None:
     signals.article_generator_finalized.connect(index_translations)
     signals.article_generator_finalized.connect(group_listing_dates)
     signals.article_generator_finalized.connect(settle_garbage_collector)
-    # The feeds start first: their process works on the second core while the rest is written.
-    signals.all_generators_finalized.connect(start_feeds)
+    # The second process starts first: feeds, digest editions and archives are written on the
+    # second core while this process writes Pelican's pages, cards and sitemaps.
+    signals.all_generators_finalized.connect(start_second)
     signals.all_generators_finalized.connect(draw_cards)
     signals.all_generators_finalized.connect(write_discovery)
     signals.all_generators_finalized.connect(write_redirects)
     signals.all_generators_finalized.connect(write_manifest)
-    signals.all_generators_finalized.connect(write_editions)
-    signals.all_generators_finalized.connect(write_period_archives)
-    signals.finalized.connect(finish_feeds)
+    signals.finalized.connect(finish_second)
 
 
 def load_newsroom(pelican) -> None:

@@ -245,7 +245,7 @@ def test_a_failure_while_writing_feeds_fails_the_build_and_keeps_the_previous_ou
 
     monkeypatch.setattr(feeds_adapter, "write_documents", broken)
     newsroom.article("story", title="Story, rewritten")
-    with pytest.raises(BuildError, match="writing the feeds, digest editions and archives failed"):
+    with pytest.raises(BuildError, match="writing the feeds, digest editions, archives and manifest failed"):
         newsroom.build()
     assert (newsroom.output / "feeds/all.atom.xml").read_bytes() == before
     assert sorted(p.name for p in newsroom.root.iterdir() if p.name != "cache") == ["content", "output", "pelicanconf.py"]

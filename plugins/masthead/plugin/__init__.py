@@ -21,7 +21,6 @@ from ..parsecache import read_newsroom
 from .archives import take_over_period_archives
 from .cards import draw_cards
 from .incremental import PREVIOUS_KEY, RECORD_KEY, RenderRecord, get_writer, site_key
-from .manifest import write_manifest
 from .redirects import write_redirects
 from .second import finish_second, start_second
 from .seo import INDEX_KEY, index_translations, write_discovery
@@ -49,13 +48,12 @@ def register() -> None:
     signals.article_generator_finalized.connect(index_translations)
     signals.article_generator_finalized.connect(group_listing_dates)
     signals.article_generator_finalized.connect(settle_garbage_collector)
-    # The second process starts first: feeds, digest editions and archives are written on the
-    # second core while this process writes Pelican's pages, cards and sitemaps.
+    # The second process starts first: feeds, digest editions, archives and the manifest are
+    # written on the second core while this process writes Pelican's pages, cards and sitemaps.
     signals.all_generators_finalized.connect(start_second)
     signals.all_generators_finalized.connect(draw_cards)
     signals.all_generators_finalized.connect(write_discovery)
     signals.all_generators_finalized.connect(write_redirects)
-    signals.all_generators_finalized.connect(write_manifest)
     signals.finalized.connect(finish_second)
 
 

@@ -1,8 +1,9 @@
-"""Pages a second process writes while Pelican writes its own: feeds, digest editions, archives.
+"""Files a second process writes while Pelican writes its pages: feeds, digest editions, archives
+and the build manifest.
 
 When Pelican's generators are done, a forked child takes their results (no copying, no pickling)
-and writes the feed documents, the digest edition pages and the period archives on the second
-core, while this process writes Pelican's pages, the cards and the sitemaps. The child reports
+and writes the feed documents, the digest edition pages, the period archives and the manifest on
+the second core, while this process writes Pelican's pages, the cards and the sitemaps. The child reports
 the units it rendered or kept (see incremental.RenderRecord) in a note file; the build waits for
 it (`finish_second`, on Pelican's `finalized`) before it may succeed. A threaded process
 (`masthead serve` builds from a watcher thread) is never forked: the work is done right away.
@@ -24,10 +25,11 @@ from .archives import write_period_archives
 from .editions import write_editions
 from .feeds import write_feeds
 from .incremental import RECORD_KEY, RenderRecord
+from .manifest import write_manifest
 
 JOB_KEY = "MASTHEAD_SECOND_JOB"
 UNITS_NOTE = NOTES_DIR + "second-units.json"  # the child's report to the build, removed after
-WORKS = [write_feeds, write_editions, write_period_archives]  # each takes Pelican's generators
+WORKS = [write_feeds, write_editions, write_period_archives, write_manifest]  # each takes Pelican's generators
 
 
 def start_second(generators) -> None:
@@ -88,7 +90,7 @@ class SecondProcess:
         started = time.perf_counter()
         self.process.join()
         if self.process.exitcode != 0:
-            raise BuildError(f"writing the feeds, digest editions and archives failed (exit code "
+            raise BuildError(f"writing the feeds, digest editions, archives and manifest failed (exit code "
                              f"{self.process.exitcode}; the error is printed above)")
         return time.perf_counter() - started
 

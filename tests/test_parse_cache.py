@@ -80,3 +80,50 @@ def test_many_new_articles_are_parsed_in_worker_processes_with_the_same_result(n
     cached = read(newsroom, tmp_path / "cache")
     config = site_config(load_settings(newsroom.settings_file))
     assert cached == build_newsroom(read_sources(newsroom.content), config, NOW)
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """Every article file read from disk, by its path under the content folder."""
+    seen = []
+    original = read_sources
+
+    def counting(*args, **kwargs):
+        found = original(*args, **kwargs)
+        seen.extend(s.rel for s in found.articles if s.data is not None)
+        return found
+
+    import masthead.parsecache as parsecache
+    import masthead.sources as sources
+
+    monkeypatch.setattr(parsecache, "read_sources", counting)
+    original_one = sources.read_source
+    monkeypatch.setattr(parsecache, "read_source", lambda root, source: seen.append(source.rel)
+                        or original_one(root, source))
+    return seen
+
+
+def test_an_unchanged_article_file_is_not_even_read(newsroom, tmp_path, reads, parses):
+    """Its digest comes from the stamps of the last read (size, mtime, inode), as git's index."""
+    import os
+    import time
+
+    newsroom.article("one", title="One", slug="one")
+    newsroom.article("two", title="Two", slug="two", date="2026-11-21T09:00+01:00")
+    past = time.time() - 3600  # saved a moment ago, a file is always read (its clock tick may hide a second save)
+    for path in (newsroom.content / "articles").iterdir():
+        os.utime(path, (past, past))
+    first = read(newsroom, tmp_path / "cache")
+    assert sorted(reads) == ["articles/one.md", "articles/two.md"]
+    reads.clear()
+    assert read(newsroom, tmp_path / "cache") == first and reads == []
+    newsroom.article("two", title="Two, retitled", slug="two", date="2026-11-21T09:00+01:00")
+    assert [a.title for a in read(newsroom, tmp_path / "cache").articles] == ["Two, retitled", "One"]
+    assert reads == ["articles/two.md"]
+    # the cache holds no record for these settings: the unread files are read after all
+    os.utime(newsroom.content / "articles" / "two.md", (past, past))
+    read(newsroom, tmp_path / "cache")
+    reads.clear(), parses.clear()
+    newsroom.settings_file.write_text(newsroom.settings_file.read_text().replace("'Opinion'", "'Opinion', 'Economy'"))
+    assert [a.title for a in read(newsroom, tmp_path / "cache").articles] == ["Two, retitled", "One"]
+    assert sorted(reads) == sorted(parses) == ["articles/one.md", "articles/two.md"]

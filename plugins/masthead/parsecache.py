@@ -3,6 +3,8 @@
 Parsing Markdown and YAML is most of the time a build spends reading 10,000 articles. The memo
 maps a digest of everything an article's record depends on (its bytes, commit date, the
 settings, authors, images and the parsing code) to the record; see content.build_newsroom.
+Beside it, the file stamps (sources.FileStamps) give each article file's digest without reading
+it, as long as its size, modification time and inode are unchanged.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import multiprocessing
 import os
 import pickle
 import threading
+import time
+from dataclasses import replace
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -20,10 +24,11 @@ from pathlib import Path
 from .config import SiteConfig
 from .content import Newsroom, build_newsroom
 from .content.newsroom import parse_some, unparsed
-from .sources import read_sources
+from .sources import FileStamps, read_source, read_sources
 
 logger = logging.getLogger(__name__)
 CACHE_FILE = "masthead-articles.pickle"
+STAMPS_FILE = "masthead-stamps.pickle"  # each article file's size, mtime, inode and digest
 PARALLEL_FROM = 200  # fewer articles parse faster than worker processes start
 _WORK = None  # (sources, config) for the forked workers, which inherit it
 _SAVING: list[int] = []  # processes writing the cache in the background
@@ -113,31 +118,63 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
+def load_stamps(cache_dir: Path) -> FileStamps:
+    try:
+        with (cache_dir / STAMPS_FILE).open("rb") as handle:
+            saved = pickle.load(handle)
+        return FileStamps(saved["files"], saved["taken_ns"])
+    except Exception:  # noqa: BLE001 - missing or damaged: every file is read, nothing is wrong
+        return FileStamps()
+
+
+def save_stamps(stamps: FileStamps, cache_dir: Path, taken_ns: int) -> None:
+    if not stamps.changed and stamps.taken_ns:
+        return
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    temporary = cache_dir / f"{STAMPS_FILE}.{os.getpid()}.tmp"
+    try:
+        with temporary.open("wb") as handle:
+            pickle.dump({"taken_ns": taken_ns, "files": stamps.current}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, cache_dir / STAMPS_FILE)
+    except OSError as exc:
+        logger.warning("%s: could not write the file stamps (%s)", cache_dir / STAMPS_FILE, exc)
+        temporary.unlink(missing_ok=True)
+
+
 def read_newsroom(content: Path, config: SiteConfig, now: datetime, cache_dir: Path | None,
                   background_save: bool = False) -> Newsroom:
     """The validated newsroom, parsing only articles the cache does not already hold (many of
-    them on every core). `background_save`: the cache is written while the caller goes on (a
-    build, which calls finish_saves before it returns)."""
-    sources = read_sources(content)
+    them on every core), and reading only article files whose stamp changed. `background_save`:
+    the cache is written while the caller goes on (a build, which calls finish_saves before it
+    returns)."""
     if cache_dir is None:
-        return build_newsroom(sources, config, now)
+        return build_newsroom(read_sources(content), config, now)
+    taken_ns = time.time_ns()
+    stamps = load_stamps(cache_dir)
+    sources = read_sources(content, stamps=stamps)
     memo = load_memo(cache_dir)
     salt = code_salt()
-    _parse_in_parallel(sources, config, memo, salt)
+    missing = unparsed(sources, config, memo, salt)
+    unread = [n for _, n in missing if sources.articles[n].data is None]
+    if unread:  # the parse cache lacks them (new settings, authors or code): read them after all
+        articles = list(sources.articles)
+        for n in unread:
+            articles[n] = read_source(content, articles[n])
+        sources = replace(sources, articles=tuple(articles))
+        missing = unparsed(sources, config, memo, salt)
+    _parse_in_parallel(sources, config, memo, missing)
     newsroom = build_newsroom(sources, config, now, memo=memo, salt=salt)
     save_memo(memo, cache_dir, background=background_save)
+    save_stamps(stamps, cache_dir, taken_ns)
     return newsroom
 
 
-def _parse_in_parallel(sources, config: SiteConfig, memo: ArticleMemo, salt: str) -> None:
+def _parse_in_parallel(sources, config: SiteConfig, memo: ArticleMemo, missing: list[tuple[str, int]]) -> None:
     """Fill the memo with the articles it lacks, in forked worker processes. Only when there are
     many, the machine has cores to spare and the process has no other thread (`masthead serve`
     rebuilds from a watcher thread, and forking a threaded process is unsafe)."""
     cores = os.cpu_count() or 1
-    if cores < 2 or not _can_fork():
-        return
-    missing = unparsed(sources, config, memo, salt)
-    if len(missing) < PARALLEL_FROM:
+    if cores < 2 or not _can_fork() or len(missing) < PARALLEL_FROM:
         return
     chunks = [missing[i::cores * 4] for i in range(cores * 4)]
     global _WORK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from stat import S_ISREG
 import warnings
 from datetime import datetime
 from pathlib import Path
@@ -11,33 +12,81 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from .content import ImageFile, SourceFile, Sources
+from .freshness import RACY_NS
 
 ARTICLES, AUTHORS, PAGES, IMAGES = "articles", "authors", "pages", "images"
 
 
-def read_sources(content_root: Path, display_root: str | None = None) -> Sources:
-    """Every Markdown file and image under the content root, in a stable order."""
+class FileStamps:
+    """The digest of each article file as last read, by its size, modification time and inode (as
+    git's index): a file whose stamp is unchanged need not be read again to know its digest. A
+    file modified within RACY_NS of when the stamps were taken is always read (a second save in
+    the same clock tick would keep its stamp)."""
+
+    def __init__(self, known: dict[str, tuple] | None = None, taken_ns: int = 0):
+        self.known = known or {}
+        self.taken_ns = taken_ns
+        self.current: dict[str, tuple] = {}
+
+    def digest(self, rel: str, stat: os.stat_result) -> str | None:
+        entry = self.known.get(rel)
+        if (entry and entry[:3] == (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+                and stat.st_mtime_ns + RACY_NS < self.taken_ns):
+            self.current[rel] = entry
+            return entry[3]
+        return None
+
+    def remember(self, rel: str, stat: os.stat_result, digest: str) -> None:
+        self.current[rel] = (stat.st_size, stat.st_mtime_ns, stat.st_ino, digest)
+
+    @property
+    def changed(self) -> bool:
+        return self.current != self.known
+
+
+def read_sources(content_root: Path, display_root: str | None = None, stamps: FileStamps | None = None) -> Sources:
+    """Every Markdown file and image under the content root, in a stable order. With `stamps`,
+    an article file whose stamp is unchanged is not read (its SourceFile has no data, only its
+    digest); see read_source for reading one when it is needed after all."""
     content_root = Path(content_root)
     shown = display_root if display_root is not None else _display(content_root)
 
-    def markdown(folder: str) -> tuple[SourceFile, ...]:
+    def markdown(folder: str, stamps: FileStamps | None = None) -> tuple[SourceFile, ...]:
         found = []
         for where, folders, names in os.walk(content_root / folder):
             folders[:] = [name for name in folders if not name.startswith(".")]
             inside = os.path.relpath(where, content_root).replace(os.sep, "/")
             for name in names:
-                path = os.path.join(where, name)
-                if name.endswith(".md") and not name.startswith(".") and os.path.isfile(path):
-                    found.append((f"{inside}/{name}", path))
+                if name.endswith(".md") and not name.startswith("."):
+                    path = os.path.join(where, name)
+                    try:
+                        stat = os.stat(path)
+                    except FileNotFoundError:
+                        continue  # a link to nothing, or removed while we looked
+                    if S_ISREG(stat.st_mode):
+                        found.append((f"{inside}/{name}", path, stat))
         found.sort(key=lambda item: item[0].split("/"))  # by folder, then name, as pathlib sorts
         sources = []
-        for rel, path in found:
+        for rel, path, stat in found:
+            known = stamps.digest(rel, stat) if stamps is not None else None
+            if known is not None:
+                sources.append(SourceFile(rel=rel, display=f"{shown}/{rel}", data=None, known_digest=known))
+                continue
             with open(path, "rb") as handle:
-                sources.append(SourceFile(rel=rel, display=f"{shown}/{rel}", data=handle.read()))
+                source = SourceFile(rel=rel, display=f"{shown}/{rel}", data=handle.read())
+            if stamps is not None:
+                stamps.remember(rel, stat, source.digest)
+            sources.append(source)
         return tuple(sources)
 
-    return Sources(articles=markdown(ARTICLES), authors=markdown(AUTHORS), pages=markdown(PAGES),
+    return Sources(articles=markdown(ARTICLES, stamps), authors=markdown(AUTHORS), pages=markdown(PAGES),
                    images=read_images(content_root), modified=git_modified(content_root))
+
+
+def read_source(content_root: Path, source: SourceFile) -> SourceFile:
+    """`source` with its bytes, read now (a file read_sources left unread)."""
+    data = (Path(content_root) / source.rel).read_bytes()
+    return SourceFile(rel=source.rel, display=source.display, data=data)
 
 
 def git_modified(content_root: Path) -> dict[str, datetime]:

@@ -28,11 +28,20 @@ def text_direction(lang: str) -> Literal["ltr", "rtl"]:
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One content file as read from disk: `rel` is relative to the content root."""
+    """One content file as read from disk: `rel` is relative to the content root.
+
+    `data` is None for a file left unread because the digest of its bytes is known and current
+    (see masthead.parsecache): such a file is only ever looked up in the parse cache."""
 
     rel: str
     display: str
-    data: bytes
+    data: bytes | None
+    known_digest: str = ""
+
+    @cached_property
+    def digest(self) -> str:
+        """SHA-256 of the file's bytes."""
+        return self.known_digest or hashlib.sha256(self.data).hexdigest()
 
 
 @dataclass(frozen=True)

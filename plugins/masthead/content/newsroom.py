@@ -81,8 +81,7 @@ def _memo_key(ctx: SchemaContext, salt: str) -> Callable[[SourceFile], str]:
 
     def key_of(source: SourceFile) -> str:
         key = context.copy()
-        key.update(repr((source.rel, source.display, ctx.modified.get(source.rel))).encode())
-        key.update(source.data)
+        key.update(repr((source.rel, source.display, ctx.modified.get(source.rel), source.digest)).encode())
         return key.hexdigest()
     return key_of
 

@@ -85,6 +85,8 @@ class _Fields:
 
 
 def _parse(source: SourceFile) -> Document:
+    if source.data is None:
+        raise RuntimeError(f"{source.display}: parsed without being read (a parse cache miss must read the file)")
     try:
         return parse(source.data, source.display)
     except ProblemError as exc:

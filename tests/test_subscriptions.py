@@ -357,7 +357,8 @@ def test_without_the_secret_the_service_and_the_sender_say_how_to_make_one(tmp_p
     assert SUBSCRIPTION_SECRET not in run.output
 
 
-def test_the_cli_serves_with_waitress_until_stopped(tmp_path, smtp):
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])  # Ctrl-C; a container runtime or systemd stopping it
+def test_the_cli_serves_with_waitress_until_stopped(tmp_path, smtp, stop):
     import os
     import signal
     import subprocess
@@ -392,7 +393,8 @@ def test_the_cli_serves_with_waitress_until_stopped(tmp_path, smtp):
                            {"Content-Type": "application/x-www-form-urlencoded"})
         assert connection.getresponse().status == 200
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(getattr(signal, stop))
         output = process.communicate(timeout=10)[0].decode()
+    assert process.returncode == 0
     assert f"Subscription service on http://127.0.0.1:{port}/ for {SITE}" in output
     assert "POST /subscribe 200" in output and "c***@example.org" in output and "cli.reader" not in output

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
@@ -74,6 +75,10 @@ def serve(service: SubscriptionService, host: str, port: int, threads: int = 8) 
     log.setLevel(logging.INFO)
     log.propagate = False
     server = create_server(service, host, port, threads)
+    # Ctrl-C, and SIGTERM from a container runtime or systemd, stop the service cleanly (the
+    # mail queue is handed over first), even when the parent started it with SIGINT ignored.
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, signal.default_int_handler)
     try:
         server.run()
     except KeyboardInterrupt:

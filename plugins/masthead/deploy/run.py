@@ -69,17 +69,22 @@ def local_files(output: Path, options: DeployOptions) -> list[LocalFile]:
     return sorted(files, key=lambda f: f.key)
 
 
-def _site_files(root: str, prefix: str = ""):
+def _site_files(root: str) -> list[tuple[str, str, os.stat_result]]:
     """(path under the site, path on disk, stat) of every file under root but the build's notes
     in .masthead/; symbolic links to folders are not followed (as os.walk)."""
-    with os.scandir(root) as entries:
-        for entry in entries:
-            rel = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                if rel + "/" != NOTES_DIR:
-                    yield from _site_files(entry.path, rel + "/")
-            elif entry.is_file():
-                yield rel, entry.path, entry.stat()
+    found = []
+    folders = [(root, "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if rel + "/" != NOTES_DIR:
+                        folders.append((entry.path, rel + "/"))
+                elif entry.is_file():
+                    found.append((rel, entry.path, entry.stat()))
+    return found
 
 
 def _require_output(output: Path) -> None:

@@ -1,8 +1,10 @@
 """Social cards for every article, author, section and the front page, drawn only when needed.
 
-A card is looked up in the cache (CACHE_PATH/cards/) by the hash of everything it depends on;
-only the missing ones are drawn, on every core, then each is linked into the output. A card whose
-key is the one the last build recorded stays in output/ as it is (a unit of the build record).
+A card is a unit of the build record, keyed by what it is drawn from (its article's fingerprint,
+the size and modification time of the files it draws): when that is as the last build recorded,
+the card stays in output/ as it is. Otherwise it is looked up in the cache (CACHE_PATH/cards/) by
+the hash of everything it depends on, file contents included; only missing ones are drawn, on
+every core, and each is linked into the output.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 import PIL
 from PIL import features
@@ -26,47 +29,67 @@ from ..cards.plan import CardJob, CardKeys, card_path
 from ..config import SiteConfig
 from ..content import Newsroom
 from ..content.model import text_direction
-from .incremental import RECORD_KEY, RenderRecord
+from .incremental import RECORD_KEY, RenderRecord, fingerprints_for
 from .reader import NEWSROOM_KEY
 
 logger = logging.getLogger(__name__)
 INLINE_LIMIT = 16  # fewer misses than this are drawn here: starting workers costs more
 
 
-def card_jobs(articles, authors, sections, newsroom: Newsroom, config: SiteConfig, content: Path) -> list[CardJob]:
-    """The cards of the published site, from Pelican's lists of articles, authors and sections."""
+def card_jobs(articles, authors, sections, newsroom: Newsroom, config: SiteConfig, content: Path,
+              fingerprint=repr) -> list[tuple[str, tuple, Callable[[], CardJob]]]:
+    """The cards of the published site, from Pelican's lists of articles, authors and sections:
+    (path, what it is drawn from, how to make its job). What it is drawn from is cheap to know (an
+    article's fingerprint, the files it draws with their size and modification time); the job,
+    with its text laid out and the hashes of its files, is made only for cards that changed."""
     layout = layout_settings(config.cards)
     root = str(content)
 
     def local(picture) -> str:
         return os.path.join(root, picture.src) if picture and picture.is_local else ""
 
-    jobs = []
-    for article in articles:
+    def stamp(path: str) -> tuple:
+        try:
+            found = os.stat(path)
+            return path, found.st_size, found.st_mtime_ns
+        except OSError:
+            return path, None, None
+
+    def article_job(article, photo: str) -> CardJob:
         record = article.record
-        photo = local(record.image.picture) if record.image and layout["use_image"] else ""
         people = tuple((newsroom.authors[a.slug].name, local(newsroom.authors[a.slug].avatar))
                        for a in article.authors)
         text = CardText(label=record.category, headline=plain_text(record.card_title or record.title),
                         lang=record.lang, direction=text_direction(record.lang), people=people,
                         date=article.locale_date, image=photo)
-        jobs.append(CardJob(card_path("article", record.slug, photo=bool(photo)), text))
+        return CardJob(card_path("article", record.slug, photo=bool(photo)), text)
+
+    cards = []
+    avatars = {slug: stamp(local(profile.avatar)) if profile.avatar and profile.avatar.is_local else ()
+               for slug, profile in newsroom.authors.items()}
+    for article in articles:
+        record = article.record
+        photo = local(record.image.picture) if record.image and layout["use_image"] else ""
+        drawn_from = (fingerprint(article), stamp(photo) if photo else (), *(avatars[a.slug] for a in article.authors))
+        cards.append((card_path("article", record.slug, photo=bool(photo)), drawn_from,
+                      lambda article=article, photo=photo: article_job(article, photo)))
     default = dict(lang=config.default_lang, direction=text_direction(config.default_lang))
     for author in authors:
         profile = newsroom.authors[author.slug]
         people = ((profile.role or profile.name, local(profile.avatar)),)
-        jobs.append(CardJob(card_path("author", author.slug),
-                            CardText(label=config.name, headline=profile.name, people=people, **default)))
+        job = CardJob(card_path("author", author.slug),
+                      CardText(label=config.name, headline=profile.name, people=people, **default))
+        cards.append((job.path, (repr(job), avatars[author.slug]), lambda job=job: job))
     for section in sections:
-        jobs.append(CardJob(card_path("section", section.slug),
-                            CardText(label=config.name, headline=section.name, **default)))
-    jobs.append(CardJob(card_path("site"), CardText(label=config.name, headline=config.tagline or config.name,
-                                                    **default)))
-    return jobs
+        job = CardJob(card_path("section", section.slug), CardText(label=config.name, headline=section.name, **default))
+        cards.append((job.path, (repr(job),), lambda job=job: job))
+    job = CardJob(card_path("site"), CardText(label=config.name, headline=config.tagline or config.name, **default))
+    cards.append((job.path, (repr(job),), lambda job=job: job))
+    return cards
 
 
 def draw_cards(generators) -> None:
-    """Make sure every card is in the cache, then link each into the output."""
+    """Make sure every changed card is in the cache, then link each into the output."""
     started = time.perf_counter()
     articles_generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
     settings = articles_generator.settings
@@ -78,13 +101,16 @@ def draw_cards(generators) -> None:
     output = Path(articles_generator.output_path)
     require_raqm()
 
-    # Expired articles kept with a notice still show their card when shared.
-    jobs = card_jobs(articles_generator.articles + articles_generator.hidden_articles, [a for a, _ in articles_generator.authors],
-                     [c for c, _ in articles_generator.categories], newsroom, config, content)
     layout = layout_settings(config.cards)
     logo = str(content / "images" / config.logo) if config.logo else ""
     fonts = [str(f) for f in chain_files(fonts_dir, layout["fonts"])]
     versions = {"pillow": PIL.__version__, "raqm": features.version("raqm")}
+    # Expired articles kept with a notice still show their card when shared.
+    fingerprints = fingerprints_for(settings)
+    cards = card_jobs(articles_generator.articles + articles_generator.hidden_articles,
+                      [a for a, _ in articles_generator.authors], [c for c, _ in articles_generator.categories],
+                      newsroom, config, content, lambda article: fingerprints.of(article, whole=True))
+    shared = repr((layout, versions, [(f, os.stat(f).st_size, os.stat(f).st_mtime_ns) for f in fonts + [logo] if f]))
     hashes: dict[str, str] = {}
 
     def file_hash(path: str) -> str:
@@ -94,14 +120,16 @@ def draw_cards(generators) -> None:
 
     key_of = CardKeys(layout, file_hash, fonts, logo, versions)
     record: RenderRecord = settings[RECORD_KEY]
-    cached = {}
-    for job in jobs:
-        key = key_of(job)
-        if not record.unchanged("card:" + job.path, key, page=False):
-            cached[job.path] = (key, cache / f"{key}.{job.path.rsplit('.', 1)[1]}")
-    missing = [job for job in jobs if job.path in cached and not cached[job.path][1].exists()]
+    changed = []  # (job, unit key, cached file)
+    for path, drawn_from, make_job in cards:
+        unit_key = record.key("card", shared, repr(drawn_from))
+        if not record.unchanged("card:" + path, unit_key, page=False):
+            job = make_job()
+            key = key_of(job)
+            changed.append((job, unit_key, cache / f"{key}.{job.path.rsplit('.', 1)[1]}"))
+    missing = [(job, cached) for job, _, cached in changed if not cached.exists()]
     cache.mkdir(parents=True, exist_ok=True)
-    work = [(job.text, layout, str(fonts_dir), logo, job.fmt, str(cached[job.path][1])) for job in missing]
+    work = [(job.text, layout, str(fonts_dir), logo, job.fmt, str(cached)) for job, cached in missing]
     if len(work) < INLINE_LIMIT:
         for args in work:
             _draw_into_cache(*args)
@@ -112,17 +140,17 @@ def draw_cards(generators) -> None:
                                  mp_context=multiprocessing.get_context(method)) as pool:
             list(pool.map(_draw_into_cache, *zip(*work), chunksize=max(1, len(work) // (8 * (os.cpu_count() or 1)))))
 
-    for path, (key, source) in cached.items():
-        target = output / path
+    for job, unit_key, source in changed:
+        target = output / job.path
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(source, target)
         except OSError:
             shutil.copyfile(source, target)
-        record.rendered_unit("card:" + path, key, [path], page=False)
+        record.rendered_unit("card:" + job.path, unit_key, [job.path], page=False)
     settings["MASTHEAD_TIMINGS"]["cards"] = time.perf_counter() - started
-    settings["MASTHEAD_COUNTS"].update(cards=len(jobs), cards_drawn=len(missing))
-    logger.info("masthead: %d cards, %d drawn", len(jobs), len(missing))
+    settings["MASTHEAD_COUNTS"].update(cards=len(cards), cards_drawn=len(missing))
+    logger.info("masthead: %d cards, %d drawn", len(cards), len(missing))
 
 
 def _draw_into_cache(text: CardText, layout: dict, fonts_dir: str, logo: str, fmt: str, target: str) -> None:

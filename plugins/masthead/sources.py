@@ -18,17 +18,17 @@ ARTICLES, AUTHORS, PAGES, IMAGES = "articles", "authors", "pages", "images"
 
 
 class FileStamps:
-    """The digest of each article file as last read, by its size, modification time and inode (as
-    git's index): a file whose stamp is unchanged need not be read again to know its digest. A
-    file modified within RACY_NS of when the stamps were taken is always read (a second save in
-    the same clock tick would keep its stamp)."""
+    """What was learnt from each file when it was last read (an article's digest, a picture's
+    width and height), by its size, modification time and inode (as git's index): a file whose
+    stamp is unchanged need not be read again. A file modified within RACY_NS of when the stamps
+    were taken is always read (a second save in the same clock tick would keep its stamp)."""
 
     def __init__(self, known: dict[str, tuple] | None = None, taken_ns: int = 0):
         self.known = known or {}
         self.taken_ns = taken_ns
         self.current: dict[str, tuple] = {}
 
-    def digest(self, rel: str, stat: os.stat_result) -> str | None:
+    def lookup(self, rel: str, stat: os.stat_result):
         entry = self.known.get(rel)
         if (entry and entry[:3] == (stat.st_size, stat.st_mtime_ns, stat.st_ino)
                 and stat.st_mtime_ns + RACY_NS < self.taken_ns):
@@ -36,8 +36,8 @@ class FileStamps:
             return entry[3]
         return None
 
-    def remember(self, rel: str, stat: os.stat_result, digest: str) -> None:
-        self.current[rel] = (stat.st_size, stat.st_mtime_ns, stat.st_ino, digest)
+    def remember(self, rel: str, stat: os.stat_result, learnt) -> None:
+        self.current[rel] = (stat.st_size, stat.st_mtime_ns, stat.st_ino, learnt)
 
     @property
     def changed(self) -> bool:
@@ -47,7 +47,8 @@ class FileStamps:
 def read_sources(content_root: Path, display_root: str | None = None, stamps: FileStamps | None = None) -> Sources:
     """Every Markdown file and image under the content root, in a stable order. With `stamps`,
     an article file whose stamp is unchanged is not read (its SourceFile has no data, only its
-    digest); see read_source for reading one when it is needed after all."""
+    digest; see read_source for reading one when it is needed after all), nor is a picture's
+    header for its size."""
     content_root = Path(content_root)
     shown = display_root if display_root is not None else _display(content_root)
 
@@ -68,7 +69,7 @@ def read_sources(content_root: Path, display_root: str | None = None, stamps: Fi
         found.sort(key=lambda item: item[0].split("/"))  # by folder, then name, as pathlib sorts
         sources = []
         for rel, path, stat in found:
-            known = stamps.digest(rel, stat) if stamps is not None else None
+            known = stamps.lookup(rel, stat) if stamps is not None else None
             if known is not None:
                 sources.append(SourceFile(rel=rel, display=f"{shown}/{rel}", data=None, known_digest=known))
                 continue
@@ -80,7 +81,7 @@ def read_sources(content_root: Path, display_root: str | None = None, stamps: Fi
         return tuple(sources)
 
     return Sources(articles=markdown(ARTICLES, stamps), authors=markdown(AUTHORS), pages=markdown(PAGES),
-                   images=read_images(content_root), modified=git_modified(content_root))
+                   images=read_images(content_root, stamps), modified=git_modified(content_root))
 
 
 def read_source(content_root: Path, source: SourceFile) -> SourceFile:
@@ -137,28 +138,40 @@ def files_at(content_root: Path, ref: str) -> dict[str, bytes] | None:
     return files
 
 
-def read_images(content_root: Path) -> dict[str, ImageFile]:
-    """Size of every picture under content/images, read from its header only."""
+def read_images(content_root: Path, stamps: FileStamps | None = None) -> dict[str, ImageFile]:
+    """Size of every picture under content/images, read from its header only (or from `stamps`)."""
+    found = []
+    for where, folders, names in os.walk(Path(content_root) / IMAGES):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        inside = os.path.relpath(where, content_root).replace(os.sep, "/")
+        for name in names:
+            if not name.startswith("."):
+                found.append((f"{inside}/{name}", os.path.join(where, name)))
     images = {}
-    base = content_root / IMAGES
-    for path in sorted(base.rglob("*")) if base.is_dir() else ():
-        if not path.is_file() or _hidden(path, base):
-            continue
-        rel = path.relative_to(content_root).as_posix()
-        width = height = None
+    for rel, path in sorted(found, key=lambda item: item[0].split("/")):
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-                with Image.open(path) as image:
-                    width, height = image.size
-        except (UnidentifiedImageError, OSError):
-            pass  # SVG and other formats Pillow does not read: known to exist, size unknown
-        images[rel] = ImageFile(rel=rel, width=width, height=height, bytes=path.stat().st_size)
+            stat = os.stat(path)
+        except FileNotFoundError:
+            continue
+        if not S_ISREG(stat.st_mode):
+            continue
+        size = stamps.lookup(rel, stat) if stamps is not None else None
+        if size is None:
+            size = _picture_size(path)
+            if stamps is not None:
+                stamps.remember(rel, stat, size)
+        images[rel] = ImageFile(rel=rel, width=size[0], height=size[1], bytes=stat.st_size)
     return images
 
 
-def _hidden(path: Path, base: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(base).parts)
+def _picture_size(path: str) -> tuple[int | None, int | None]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                return image.size
+    except (UnidentifiedImageError, OSError):
+        return None, None  # SVG and other formats Pillow does not read: known to exist, size unknown
 
 
 def _display(path: Path) -> str:

@@ -38,8 +38,10 @@ class QuickSmarty(Extension):
         md.ESCAPED_CHARS.extend(['"', "'"])
 
 
-_TOKEN = "\x02klzzwxh:{:04d}\x03"  # the shape of python-markdown's inline placeholders
-_TOKEN_RE = re.compile("\x02klzzwxh:([0-9]+)\x03")
+# Placeholders shaped as python-markdown's inline ones (STX, letters and digits, ETX: the patterns
+# only ever look at the STX and ETX), with a name of our own so no other placeholder is touched.
+_TOKEN = "\x02qsmarty:{:04d}\x03"
+_TOKEN_RE = re.compile("\x02qsmarty:([0-9]+)\x03")
 
 
 class _Educate(Treeprocessor):

@@ -42,7 +42,7 @@ def current_build(settings_file: Path, overrides: dict, output: Path | None, now
     None when a build is needed (or the settings file fails: the build says why)."""
     try:
         key, named_output = settings_key(settings_file, overrides)
-    except BaseException:  # noqa: BLE001 - the settings are Python; the real build reports the error
+    except Exception:  # noqa: BLE001 - the settings are Python; the real build reports the error
         return None
     build = previous_build(Path(output).resolve() if output else named_output)
     if not build or build.get("settings_key") != key or "content" not in build:

@@ -17,6 +17,7 @@ from aiosmtpd.controller import Controller
 class Recorder:
     def __init__(self):
         self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+        self.received: list[bytes] = []  # each accepted message's bytes, exactly as they came
         self._hold_after: int | None = None
         self.holding = threading.Event()
         self._released = threading.Event()
@@ -44,17 +45,19 @@ class Recorder:
             return "451 4.3.0 server going away"
         message = email.message_from_bytes(envelope.original_content, policy=policy.default)
         self.messages.append((list(envelope.rcpt_tos), message))
+        self.received.append(envelope.original_content)
         return "250 OK"
 
     def to(self, address: str) -> list[email.message.EmailMessage]:
         return [m for rcpts, m in self.messages if address in rcpts]
 
 
-def start_smtp() -> tuple[Controller, Recorder, int]:
+def start_smtp(smtputf8: bool = False) -> tuple[Controller, Recorder, int]:
+    """`smtputf8`: the server offers SMTPUTF8 (RFC 6531) and takes internationalized addresses."""
     from seaweed import free_ports
 
     recorder = Recorder()
     port = free_ports(1)[0]
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller = Controller(recorder, hostname="127.0.0.1", port=port, enable_SMTPUTF8=smtputf8)
     controller.start()
     return controller, recorder, port

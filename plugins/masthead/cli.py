@@ -127,7 +127,8 @@ def check(paths, settings_file: Path | None, now: datetime | None, output_format
         settings = load_settings(settings_file)
         config = site_config(settings, source=str(settings_file))
         content = Path(settings["PATH"])
-        newsroom = read_newsroom(content, config, now or datetime.now(timezone.utc), Path(settings["CACHE_PATH"]))
+        newsroom = read_newsroom(content, config, now or datetime.now(timezone.utc), Path(settings["CACHE_PATH"]),
+                                 theme=Path(settings["THEME"]))
     except ContentError as exc:
         findings = [Finding(p.path, p.line, "error", p.field, f"expected {p.expected}, found {p.found}")
                     for p in exc.problems if shown(p.path)]
@@ -246,6 +247,7 @@ def deploy(settings_file, output, bucket, prefix, endpoint_url, region, profile,
 @click.pass_context
 def subscribers(ctx: click.Context, settings_file: Path | None, database: Path | None) -> None:
     """Manage the readers who receive digests."""
+    from .digest.transports import takes_unicode_local_parts
     from .subscribers.model import Interests
     from .subscribers.store import SubscriberStore
 
@@ -254,7 +256,7 @@ def subscribers(ctx: click.Context, settings_file: Path | None, database: Path |
     path = database or (settings_file.resolve().parent / config.subscribers)
     authors = tuple(sorted(p.stem for p in (Path(settings["PATH"]) / "authors").glob("*.md")))
     ctx.obj["store"] = SubscriberStore(path)
-    ctx.obj["interests"] = Interests(config.sections, authors)
+    ctx.obj["interests"] = Interests(config.sections, authors, takes_unicode_local_parts(config.digest))
     ctx.call_on_close(ctx.obj["store"].close)
 
 

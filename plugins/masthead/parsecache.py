@@ -142,16 +142,16 @@ def save_stamps(stamps: FileStamps, cache_dir: Path, taken_ns: int) -> None:
 
 
 def read_newsroom(content: Path, config: SiteConfig, now: datetime, cache_dir: Path | None,
-                  background_save: bool = False) -> Newsroom:
+                  background_save: bool = False, theme: Path | None = None) -> Newsroom:
     """The validated newsroom, parsing only articles the cache does not already hold (many of
     them on every core), and reading only article files whose stamp changed. `background_save`:
     the cache is written while the caller goes on (a build, which calls finish_saves before it
-    returns)."""
+    returns). `theme`: its files are checked for links that leave it, as content's are."""
     if cache_dir is None:
-        return build_newsroom(read_sources(content), config, now)
+        return build_newsroom(read_sources(content, theme=theme), config, now)
     taken_ns = time.time_ns()
     stamps = load_stamps(cache_dir)
-    sources = read_sources(content, stamps=stamps)
+    sources = read_sources(content, stamps=stamps, theme=theme)
     memo = load_memo(cache_dir)
     salt = code_salt()
     missing = unparsed(sources, config, memo, salt)

@@ -79,7 +79,8 @@ def publish(settings_file: Path, now: datetime, say: Callable[[str], None], data
     settings = load_settings(settings_file)
     config = site_config(settings, source=str(settings_file))
 
-    newsroom = read_newsroom(Path(settings["PATH"]), config, now, Path(settings["CACHE_PATH"]))
+    newsroom = read_newsroom(Path(settings["PATH"]), config, now, Path(settings["CACHE_PATH"]),
+                             theme=Path(settings["THEME"]))
     errors = [f for f in editorial_findings(newsroom, config.site_url,
                                                      removes_expired=config.expired == "remove") if f.level == "error"]
     if errors:

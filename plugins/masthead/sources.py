@@ -12,6 +12,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from .content import ImageFile, SourceFile, Sources
+from .errors import Problem
 from .freshness import RACY_NS
 
 ARTICLES, AUTHORS, PAGES, IMAGES = "articles", "authors", "pages", "images"
@@ -44,13 +45,18 @@ class FileStamps:
         return self.current != self.known
 
 
-def read_sources(content_root: Path, display_root: str | None = None, stamps: FileStamps | None = None) -> Sources:
+def read_sources(content_root: Path, display_root: str | None = None, stamps: FileStamps | None = None,
+                 theme: Path | None = None) -> Sources:
     """Every Markdown file and image under the content root, in a stable order. With `stamps`,
     an article file whose stamp is unchanged is not read (its SourceFile has no data, only its
     digest; see read_source for reading one when it is needed after all), nor is a picture's
-    header for its size."""
+    header for its size. Links that leave the content folder (or `theme`) are refused, not read."""
     content_root = Path(content_root)
     shown = display_root if display_root is not None else _display(content_root)
+    refused = links_outside(content_root, shown)
+    if theme is not None:
+        refused += links_outside(Path(theme), _display(Path(theme)))
+    unread = {p.path.removeprefix(shown + "/") for p in refused}
 
     def markdown(folder: str, stamps: FileStamps | None = None) -> tuple[SourceFile, ...]:
         found = []
@@ -60,6 +66,8 @@ def read_sources(content_root: Path, display_root: str | None = None, stamps: Fi
             for name in names:
                 if name.endswith(".md") and not name.startswith("."):
                     path = os.path.join(where, name)
+                    if f"{inside}/{name}" in unread:
+                        continue
                     try:
                         stat = os.stat(path)
                     except FileNotFoundError:
@@ -80,8 +88,44 @@ def read_sources(content_root: Path, display_root: str | None = None, stamps: Fi
             sources.append(source)
         return tuple(sources)
 
+    images = {rel: image for rel, image in read_images(content_root, stamps).items() if rel not in unread}
     return Sources(articles=markdown(ARTICLES, stamps), authors=markdown(AUTHORS), pages=markdown(PAGES),
-                   images=read_images(content_root, stamps), modified=git_modified(content_root))
+                   images=images, modified=git_modified(content_root), refused=tuple(refused))
+
+
+def links_outside(root: Path, shown: str) -> list[Problem]:
+    """Every symbolic link under `root` (hidden folders included) that resolves outside it.
+
+    Pelican copies static files and theme files through links, folders included: a link to
+    /etc/passwd, or to a folder of private files, would be published as if it were content.
+    Links that stay inside `root` are followed and looked at too; a link to nothing is no risk."""
+    inside = os.path.realpath(root)
+    problems, seen = [], {inside}
+    folders = [(str(root), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_symlink():
+                target = os.path.realpath(entry.path)
+                if not os.path.exists(target):
+                    continue
+                if os.path.commonpath([inside, target]) != inside:
+                    problems.append(Problem(f"{shown}/{rel}", None, "link",
+                                            f"a file inside {shown}/ (a link that leaves it would publish "
+                                            "a file from elsewhere on this machine: copy the file in instead)",
+                                            f"a link to {target}"))
+                    continue
+                if os.path.isdir(target) and target not in seen:
+                    seen.add(target)
+                    folders.append((entry.path, rel + "/"))
+            elif entry.is_dir(follow_symlinks=False):
+                folders.append((entry.path, rel + "/"))
+    return sorted(problems)
 
 
 def read_source(content_root: Path, source: SourceFile) -> SourceFile:

@@ -28,6 +28,7 @@ class Sources:
     pages: tuple[SourceFile, ...] = ()
     images: Mapping[str, ImageFile] = field(default_factory=dict)
     modified: Mapping[str, datetime] = field(default_factory=dict)  # last commit that changed a file
+    refused: tuple[Problem, ...] = ()  # files that cannot be published as they are (links that leave the newsroom)
 
 
 def build_newsroom(sources: Sources, config: SiteConfig, now: datetime,
@@ -37,7 +38,7 @@ def build_newsroom(sources: Sources, config: SiteConfig, now: datetime,
     `memo` keeps parsed articles between builds (Markdown and YAML are most of a build's reading
     time): an article is parsed again only when its bytes, its commit date, the settings, the
     authors or the images changed, or `salt` (the parsing code's version) did."""
-    problems: list[Problem] = []
+    problems: list[Problem] = list(sources.refused)
     renderer = BodyRenderer()
     ctx = SchemaContext(config, sources.images, frozenset(), renderer, sources.modified)
 

@@ -11,10 +11,11 @@ import base64
 import binascii
 import functools
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass
 from email.header import Header
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from urllib.parse import quote
 
@@ -103,7 +104,10 @@ def message_id(edition: str, address: str, sender: Sender) -> str:
 def header_text(value: str) -> str:
     """A header value on one line: as it is when ASCII, else RFC 2047 encoded words."""
     value = one_line(value)
-    return value if value.isascii() else Header(value, "utf-8").encode(linesep="\r\n")
+    if value.isascii() and max(map(len, value.split(" "))) <= LONGEST_WORD:
+        return value
+    # Encoded words short enough that the longest header name and one still fit in FOLD_AT.
+    return Header(value, "utf-8", maxlinelen=FOLD_AT - len("List-Unsubscribe: ")).encode(linesep="\r\n")
 
 
 @functools.lru_cache(maxsize=16)
@@ -112,6 +116,10 @@ def date_header(when) -> str:
 
 
 _ASCII = bytes(range(128))
+FOLD_AT = 78  # RFC 5322's recommended line length; 998 is its limit
+LONGEST_WORD = 200  # a longer unbroken word in a header is sent as encoded words, which fold
+NAME_LIMIT = 200  # characters of a reader's name shown in To
+_SPECIALS = re.compile(r'[][\\()<>@,:;".]')  # RFC 5322 specials: a name holding one is quoted
 
 
 def mime_part(content_type: str, text: str) -> bytes:
@@ -145,8 +153,8 @@ def build_message(selection: Selection, *, edition: str, subject: str, to: tuple
     text, html = text.replace(TOKEN_MARKER, token_text), html.replace(TOKEN_MARKER, token_text)
     mailto = f"<mailto:unsubscribe@{sender.domain}?subject=unsubscribe-{token_text}>"
     headers = [
-        ("From", sender.address if sender.address.isascii() else formataddr(parseaddr(sender.address), charset="utf-8")),
-        ("To", formataddr((one_line(to[1]), to[0]), charset="utf-8")),
+        ("From", address_header(*parseaddr(sender.address))),
+        ("To", address_header(to[1], to[0])),
         ("Subject", header_text(subject)),
         ("Date", date_header(when)),
         ("Message-ID", message_id(edition, to[0], sender)),
@@ -161,10 +169,45 @@ def build_message(selection: Selection, *, edition: str, subject: str, to: tuple
     return assemble(headers, text, html, boundary)
 
 
+def address_header(name: str, address: str) -> str:
+    """'Name <address>' for a To or From header. An address with a non-ASCII local part stays
+    UTF-8 (RFC 6532: only sent to servers that offer SMTPUTF8). The name is cut to NAME_LIMIT
+    characters (a greeting, not a place for a letter), quoted when it holds specials, and sent as
+    encoded words of RFC 2047's length when it is not ASCII."""
+    name = one_line(name)[:NAME_LIMIT].strip()
+    if not name:
+        return address
+    if not name.isascii():
+        shown = header_text(name)
+    elif _SPECIALS.search(name):
+        shown = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    else:
+        shown = name
+    return f"{shown} <{address}>"
+
+
+def folded(name: str, value: str) -> str:
+    """One header as lines of at most FOLD_AT characters where the value has spaces to fold at
+    (RFC 5322 2.2.3: a CRLF before white space); never a line over 998, as every word in a value
+    built here is short (header_text encodes long ones, names are cut)."""
+    line = f"{name}: {value}"
+    if len(line) <= FOLD_AT and "\r\n" not in line:
+        return line + "\r\n"
+    lines, current = [], f"{name}:"
+    for word in value.replace("\r\n ", " ").split(" "):
+        if len(current) + 1 + len(word) > FOLD_AT and current.strip() != f"{name}:":
+            lines.append(current)
+            current = ""
+        current += " " + word
+    lines.append(current)
+    return "\r\n".join(lines) + "\r\n"
+
+
 def assemble(headers: list[tuple[str, str]], text: str, html: str, boundary: str) -> bytes:
-    """Header lines (already one-line, ASCII or RFC 2047) and the two parts as multipart/alternative."""
+    """Header lines (already one-line, ASCII or RFC 2047; UTF-8 only in an internationalized
+    address) and the two parts as multipart/alternative."""
     headers = headers + [("MIME-Version", "1.0"), ("Content-Type", f'multipart/alternative; boundary="{boundary}"')]
-    head = "".join(f"{name}: {value}\r\n" for name, value in headers).encode("ascii")
+    head = "".join(folded(name, value) for name, value in headers).encode("utf-8")
     marker = f"--{boundary}\r\n".encode()
     return (head + b"\r\n" + marker + mime_part("text/plain", text) + marker + mime_part("text/html", html)
             + f"--{boundary}--\r\n".encode())

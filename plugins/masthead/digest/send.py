@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Callable
 
 from ..config import SiteConfig
+from ..subscribers.model import transport_address
 from ..subscribers.store import SubscriberStore
 from .dkim_sign import DkimSigner
 from .journal import Journal
 from .message import build_message, message_id, render_bodies
 from .preview import DEFAULT_SUBJECT, link_tokens, read_manifest, sender_for
 from .select import SPANS, Selection, articles_from_manifest, edition_id, edition_path, period_of, select_for
-from .smtp import PermanentFailure, SenderUnusable, TemporaryFailure
+from .smtp import PermanentFailure, SenderUnusable, TemporaryFailure, Undeliverable
 
 BODY_CACHE = 256  # distinct digests kept rendered: bounded, whatever the number of readers
 BOUNCE_LIMIT = 3  # permanent refusals before an address is marked bounced (MASTHEAD["digest"]["bounces"])
@@ -39,6 +40,7 @@ class SendReport:
     nothing_new: int = 0
     deferred: int = 0
     bounced: int = 0
+    undeliverable: int = 0  # readers this sender cannot reach at all (recorded as failed, never as bounces)
     errors: list[str] = field(default_factory=list)
     stopped: str = ""  # why the run stopped early (the sender cannot send anything); empty when it did not
 
@@ -109,20 +111,29 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
             raise SenderUnusable("not tried: sending stopped")
         own = senders.get()
         try:
-            own.send(message, envelope_from, subscriber.email)
+            own.send(message, envelope_from, transport_address(subscriber.email))
         except SenderUnusable as exc:
-            with halting:
-                report.stopped = report.stopped or str(exc)
-                halted.set()
+            stop(str(exc))
             raise
         finally:
             senders.put(own)
         local.journal.sent(edition.id, subscriber.key, msg_id, ids, now)
 
+    def stop(reason: str) -> None:
+        with halting:
+            report.stopped = report.stopped or reason
+            halted.set()
+
     def settle(future, subscriber, msg_id, ids) -> None:
-        """Count the result; failures (never accepted, so outside the window) are recorded here."""
+        """Count the result; failures (never accepted, so outside the window) are recorded here.
+        An error nobody foresaw stops the run: its message stays 'sending', so the next run sends it."""
         try:
             future.result()
+        except Undeliverable as exc:
+            journal.failed(edition.id, subscriber.key, msg_id, ids, str(exc), now)
+            report.undeliverable += 1
+            report.errors.append(f"{subscriber.email}: {exc}")
+            return
         except (TemporaryFailure, SenderUnusable) as exc:
             journal.deferred(edition.id, subscriber.key, msg_id, ids, str(exc), now)
             report.deferred += 1
@@ -133,50 +144,62 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
                 report.bounced += 1
             report.errors.append(f"{subscriber.email}: {exc}")
             return
+        except Exception as exc:  # noqa: BLE001 - told to the user below, with its type
+            stop(f"unexpected error while sending to {subscriber.email}: {type(exc).__name__}: {exc}")
+            return
         report.sent += 1
         if report.sent % 1000 == 0:
             say(f"sent {report.sent}")
 
-    in_flight: deque = deque()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        try:
-            for subscriber, selection in plan():
-                if halted.is_set():
-                    break
-                subject = subject_template.format(site=config.name, count=len(selection.articles),
-                                                  date=edition.until.astimezone(config.timezone).strftime("%-d %B %Y"))
-                lang = subscriber.language or config.default_lang
-                key = (tuple(a.id for a in selection.articles),
-                       tuple((a.id, w) for a, w, _ in selection.corrections), subject, lang)
-                if key not in bodies:
-                    bodies[key] = render_bodies(selection, subject=subject, sender=mail_from, lang=lang, theme=theme,
-                                                web_url=f"{config.public_url}/{edition_path(edition.period)}")
-                    if len(bodies) > BODY_CACHE:
-                        bodies.popitem(last=False)
-                bodies.move_to_end(key)
-                message = build_message(selection, edition=edition.id, subject=subject,
-                                        to=(subscriber.email, subscriber.name), token=link_token(subscriber.token),
-                                        sender=mail_from, lang=lang, when=now, theme=theme, bodies=bodies[key])
-                if signer:
-                    message = signer.sign(message)
-                ids = [a.id for a in selection.articles]
-                msg_id = message_id(edition.id, subscriber.email, mail_from)
-                journal.sending(edition.id, subscriber.key, msg_id, ids, now)
-                in_flight.append((pool.submit(deliver, message, subscriber, msg_id, ids), subscriber, msg_id, ids))
-                while len(in_flight) > 2 * workers:  # bounded: memory stays flat
-                    settle(*in_flight.popleft())
-                if pause:
-                    time.sleep(pause)
-            while in_flight:
+    def queue_messages(pool, in_flight: deque) -> None:
+        """Build each message just before it is sent, and hand it to a worker."""
+        for subscriber, selection in plan():
+            if halted.is_set():
+                break
+            subject = subject_template.format(site=config.name, count=len(selection.articles),
+                                              date=edition.until.astimezone(config.timezone).strftime("%-d %B %Y"))
+            lang = subscriber.language or config.default_lang
+            key = (tuple(a.id for a in selection.articles),
+                   tuple((a.id, w) for a, w, _ in selection.corrections), subject, lang)
+            if key not in bodies:
+                bodies[key] = render_bodies(selection, subject=subject, sender=mail_from, lang=lang, theme=theme,
+                                            web_url=f"{config.public_url}/{edition_path(edition.period)}")
+                if len(bodies) > BODY_CACHE:
+                    bodies.popitem(last=False)
+            bodies.move_to_end(key)
+            message = build_message(selection, edition=edition.id, subject=subject,
+                                    to=(transport_address(subscriber.email), subscriber.name),
+                                    token=link_token(subscriber.token), sender=mail_from, lang=lang, when=now,
+                                    theme=theme, bodies=bodies[key])
+            if signer:
+                message = signer.sign(message)
+            ids = [a.id for a in selection.articles]
+            msg_id = message_id(edition.id, subscriber.email, mail_from)
+            journal.sending(edition.id, subscriber.key, msg_id, ids, now)
+            in_flight.append((pool.submit(deliver, message, subscriber, msg_id, ids), subscriber, msg_id, ids))
+            while len(in_flight) > 2 * workers:  # bounded: memory stays flat
                 settle(*in_flight.popleft())
-        finally:
-            while not senders.empty():
-                senders.get().close()
+            if pause:
+                time.sleep(pause)
+
+    in_flight: deque = deque()
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            try:
+                queue_messages(pool, in_flight)
+            except Exception as exc:  # noqa: BLE001 - building one message went wrong: stop, say why
+                stop(f"unexpected error while preparing a message: {type(exc).__name__}: {exc}")
+            while in_flight:  # every submitted message is settled: recorded, or left 'sending' for the next run
+                settle(*in_flight.popleft())
+    finally:  # only once every worker is done: a worker waiting for a sender would wait for ever
+        while not senders.empty():
+            senders.get().close()
     for own_store in journals:
         own_store.close()
     if report.stopped:
         say(f"stopped: {report.stopped}")
     say(f"edition {edition.id}: {report.sent} sent, {report.skipped_already_sent} already sent, "
         f"{report.deferred} deferred (sent on the next run), {report.bounced} bounced, "
-        f"{report.nothing_new} with nothing new")
+        + (f"{report.undeliverable} undeliverable, " if report.undeliverable else "")
+        + f"{report.nothing_new} with nothing new")
     return report

@@ -9,7 +9,7 @@ the run, because every other message would fail the same way.
 
 from __future__ import annotations
 
-from .smtp import PermanentFailure, SenderUnusable, TemporaryFailure
+from .smtp import PermanentFailure, SenderUnusable, TemporaryFailure, Undeliverable
 
 # Error codes of SendEmail (API reference) and of AWS in general, by what they mean for one message.
 TEMPORARY_CODES = {"TooManyRequestsException", "LimitExceededException", "Throttling", "ThrottlingException",
@@ -49,6 +49,9 @@ class SESSender:
     def send(self, message: bytes, sender: str, recipient: str) -> None:
         from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+        if not recipient.isascii():  # SES takes ASCII local parts only (domains in Punycode)
+            raise Undeliverable("Amazon SES does not accept addresses with non-ASCII characters before the @: "
+                                "ask the reader for another address")
         request = {"FromEmailAddress": sender, "Destination": {"ToAddresses": [recipient]},
                    "Content": {"Raw": {"Data": message}}}
         if self.configuration_set:

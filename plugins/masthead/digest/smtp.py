@@ -20,6 +20,11 @@ class PermanentFailure(Exception):
     """The server refused the address for good (5xx)."""
 
 
+class Undeliverable(Exception):
+    """This sender cannot carry a message to this reader at all (an internationalized address where
+    the server does not offer SMTPUTF8): that reader's message fails, and it is no bounce."""
+
+
 class SenderUnusable(Exception):
     """The sending account or server cannot send anything (login, TLS, sender identity): stop the run."""
 
@@ -61,7 +66,9 @@ class SMTPSender:
     def send(self, message: bytes, sender: str, recipient: str) -> None:
         for attempt in (1, 2):
             try:
-                self._connect().sendmail(sender, [recipient], message)
+                connection = self._connect()
+                options = self._international(connection, recipient) if not recipient.isascii() else ()
+                connection.sendmail(sender, [recipient], message, mail_options=options)
                 return
             except smtplib.SMTPRecipientsRefused as exc:
                 code, text = exc.recipients.get(recipient, (550, b""))
@@ -72,6 +79,14 @@ class SMTPSender:
                 self.close()
                 if attempt == 2:
                     raise TemporaryFailure(f"{self.host}:{self.port} unreachable: {exc}") from None
+
+    def _international(self, connection: smtplib.SMTP, recipient: str) -> tuple[str, ...]:
+        """The MAIL options an address with a non-ASCII local part needs (RFC 6531), or Undeliverable."""
+        connection.ehlo_or_helo_if_needed()
+        if not connection.has_extn("smtputf8"):
+            raise Undeliverable(f"the address needs SMTPUTF8 (RFC 6531), which {self.host}:{self.port} does not "
+                                "offer: use a relay that does, or ask the reader for another address")
+        return ("SMTPUTF8", "BODY=8BITMIME") if connection.has_extn("8bitmime") else ("SMTPUTF8",)
 
     @staticmethod
     def _sorted(code: int, text) -> Exception:

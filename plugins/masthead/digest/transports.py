@@ -15,6 +15,12 @@ SMTP_KEYS = ("host", "port", "security")
 SES_KEYS = ("region", "configuration_set", "endpoint_url")
 
 
+def takes_unicode_local_parts(digest: dict) -> bool:
+    """Whether the newsroom's way out can carry mail to an address like 'josé@example.org': SMTP
+    can (when the relay offers SMTPUTF8, learnt per message); Amazon SES never does."""
+    return not digest.get("ses")
+
+
 def sender_factory(digest: dict) -> Callable:
     """A function making one sender (SMTPSender or SESSender); MastheadError says what to set."""
     smtp, ses = digest.get("smtp") or {}, digest.get("ses") or {}

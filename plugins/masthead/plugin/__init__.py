@@ -68,7 +68,7 @@ def load_newsroom(pelican) -> None:
     newsroom = settings.pop(GIVEN_NEWSROOM_KEY, None)
     if newsroom is None or newsroom.now != now:
         newsroom = read_newsroom(Path(settings["PATH"]), config, now, Path(settings["CACHE_PATH"]),
-                                 background_save=True)
+                                 background_save=True, theme=Path(settings["THEME"]))
     settings[CONFIG_KEY] = config
     settings[NEWSROOM_KEY] = newsroom
     gc.freeze()  # the newsroom lives as long as the build: the collector need not walk it again

@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import idna
 from email_validator import EmailNotValidError, validate_email
 
 from ..errors import ContentError, Problem, did_you_mean
@@ -48,12 +49,30 @@ def suppression_hash(email: str) -> str:
     return hashlib.sha256(address_key(email).encode()).hexdigest()
 
 
+def transport_address(email: str) -> str:
+    """The address as a mail server is given it: ASCII whenever the part before the @ is (an
+    internationalized domain in Punycode, which every server takes); otherwise as stored, which
+    only a server offering SMTPUTF8 (RFC 6531) accepts."""
+    if email.isascii():
+        return email
+    local, _, domain = email.rpartition("@")
+    if not local.isascii():
+        return email
+    try:
+        return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
+    except idna.IDNAError:
+        return email
+
+
 @dataclass(frozen=True)
 class Interests:
-    """The sections and authors a subscriber may follow: the newsroom's own (empty: any)."""
+    """What the newsroom takes from a subscriber: the sections and authors they may follow (its
+    own; empty: any), and whether an address may have non-ASCII letters before the @ (RFC 6531;
+    not when mail goes through Amazon SES, which never delivers to them)."""
 
     sections: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
+    unicode_local_parts: bool = True
 
 
 def normalize_email(value: str) -> str:
@@ -83,6 +102,9 @@ def subscriber_from(fields: dict, interests: Interests, where: str, line: int | 
         email = normalize_email(str(fields.get("email") or ""))
     except ValueError as exc:
         bad("email", "an email address such as reader@example.org", f"{fields.get('email')!r} ({exc})")
+    if email and not interests.unicode_local_parts and not email.rpartition("@")[0].isascii():
+        bad("email", "an address with only ASCII letters before the @ (this newsroom's mail goes through "
+            "Amazon SES, which delivers to no other)", repr(email))
     status = (fields.get("status") or "active").strip()
     if status not in ("pending", "active"):
         bad("status", "pending or active (unsubscribes and bounces are recorded by masthead)",

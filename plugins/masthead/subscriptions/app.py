@@ -34,7 +34,7 @@ from ..content.model import text_direction
 from ..digest.message import Sender
 from ..errors import ContentError
 from ..labels import label
-from ..subscribers.model import Interests, Subscriber, address_key, subscriber_from
+from ..subscribers.model import Interests, Subscriber, address_key, subscriber_from, transport_address
 from ..subscribers.store import SubscriberStore
 from .limits import RateLimit
 from .mail import Mailer, masked, notice
@@ -62,6 +62,7 @@ class ServiceSettings:
     trusted_proxies: int = 0
     per_client_per_minute: int = 10
     per_address_per_hour: int = 3
+    unicode_local_parts: bool = True  # False when mail goes through Amazon SES
 
     @property
     def site_origin(self) -> str:
@@ -86,6 +87,8 @@ class SubscriptionService:
         self.monotonic = monotonic
         self.per_client = RateLimit(settings.per_client_per_minute, 60, monotonic)
         self.per_address = RateLimit(settings.per_address_per_hour, 3600, monotonic)
+        self.interests = Interests(settings.sections, tuple(slug for slug, _ in settings.authors),
+                                   settings.unicode_local_parts)
         self._local = threading.local()
         self._pages = jinja2.Environment(loader=jinja2.FileSystemLoader(str(settings.theme / "templates" / "service")),
                                          autoescape=True, undefined=jinja2.StrictUndefined)
@@ -204,9 +207,7 @@ class SubscriptionService:
             log.info("sign-up dropped: the hidden field was filled")
             return self._answer(request, checking_in, lang)
         try:
-            wanted = subscriber_from({**fields, "status": "pending"},
-                                     Interests(self.settings.sections, tuple(slug for slug, _ in self.settings.authors)),
-                                     "form")
+            wanted = subscriber_from({**fields, "status": "pending"}, self.interests, "form")
         except ContentError as exc:
             problems = [f"{p.field}: expected {p.expected}" for p in exc.problems]
             return self._answer(request, _Answer(400, label("form_problem", lang), problems=problems, state="error"),
@@ -218,17 +219,17 @@ class SubscriptionService:
             return self._answer(request, checking_in, lang)  # the same answer: nothing to learn, nothing to bomb
         self._purge()
         signup = self.store.sign_up(wanted)
-        sender, now = self.settings.sender, self.clock()
+        sender, now, address = self.settings.sender, self.clock(), transport_address(wanted.email)
         if signup is not None:
             link = f"{self.settings.service_url}/confirm?token={self.signer.confirm(signup.nonce, signup.requested)}"
-            message = notice("confirm", to=(wanted.email, wanted.name), action_url=link, sender=sender, lang=lang,
+            message = notice("confirm", to=(address, wanted.name), action_url=link, sender=sender, lang=lang,
                              when=now, theme=self.settings.theme,
                              confirm_hours=int(self.settings.confirm_for.total_seconds() // 3600))
         else:
             reader = self.store.get(wanted.email)
-            message = notice("known", to=(reader.email, reader.name), action_url=self._manage_url("preferences", reader),
+            message = notice("known", to=(address, reader.name), action_url=self._manage_url("preferences", reader),
                              sender=sender, lang=reader.language or lang, when=now, theme=self.settings.theme)
-        self.mailer.submit(message, wanted.email)
+        self.mailer.submit(message, address)
         log.info("sign-up for %s: %s", masked(wanted.email), "confirmation queued" if signup else "already active")
         return self._answer(request, checking_in, lang)
 
@@ -313,7 +314,7 @@ class SubscriptionService:
                     {"email": reader.email, "frequency": form.get("frequency", reader.frequency),
                      "sections": form.getlist("sections"), "authors": form.getlist("authors"),
                      "language": form.get("language", "")},
-                    Interests(self.settings.sections, tuple(slug for slug, _ in self.settings.authors)), "form")
+                    self.interests, "form")
             except ContentError as exc:
                 problems = [f"{p.field}: expected {p.expected}" for p in exc.problems]
             if wanted and wanted.language and wanted.language not in self.settings.languages:

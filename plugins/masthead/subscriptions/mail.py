@@ -13,13 +13,13 @@ import logging
 import queue
 import threading
 from datetime import datetime
-from email.utils import formataddr, parseaddr
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Callable
 
 import css_inline
 
-from ..digest.message import Sender, assemble, date_header, email_templates, header_text, one_line
+from ..digest.message import Sender, address_header, assemble, date_header, email_templates, header_text, one_line
 from ..labels import label
 
 log = logging.getLogger("masthead.subscriptions")
@@ -47,8 +47,8 @@ def notice(kind: str, *, to: tuple[str, str], action_url: str, sender: Sender, l
     address = to[0]
     digest = hashlib.sha256(f"{kind}{address}{when.isoformat()}".encode()).hexdigest()
     headers = [
-        ("From", sender.address if sender.address.isascii() else formataddr(parseaddr(sender.address), charset="utf-8")),
-        ("To", formataddr((one_line(to[1])[:100], address), charset="utf-8")),
+        ("From", address_header(*parseaddr(sender.address))),
+        ("To", address_header(to[1], address)),
         ("Subject", header_text(words["heading"])),
         ("Date", date_header(when)),
         ("Message-ID", f"<{kind}.{digest[:24]}@{sender.domain}>"),

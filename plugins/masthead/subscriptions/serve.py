@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..config import SiteConfig
 from ..digest.preview import sender_for
-from ..digest.transports import sender_factory
+from ..digest.transports import sender_factory, takes_unicode_local_parts
 from ..errors import MastheadError
 from ..outputs import MANIFEST_FILE
 from .app import ServiceSettings, SubscriptionService
@@ -47,7 +47,8 @@ def service_settings(config: SiteConfig, output: Path, theme: Path) -> ServiceSe
         confirm_for=timedelta(hours=int(options.get("confirm_hours", 48))),
         trusted_proxies=int(options.get("trusted_proxies", 0)),
         per_client_per_minute=int(options.get("per_client_per_minute", 10)),
-        per_address_per_hour=int(options.get("per_address_per_hour", 3)))
+        per_address_per_hour=int(options.get("per_address_per_hour", 3)),
+        unicode_local_parts=takes_unicode_local_parts(config.digest))
 
 
 def make_service(config: SiteConfig, output: Path, theme: Path, store_path: Path, environ=os.environ) -> SubscriptionService:

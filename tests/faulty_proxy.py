@@ -15,8 +15,13 @@ from urllib.parse import urlsplit
 
 
 class FaultyProxy:
-    def __init__(self, upstream: str, fail_first_puts_of: int = 0, delay: float = 0.0, delay_every: int = 0):
+    def __init__(self, upstream: str, fail_first_puts_of: int = 0, delay: float = 0.0, delay_every: int = 0,
+                 hold_deletes: bool = False):
         self.upstream = urlsplit(upstream)
+        # hold_deletes: a DeleteObjects request is held (`holding` is set) and, once `released`,
+        # dropped unanswered and never forwarded, as if the client died while it was on its way.
+        self.hold_deletes = hold_deletes
+        self.holding, self.released = threading.Event(), threading.Event()
         self.fail_first_puts_of = fail_first_puts_of  # every Nth key's first PUT gets a 500
         self.delay, self.delay_every = delay, delay_every
         self.faults: Counter[str] = Counter()
@@ -46,6 +51,11 @@ class FaultyProxy:
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
                     self.wfile.write(payload)
+                    return
+                if proxy.hold_deletes and self.command == "POST" and "delete" in urlsplit(self.path).query:
+                    proxy.holding.set()
+                    proxy.released.wait(60)
+                    self.close_connection = True
                     return
                 if proxy.delay_every and count % proxy.delay_every == 0:
                     proxy.faults["slow"] += 1

@@ -206,6 +206,7 @@ def run_cli(seaweed, s3_env, tmp_path, monkeypatch):
     def invoke(*args):
         return CliRunner().invoke(main, ["deploy", *args])
 
+    invoke.folder = tmp_path
     return invoke
 
 
@@ -407,3 +408,75 @@ def test_a_listing_cut_into_ranges_finds_every_object_recorded_or_not(seaweed, b
     ranged = store.list(expected)
     assert sorted(ranged) == sorted(names + ["previews/x/index.html", "stray.txt"])
     assert ranged == store.list()
+
+
+def test_a_deploy_killed_during_its_deletes_is_finished_by_the_next_one(seaweed, bucket, tmp_path, s3_env):
+    """The manifest never claims a state the bucket is not in: written before the deletes, it
+    names them as pending, so the next deploy (trusting it, no listing) deletes them."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from faulty_proxy import FaultyProxy
+
+    output = site(tmp_path / "output", FILES)
+    (tmp_path / "publishconf.py").write_text(
+        'SITENAME = "Gazette"\nPATH = "content"\nOUTPUT_PATH = "output"\n'
+        f'MASTHEAD = {{"deploy": {{"bucket": "{bucket}", "region": "us-east-1", "preset": "minio"}}}}\n')
+    (tmp_path / "content").mkdir()
+    target = Target(bucket, endpoint_url=seaweed.endpoint, region="us-east-1", addressing_style="path")
+    deploy(output, target, say=lambda line: None)
+    (output / "theme/css/site.css").unlink()
+    (output / "feeds/all.json").unlink()
+    (output / "index.html").write_bytes(b"<h1>Front page, new</h1>")
+
+    with FaultyProxy(seaweed.endpoint, hold_deletes=True) as proxy:
+        command = [sys.executable, "-c", "from masthead.cli import main; main()", "deploy", "--endpoint-url",
+                   proxy.endpoint]
+        process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   start_new_session=True)
+        assert proxy.holding.wait(60), process.communicate()
+        os.killpg(process.pid, signal.SIGKILL)  # dies while its delete request is on the way
+        process.wait()
+        proxy.released.set()
+    assert "theme/css/site.css" in keys(seaweed, bucket)  # the delete never reached the bucket
+
+    lines = []
+    report = deploy(output, target, say=lines.append)
+    assert not report.listed  # the deployed manifest stood for the bucket, and it owned up to the deletes
+    assert report.plan.deletes == ("feeds/all.json", "theme/css/site.css")
+    assert report.plan.uploads == ()  # the uploads the killed deploy made are recorded
+    assert "theme/css/site.css" not in keys(seaweed, bucket) and "feeds/all.json" not in keys(seaweed, bucket)
+    assert lines[-1].startswith("0 uploaded (0 bytes), 2 deleted")
+    again = deploy(output, target, say=lambda line: None)
+    assert again.plan.is_empty  # finished: the manifest no longer names pending deletes
+
+
+def test_a_deploy_that_would_empty_a_small_site_is_refused(run_cli, bucket, seaweed):
+    """The absolute cap (256) does not protect a site of 192 objects; the share does."""
+    output = site(run_cli.folder / "output", {f"images/{n:03d}.jpg": b"x" * 10 for n in range(185)})
+    assert run_cli("--bucket", bucket).exit_code == 0
+    assert len(keys(seaweed, bucket)) == 193  # 192 files and the manifest
+    for path in output.rglob("*"):
+        if path.is_file() and path != output / "index.html":
+            path.unlink()
+    result = run_cli("--bucket", bucket)
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "error: this deploy would delete 191 of the 192 objects in the bucket (99%), more than the share of 25% "
+        "(first: 2026/11/story/index.html); is the built site complete? If that is intended, run again with "
+        "--max-delete-share 1")  # 191/192 rounded up to the hundredth
+    assert len(keys(seaweed, bucket)) == 193  # nothing deleted
+    allowed = run_cli("--bucket", bucket, "--max-delete-share", "1")
+    assert allowed.exit_code == 0, allowed.output
+    assert keys(seaweed, bucket) == [MANIFEST_KEY, "index.html"]
+
+
+def test_a_bad_max_delete_share_says_what_to_write():
+    from masthead.deploy.run import resolve_target
+
+    with pytest.raises(MastheadError, match=r"max_delete_share: expected a share of the bucket's objects from 0 to "
+                                            r"1 \(0.25 is a quarter; 1 allows deleting everything\), found 'half'"):
+        resolve_target({"bucket": "b", "max_delete_share": "half"}, {})
+    assert resolve_target({"bucket": "b", "max_delete_share": 0.5}, {})[1].max_delete_share == 0.5

@@ -215,12 +215,14 @@ def new(headline: str, authors: tuple[str, ...], section: str, settings_file: Pa
 @click.option("--preset", type=click.Choice(sorted(PRESETS)), default=None, help="Provider defaults.")
 @click.option("--workers", type=int, default=None, help="Parallel uploads (default 8).")
 @click.option("--max-deletes", type=int, default=None, help="Refuse to delete more than this (default 256).")
+@click.option("--max-delete-share", type=float, default=None,
+              help="Refuse to delete more than this share of the bucket's objects (default 0.25; 1: no limit).")
 @click.option("--dry-run", is_flag=True, help="Print the plan (every upload with its reason, every delete) and stop.")
 @click.option("--verify", is_flag=True, help="List the bucket instead of trusting the deployed manifest: finds "
               "objects changed or removed outside masthead (done anyway once the last listing is "
               "MASTHEAD['deploy']['verify_every_hours'] old, default 24).")
-def deploy(settings_file, output, bucket, prefix, endpoint_url, region, profile, preset, workers, max_deletes, dry_run,
-           verify):
+def deploy(settings_file, output, bucket, prefix, endpoint_url, region, profile, preset, workers, max_deletes,
+           max_delete_share, dry_run, verify):
     """Publish the built site to S3-compatible storage: only what changed, deletes last."""
     from .build import load_settings
     from .config import site_config
@@ -233,7 +235,8 @@ def deploy(settings_file, output, bucket, prefix, endpoint_url, region, profile,
         config = site_config(settings, source=str(settings_file))
         target, options = resolve_target(config.deploy, dict(bucket=bucket, prefix=prefix, endpoint_url=endpoint_url,
                                                              region=region, profile=profile, preset=preset,
-                                                             workers=workers, max_deletes=max_deletes))
+                                                             workers=workers, max_deletes=max_deletes,
+                                                             max_delete_share=max_delete_share))
         run_deploy(Path(output or settings["OUTPUT_PATH"]), target, options, dry_run=dry_run, say=click.echo,
                    verify=verify)
     except MastheadError as exc:

@@ -18,6 +18,12 @@ from functools import lru_cache
 
 MANIFEST_KEY = ".masthead/deployed.json.gz"  # gzipped: at 10,000 files it is re-sent on every change
 DEFAULT_DELETE_CAP = 256
+# A deploy that would remove more than this share of what the bucket holds is refused too: an
+# empty or half-built output/ must not take a small site down (the absolute cap alone would let a
+# 192-object site lose 191). Up to SHARE_FLOOR deletes are always allowed, so a tiny site can
+# still remove a story.
+DEFAULT_DELETE_SHARE = 0.25
+SHARE_FLOOR = 16
 
 # Upload groups, in order: nothing a reader can load links to a file that is not there yet.
 GROUPS = ("assets", "articles", "listings", "feeds")
@@ -104,8 +110,9 @@ def group_of(key: str) -> str:
 
 
 def plan_deploy(local: list[LocalFile], remote: dict[str, RemoteObject], deployed: dict[str, Deployed],
-                delete_cap: int = DEFAULT_DELETE_CAP) -> Plan:
-    """Compare the built files with the bucket; raise PlanError when deletes exceed the cap."""
+                delete_cap: int = DEFAULT_DELETE_CAP, delete_share: float = DEFAULT_DELETE_SHARE) -> Plan:
+    """Compare the built files with the bucket; raise PlanError when deletes exceed the cap, or
+    the share of the bucket's objects."""
     uploads, unchanged = [], 0
     for file in sorted(local, key=lambda f: f.key):
         record = deployed.get(file.key)
@@ -127,6 +134,13 @@ def plan_deploy(local: list[LocalFile], remote: dict[str, RemoteObject], deploye
     if len(deletes) > delete_cap:
         raise PlanError(f"this deploy would delete {len(deletes)} objects, more than the cap of {delete_cap} "
                         f"(first: {deletes[0]}); if that is intended, run again with --max-deletes {len(deletes)}")
+    held = len(set(remote) - {MANIFEST_KEY})
+    if len(deletes) > SHARE_FLOOR and len(deletes) > delete_share * held:
+        needed = -(-len(deletes) * 100 // held) / 100  # rounded up to the hundredth that allows it
+        raise PlanError(f"this deploy would delete {len(deletes)} of the {held} objects in the bucket "
+                        f"({len(deletes) / held:.0%}), more than the share of {delete_share:.0%} (first: "
+                        f"{deletes[0]}); is the built site complete? If that is intended, run again with "
+                        f"--max-delete-share {needed:g}")
     manifest = {f.key: {"sha256": f.sha256, "headers": f.headers.fingerprint(), "size": f.size} for f in local}
     return Plan(tuple(uploads), deletes, unchanged, manifest)
 
@@ -138,10 +152,14 @@ class DeployedManifest:
 
     files: dict[str, Deployed] = field(default_factory=dict)
     listed_at: float | None = None
+    pending: tuple[str, ...] = ()  # deletes a deploy had begun: still in the bucket until one finishes them
 
     def trusted(self) -> dict[str, RemoteObject]:
-        """The bucket as the manifest describes it, in place of a listing."""
-        return {key: RemoteObject(key, d.size) for key, d in self.files.items()} | {MANIFEST_KEY: RemoteObject(MANIFEST_KEY, 0)}
+        """The bucket as the manifest describes it, in place of a listing: its files, and the
+        deletes a deploy that died did not finish (so the next deploy plans them again)."""
+        return ({key: RemoteObject(key, 0) for key in self.pending}
+                | {key: RemoteObject(key, d.size) for key, d in self.files.items()}
+                | {MANIFEST_KEY: RemoteObject(MANIFEST_KEY, 0)})
 
 
 def parse_manifest(data: bytes | None) -> DeployedManifest:
@@ -151,13 +169,17 @@ def parse_manifest(data: bytes | None) -> DeployedManifest:
         raw = json.loads(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)
         files = {key: Deployed(v["sha256"], v["headers"], v["size"]) for key, v in raw.get("files", {}).items()}
         listed_at = raw.get("listed_at")
-        return DeployedManifest(files, float(listed_at) if isinstance(listed_at, (int, float)) else None)
+        pending = tuple(str(key) for key in raw.get("pending_deletes", ()))
+        return DeployedManifest(files, float(listed_at) if isinstance(listed_at, (int, float)) else None, pending)
     except (ValueError, KeyError, TypeError, AttributeError, OSError, EOFError):
         return DeployedManifest()  # an unreadable manifest only costs a listing and re-uploads, never a wrong skip
 
 
-def manifest_bytes(files: dict, listed_at: float | None = None) -> bytes:
-    document = {"version": 1, "files": files} | ({"listed_at": listed_at} if listed_at is not None else {})
+def manifest_bytes(files: dict, listed_at: float | None = None, pending: tuple[str, ...] = ()) -> bytes:
+    """The deployed manifest; `pending`: deletes about to be made (written before them, so a deploy
+    killed among them leaves a manifest that still owns up to them)."""
+    document = ({"version": 1, "files": files} | ({"listed_at": listed_at} if listed_at is not None else {})
+                | ({"pending_deletes": sorted(pending)} if pending else {}))
     text = json.dumps(document, sort_keys=True, separators=(",", ":"))
     return gzip.compress(text.encode(), compresslevel=6, mtime=0)
 

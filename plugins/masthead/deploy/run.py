@@ -19,7 +19,7 @@ from typing import Callable
 from ..errors import MastheadError
 from ..outputs import DEPLOY_HASHES_FILE, NOTES_DIR, REDIRECTS_FILE
 from .headers import DEFAULT_CACHE_RULES, prepare
-from .plan import (GROUPS, MANIFEST_KEY, Headers, LocalFile, Plan, PlanError, invalidation_paths, manifest_bytes,
+from .plan import (DEFAULT_DELETE_CAP, DEFAULT_DELETE_SHARE, GROUPS, MANIFEST_KEY, Headers, LocalFile, Plan, PlanError, invalidation_paths, manifest_bytes,
                    parse_manifest, plan_deploy)
 from .presets import PRESETS
 from .s3 import S3Store, Target
@@ -29,7 +29,8 @@ from .s3 import S3Store, Target
 class DeployOptions:
     cache_rules: tuple = DEFAULT_CACHE_RULES
     precompress: str = ""  # "" or "gzip"
-    max_deletes: int = 256
+    max_deletes: int = DEFAULT_DELETE_CAP
+    max_delete_share: float = DEFAULT_DELETE_SHARE  # of the objects the bucket holds
     keep: tuple[str, ...] = ("previews/*",)  # never deleted by a deploy to this prefix
     cloudfront_distribution: str = ""  # invalidate the changed paths there after a deploy
     # Between listings the deployed manifest stands for the bucket; list again after this long.
@@ -175,7 +176,7 @@ def deploy(output: Path, target: Target, options: DeployOptions = DeployOptions(
     deployed, remote, listed_at, listed = bucket.result()
     kept = {k: v for k, v in remote.items() if not any(fnmatch.fnmatchcase(k, p) for p in options.keep)}
     try:
-        plan = plan_deploy(local, kept, deployed, options.max_deletes)
+        plan = plan_deploy(local, kept, deployed, options.max_deletes, options.max_delete_share)
     except PlanError as exc:
         raise MastheadError(str(exc)) from None
     if dry_run:
@@ -205,10 +206,14 @@ def deploy(output: Path, target: Target, options: DeployOptions = DeployOptions(
         items = [(u.file.key, loader(u.file.key)) for u in plan.uploads if u.group == group]
         if items:
             store.put_many(items, uploaded)
+    manifest_headers = Headers("application/gzip", "no-store")
     if plan.uploads or plan.deletes or MANIFEST_KEY not in remote or listed:
-        store.put(MANIFEST_KEY, manifest_bytes(plan.manifest, listed_at), Headers("application/gzip", "no-store"), {})
+        # Before the deletes, the manifest names them as pending: a deploy killed among them
+        # leaves a manifest that still says they may be there, and the next one finishes them.
+        store.put(MANIFEST_KEY, manifest_bytes(plan.manifest, listed_at, plan.deletes), manifest_headers, {})
     if plan.deletes:
         store.delete(list(plan.deletes))
+        store.put(MANIFEST_KEY, manifest_bytes(plan.manifest, listed_at), manifest_headers, {})
     if options.cloudfront_distribution and not plan.is_empty:
         paths = invalidation_paths(plan)
         store.invalidate(options.cloudfront_distribution, [target.prefix.rstrip("/") + p if target.prefix else p
@@ -246,11 +251,23 @@ def resolve_target(configured: dict, flags: dict) -> tuple[Target, DeployOptions
                     profile=values.get("profile"), workers=int(values.get("workers", 8)))
     options = DeployOptions(
         cache_rules=tuple(tuple(rule) for rule in values["cache_rules"]) if values.get("cache_rules") else DeployOptions().cache_rules,
-        precompress=values.get("precompress", ""), max_deletes=int(values.get("max_deletes", 256)),
+        precompress=values.get("precompress", ""), max_deletes=int(values.get("max_deletes", DEFAULT_DELETE_CAP)),
+        max_delete_share=_share(values.get("max_delete_share", DEFAULT_DELETE_SHARE)),
         keep=tuple(values.get("keep", ("previews/*",))),
         cloudfront_distribution=values.get("cloudfront_distribution", ""),
         verify_every_hours=_hours(values.get("verify_every_hours", DeployOptions.verify_every_hours)))
     return target, options
+
+
+def _share(value) -> float:
+    try:
+        share = float(value)
+    except (TypeError, ValueError):
+        share = -1.0
+    if not 0 <= share <= 1:
+        raise MastheadError(f"max_delete_share: expected a share of the bucket's objects from 0 to 1 (0.25 is a "
+                            f"quarter; 1 allows deleting everything), found {value!r}")
+    return share
 
 
 def _hours(value) -> float:

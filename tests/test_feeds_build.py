@@ -249,3 +249,25 @@ def test_a_failure_while_writing_feeds_fails_the_build_and_keeps_the_previous_ou
         newsroom.build()
     assert (newsroom.output / "feeds/all.atom.xml").read_bytes() == before
     assert sorted(p.name for p in newsroom.root.iterdir() if p.name != "cache") == ["content", "output", "pelicanconf.py"]
+
+
+def test_plain_text_reaches_every_feed_reader_as_text(room):
+    """A summary holding markup is the editor's text: no reader may run it, in any format."""
+    summary = "Summary with <b>tags</b> & a bell"
+    for rel in ("feeds/sections/world.atom.xml", "feeds/sections/world.rss.xml"):
+        [entry] = [e for e in parse(room, rel).entries if e.link.endswith("/tricky/")]
+        for detail in (entry.title_detail, entry.summary_detail):
+            # either declared text, or HTML whose markup is escaped: both show the characters typed
+            shown = detail.value if detail.type == "text/plain" else html_text(detail.value)
+            assert detail.type in ("text/plain", "text/html"), (rel, detail)
+            assert "<" not in (detail.value if detail.type == "text/html" else ""), (rel, detail)
+            assert shown in (summary, TRICKY_TITLE), (rel, detail)
+    data = json.loads((room.output / "feeds/sections/world.json").read_text())
+    [item] = [i for i in data["items"] if i["url"].endswith("/tricky/")]
+    assert item["summary"] == summary and item["title"] == TRICKY_TITLE  # JSON Feed 1.1: plain text fields
+
+
+def html_text(value: str) -> str:
+    import html
+
+    return html.unescape(value)

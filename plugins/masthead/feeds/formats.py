@@ -10,6 +10,8 @@ Every date is set explicitly, so no build time leaks into a feed.
 
 from __future__ import annotations
 
+import html
+
 import json
 
 from feedgen.entry import FeedEntry as FeedgenEntry
@@ -104,8 +106,9 @@ def _feedgen_entry(entry: FeedEntry) -> FeedgenEntry:
         fe.dc.dc_creator(person.name)  # RSS <author> needs an email address; dc:creator a name
     for category in (entry.section, *entry.tags):
         fe.category(term=category.term, scheme=category.url, label=category.term)
-    fe.summary(entry.summary)
-    fe.description(entry.summary)
+    fe.summary(entry.summary)  # Atom: type text
+    # RSS readers take <description> as HTML: plain text goes in escaped, and reaches them as text.
+    fe.description(html.escape(entry.summary, quote=False))
     fe.content(entry.content_html, type="html")
     if entry.image:
         image = entry.image

@@ -89,3 +89,98 @@ def test_a_link_out_of_the_theme_is_refused(newsroom, run, secret, tmp_path):
     assert f"static/css/extra.css: link: expected a file inside" in result.output
     assert f"found a link to {secret / 'passwd'}" in result.output
     assert not newsroom.output.exists()
+
+
+# -- raw HTML in Markdown ---------------------------------------------------------------------
+
+HOSTILE_BODY = """First paragraph.
+
+<script>document.cookie</script>
+
+<p onclick="steal()">Click <a href="javascript:alert(1)">here</a> or
+<a href="JaVa&#x09;ScRiPt:alert(2)">there</a>.</p>
+
+<iframe src="https://evil.example/frame"></iframe>
+
+<iframe src="https://www.youtube-nocookie.com/embed/abc" width="560" height="315" allowfullscreen></iframe>
+
+<figure><img src="/images/photo.png" alt="A photo" onerror="alert(3)"><figcaption>Caption</figcaption></figure>
+
+[markdown link](javascript:alert(4)) and <style>body{display:none}</style> end.
+"""
+
+
+def test_raw_html_is_sanitized_everywhere_and_check_names_each_removal(newsroom, run):
+    newsroom.image("photo.png")
+    newsroom.author("jane-doe", "Jane Doe", 'Jane <img src=x onerror="alert(5)">writes.')
+    newsroom.article("raw", title="Raw", slug="raw", body=HOSTILE_BODY,
+                     corrections=[{"date": "2026-11-21T09:00+01:00",
+                                   "text": '"An <a href=\\"vbscript:x\\">error</a> fixed."'}])
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    published = b"\n".join(p.read_bytes() for p in newsroom.output.rglob("*")
+                           if p.suffix in (".html", ".xml", ".json"))
+    for live in (b"<script>document", b"onclick", b"onerror", b"javascript:", b"vbscript:", b"evil.example",
+                 b"display:none", b"ScRiPt:"):
+        assert live.lower() not in published.lower(), live
+    page = newsroom.html("2026/11/raw/index.html")
+    body = page.xpath("//div[contains(@class, 'article-body')]")[0] if page.xpath(
+        "//div[contains(@class, 'article-body')]") else page
+    assert body.xpath("//iframe/@src") == ["https://www.youtube-nocookie.com/embed/abc"]  # an allowed host stays
+    assert page.xpath("//figure/figcaption/text()") == ["Caption"]
+    assert "Click" in page.text_content() and "markdown link" in page.text_content()  # the text is kept
+
+    checked = run("check", "--strict")
+    assert checked.exit_code == 1  # warnings are fatal with --strict
+    lines = [line for line in checked.output.splitlines() if ": html: " in line]
+    tail = ": pages, feeds and emails carry only safe HTML (README: Raw HTML)"
+    article = "content/articles/raw.md"
+    first = 14  # the body's first line in the file the fixture writes
+    assert lines == sorted([
+        f"{article}:{first + 2}: warning: html: removed <script> and its contents{tail}",
+        f"{article}:{first + 4}: warning: html: removed the onclick attribute of <p>{tail}",
+        f"{article}:{first + 4}: warning: html: removed the href of <a> (javascript: links are not allowed){tail}",
+        f"{article}:{first + 5}: warning: html: removed the href of <a> (javascript: links are not allowed){tail}",
+        f"{article}:{first + 7}: warning: html: removed an <iframe> from evil.example, not a host in "
+        f"MASTHEAD['embeds']{tail}",
+        f"{article}:{first + 11}: warning: html: removed the onerror attribute of <img>{tail}",
+        f"{article}:{first + 13}: warning: html: removed the href of <a> (javascript: links are not allowed){tail}",
+        f"{article}:{first + 13}: warning: html: removed <style> and its contents{tail}",
+        f"{article}:9: warning: html: removed the href of <a> (vbscript: links are not allowed) (in a correction)"
+        f"{tail}",
+        f"content/authors/jane-doe.md:4: warning: html: removed the onerror attribute of <img>{tail}",
+    ], key=lambda line: (line.split(":")[0], int(line.split(":")[1]), line)), checked.output
+    assert run("check").exit_code == 0  # without --strict, the build and the check go on
+
+
+def test_embeds_follow_the_newsroom_setting(newsroom, run):
+    settings = newsroom.settings_file.read_text().replace("'about':", "'embeds': ['media.example.org'], 'about':")
+    newsroom.settings_file.write_text(settings)
+    newsroom.article("embeds", title="Embeds", slug="embeds", body=(
+        '<iframe src="https://media.example.org/v/1"></iframe>\n\n'
+        '<iframe src="https://www.youtube.com/embed/x"></iframe>\n\n'
+        '<iframe src="http://media.example.org/v/2"></iframe>\n'))
+    assert run("build").exit_code == 0
+    assert newsroom.html("2026/11/embeds/index.html").xpath("//iframe/@src") == ["https://media.example.org/v/1"]
+
+
+def test_what_markdown_makes_passes_unchanged():
+    from masthead.content.body import BodyRenderer
+    from masthead.content.sanitize import HtmlPolicy
+
+    text = ("## A heading\n\nText with *emphasis*, **strong**, `code`, a [link](https://example.org/a?b=1#c \"t\") "
+            "and a [relative](/about/) one.\n\n> A quote\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n"
+            "Footnote[^1].\n\n[^1]: The note.\n\n![alt](/images/x.png)\n")
+    rendered = BodyRenderer().render(text)
+    policy = HtmlPolicy()
+    assert policy.removals(rendered, text) == []
+    from lxml import html as lxml_html
+
+    def shape(markup):
+        tree = lxml_html.fragment_fromstring(markup, create_parent="div")
+        def value(name, text):  # a style as the browser reads it
+            return text.replace(" ", "").rstrip(";") if name == "style" else text
+        return [(e.tag, sorted((k, value(k, v)) for k, v in e.attrib.items()), (e.text or "").strip())
+                for e in tree.iter()]
+
+    assert shape(policy.clean(rendered)) == shape(rendered)

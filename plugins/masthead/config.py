@@ -14,6 +14,11 @@ from .cards.layout import DEFAULT_LAYOUT
 from .errors import ContentError, Problem, describe, did_you_mean
 
 SHARE_NETWORKS = ("email", "x", "facebook", "linkedin", "whatsapp", "telegram", "bluesky")
+# Video, audio, maps and charts newsrooms embed (`<iframe>`, https only); MASTHEAD["embeds"] replaces it.
+DEFAULT_EMBED_HOSTS = (
+    "www.youtube-nocookie.com", "www.youtube.com", "player.vimeo.com", "open.spotify.com", "w.soundcloud.com",
+    "datawrapper.dwcdn.net", "flo.uri.sh", "www.google.com",
+)
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 MASTHEAD_KEYS = {
@@ -33,6 +38,9 @@ MASTHEAD_KEYS = {
     "deploy": "where `masthead deploy` publishes: bucket, prefix, endpoint_url, region, preset, ...",
     "subscribers": "the subscriber database, a path to an SQLite file (default subscribers.sqlite3)",
     "digest": "the digest email: from, subject (with {site}, {count}, {date}), unsubscribe_url",
+    "embeds": "the hosts whose https <iframe> embeds bodies may carry (video, audio, maps, charts); "
+              "an empty list allows none (default: YouTube, Vimeo, Spotify, SoundCloud, Datawrapper, "
+              "Flourish, Google Maps)",
     "expired": "what happens to an article's page once its 'expires' time has passed: 'notice' (the page "
                "stays, marked as expired and hidden from search) or 'remove' (default 'notice')",
 }
@@ -67,6 +75,7 @@ class SiteConfig:
     digest: dict = field(default_factory=dict)
     subscriptions: dict = field(default_factory=dict)
     expired: str = "notice"
+    embeds: tuple[str, ...] = DEFAULT_EMBED_HOSTS
 
     @property
     def service_url(self) -> str:
@@ -184,6 +193,12 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
                                 describe(expired) + did_you_mean(str(expired), EXPIRED_CHOICES)))
         expired = "notice"
 
+    embeds = options.get("embeds", DEFAULT_EMBED_HOSTS)
+    if not isinstance(embeds, (list, tuple)) or not all(isinstance(h, str) and re.match(r"^[a-z0-9.-]+$", h)
+                                                          for h in embeds):
+        bad("MASTHEAD['embeds']", "a list of host names such as 'www.youtube-nocookie.com'", embeds)
+        embeds = ()
+
     config = SiteConfig(
         name=str(settings.get("SITENAME") or "").strip(),
         site_url=str(settings.get("SITEURL") or "").rstrip("/"),
@@ -204,6 +219,7 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
         digest=dict(digest),
         subscriptions=dict(subscriptions),
         expired=expired,
+        embeds=tuple(embeds),
     )
     if not config.name:
         bad("SITENAME", "the publication's name", settings.get("SITENAME"))

@@ -162,7 +162,17 @@ def editorial_findings(newsroom: Newsroom, site_url: str = "", earlier: Mapping[
         if before and before.path != article_path(article) and before.path not in article.aliases:
             add("error", "slug", f"the address changed from /{before.path} to /{article_path(article)} with no alias: "
                                  f"add 'aliases: [/{before.path}]' so old links keep working")
-    return sorted(findings)
+    findings += removed_html_findings(newsroom)
+    return sorted(findings, key=lambda f: (f.path, f.line or 0, f.level, f.field, f.message))
+
+
+def removed_html_findings(newsroom: Newsroom) -> list[Finding]:
+    """Each piece of raw HTML the sanitizer took out of a body, bio, page or correction: the build
+    publishes the rest, and the editor learns what readers will not see (fatal with --strict)."""
+    records = [*[a for a in newsroom.articles if a.status != "draft"], *newsroom.authors.values(), *newsroom.pages]
+    return [Finding(record.source, removal.line, "warning", "html",
+                    f"removed {removal.what}: pages, feeds and emails carry only safe HTML (README: Raw HTML)")
+            for record in records for removal in record.removed]
 
 
 def scheduled_lines(newsroom: Newsroom, zone: ZoneInfo) -> list[str]:

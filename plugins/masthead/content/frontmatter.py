@@ -70,9 +70,10 @@ def parse(data: bytes, display: str) -> Document:
     except ValueError:
         raise _problem(display, 1, "front matter",
                        "a '---' line that closes the block opened on line 1", "none") from None
-    body_line = fm.count("\n") + 2  # the fm text starts right after the opening line
+    text_body = body.lstrip("\n")
+    body_line = text.count("\n", 0, len(text) - len(text_body)) + 1
     meta, lines = _load_yaml(fm, display)
-    return Document(meta=meta, lines=lines, body=body.lstrip("\n"), body_line=body_line)
+    return Document(meta=meta, lines=lines, body=text_body, body_line=body_line)
 
 
 def _load_yaml(fm: str, display: str) -> tuple[dict, dict[str, int]]:

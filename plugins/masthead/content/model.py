@@ -92,6 +92,15 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Removal:
+    """Something the HTML sanitizer took out of a body, bio or correction: where (the line in
+    the file, when known) and what, for `masthead check`."""
+
+    line: int | None
+    what: str
+
+
+@dataclass(frozen=True)
 class Author:
     slug: str
     name: str
@@ -100,6 +109,7 @@ class Author:
     role: str = ""
     avatar: Picture | None = None
     links: tuple[Link, ...] = ()
+    removed: tuple[Removal, ...] = ()  # raw HTML the sanitizer took out of the bio, for the check
 
 
 @dataclass(frozen=True)
@@ -126,6 +136,7 @@ class Article:
     translation_key: str = ""
     aliases: tuple[str, ...] = ()  # old paths that redirect here
     expires: datetime | None = None  # when it leaves listings, feeds and sitemaps
+    removed: tuple[Removal, ...] = ()  # raw HTML the sanitizer took out of the body and corrections
 
     @property
     def direction(self) -> Literal["ltr", "rtl"]:
@@ -169,6 +180,7 @@ class Page:
     body_html: str
     lang: str
     status: Literal["draft", "published", "hidden"] = "published"
+    removed: tuple[Removal, ...] = ()
 
     @property
     def direction(self) -> Literal["ltr", "rtl"]:

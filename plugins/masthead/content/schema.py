@@ -6,8 +6,9 @@ in that file, each naming the file, the line of the key, the field, what was exp
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Callable, Mapping
 
 from ..config import SiteConfig
@@ -16,7 +17,8 @@ from . import fields
 from .body import BodyRenderer, with_dateline
 from .fields import Invalid
 from .frontmatter import Document, parse
-from .model import Article, Author, Correction, FeaturedImage, ImageFile, Link, Page, SourceFile
+from .model import Article, Author, Correction, FeaturedImage, ImageFile, Link, Page, Removal, SourceFile
+from .sanitize import HtmlPolicy
 from .slugs import ARTICLE_ID, derived_article_id, slugify
 
 ARTICLE_REQUIRED = ("title", "date", "authors", "category", "summary")
@@ -151,15 +153,39 @@ def parse_article(source: SourceFile, ctx: SchemaContext) -> Article:
             f.problem("slug", "a slug, since the title has no letters that make one",
                       "none (add 'slug: some-words')")
             f.raise_if_any()
-    body = ctx.renderer.render(doc.body)
+    body, removed = _safe_html(ctx, ctx.renderer.render(doc.body), doc.body, doc.body_line)
+    if corrections:
+        corrections, in_corrections = _safe_corrections(ctx, corrections, doc.lines.get("corrections"))
+        removed += in_corrections
     return Article(
         source=source.display, rel=source.rel,
         id=article_id or derived_article_id(written_date, authors[0]),
         title=title, slug=slug, date=date, authors=authors, category=category, summary=summary,
         body_html=with_dateline(body, optional["dateline"], ctx.config.name),
         lang=lang, updated=updated, tags=tags, image=image, corrections=corrections, expires=expires,
-        **optional,
+        removed=tuple(removed), **optional,
     )
+
+
+@lru_cache(maxsize=8)
+def html_policy(embed_hosts: tuple[str, ...]) -> HtmlPolicy:
+    return HtmlPolicy(embed_hosts)
+
+
+def _safe_html(ctx: SchemaContext, html: str, source: str, first_line: int | None) -> tuple[str, list[Removal]]:
+    """Rendered Markdown through the newsroom's allowlist, and what it took out (for the check)."""
+    policy = html_policy(ctx.config.embeds)
+    return policy.clean(html), policy.removals(html, source, first_line or 1)
+
+
+def _safe_corrections(ctx: SchemaContext, corrections: tuple[Correction, ...],
+                      line: int | None) -> tuple[tuple[Correction, ...], list[Removal]]:
+    safe, removed = [], []
+    for correction in corrections:
+        text, taken = _safe_html(ctx, correction.text, "", line)
+        safe.append(replace(correction, text=text))
+        removed += [replace(r, what=f"{r.what} (in a correction)") for r in taken]
+    return tuple(safe), removed
 
 
 def _aliases(value: object) -> tuple[str, ...]:
@@ -229,8 +255,9 @@ def parse_author(source: SourceFile, ctx: SchemaContext) -> Author:
     avatar = f.get("avatar", lambda v: fields.picture(v, ctx.images))
     links = f.get("links", _links, ())
     f.raise_if_any()
+    bio, removed = _safe_html(ctx, ctx.renderer.render(doc.body), doc.body, doc.body_line)
     return Author(slug=slug, name=name, role=role, avatar=avatar, links=links,
-                  bio_html=ctx.renderer.render(doc.body), source=source.display)
+                  bio_html=bio, source=source.display, removed=tuple(removed))
 
 
 def _links(value: object) -> tuple[Link, ...]:
@@ -262,5 +289,6 @@ def parse_page(source: SourceFile, ctx: SchemaContext) -> Page:
     status = f.get("status", lambda v: fields.choice(v, ("draft", "published", "hidden")), "published")
     f.raise_if_any()
     slug = slug or slugify(title) or source.rel.rsplit("/", 1)[-1].removesuffix(".md")
+    body, removed = _safe_html(ctx, ctx.renderer.render(doc.body), doc.body, doc.body_line)
     return Page(source=source.display, rel=source.rel, title=title, slug=slug, summary=summary,
-                body_html=ctx.renderer.render(doc.body), lang=lang, status=status)
+                body_html=body, lang=lang, status=status, removed=tuple(removed))

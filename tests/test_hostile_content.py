@@ -184,3 +184,29 @@ def test_what_markdown_makes_passes_unchanged():
                 for e in tree.iter()]
 
     assert shape(policy.clean(rendered)) == shape(rendered)
+
+
+# -- odd bytes ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("where, data, line, found", [
+    ("NUL in a value", b"---\ntitle: Odd\x00 bytes\ndate: 2026-11-20T09:00+01:00\n---\nText.\n", 2,
+     "U+0000 (NUL) at column 11"),
+    ("ESC in a value", b"---\ntitle: Odd\ndate: 2026-11-20T09:00+01:00\nsummary: \x1b[31mred\n---\nText.\n", 4,
+     "U+001B (ESC) at column 10"),
+    ("ESC in the body", b"---\ntitle: Odd\n---\n\nText \x1b]0;title\x07 here.\n", 5, "U+001B (ESC) at column 6"),
+    ("a C1 control", "---\ntitle: Odd\u0085ok\u009b\n---\nText.\n".encode(), 2, "U+009B (a control character) at column 14"),
+])
+def test_control_characters_are_one_line_with_path_and_line_in_build_and_check(newsroom, run, where, data,
+                                                                                line, found):
+    newsroom.article("live", title="Live")
+    assert run("build").exit_code == 0
+    before = published_bytes(newsroom.output)
+    newsroom.raw_article("odd", data)
+    expected = (f"content/articles/odd.md:{line}: file: expected text without control characters (remove it; it "
+                f"often comes with text pasted from a terminal or a PDF), found {found}")
+    for command in ("check", "build"):
+        result = run(command)
+        assert result.exit_code == 1, (command, result.output)
+        assert "Traceback" not in result.output
+        assert result.output.splitlines()[0] == expected, (command, result.output)
+    assert published_bytes(newsroom.output) == before

@@ -7,6 +7,7 @@ The schema parses dates, with the site's timezone.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import frontmatter
@@ -52,7 +53,23 @@ def decode(data: bytes, display: str) -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise _problem(display, line, "file", "UTF-8 text (save the file as UTF-8)",
                        f"byte 0x{data[exc.start]:02x}, which is not UTF-8") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - text.rfind("\n", 0, bad.start())
+        code = ord(bad.group())
+        name = _CONTROL_NAMES.get(code, "a control character")
+        raise _problem(display, line, "file", "text without control characters (remove it; it often comes with "
+                       "text pasted from a terminal or a PDF)", f"U+{code:04X} ({name}) at column {column}")
+    return text
+
+
+# What YAML refuses and no reader should see: C0 controls but tab and newline, DEL, C1 controls
+# (but NEL) and the non-characters U+FFFE and U+FFFF.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_CONTROL_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BACKSPACE", 0x0B: "VERTICAL TAB", 0x0C: "FORM FEED",
+                  0x1B: "ESC", 0x7F: "DEL"}
 
 
 def parse(data: bytes, display: str) -> Document:
@@ -99,6 +116,8 @@ def _load_yaml(fm: str, display: str) -> tuple[dict, dict[str, int]]:
         line = mark.line + 1 if mark else 1
         raise _problem(display, line, "front matter", "valid YAML",
                        f"a syntax error ({exc.problem})") from None
+    except yaml.YAMLError as exc:  # a reader error: a character YAML does not take (decode() refuses most)
+        raise _problem(display, None, "front matter", "valid YAML", f"{exc}") from None
     finally:
         loader.dispose()
     return meta, lines

@@ -45,6 +45,8 @@ LABELS: dict[str, dict[str, str]] = {
         "frequency": "How often", "everything": "Everything", "any_language": "Every language",
         "language": "Language", "save": "Save", "name": "Name (optional)",
         "too_many": "Too many requests. Try again in a few minutes.",
+        "busy": "We cannot take requests just now. Please try again in a minute.",
+        "server_error": "Something went wrong on our side. Please try again later.",
         "form_problem": "Please check the form",
     },
     "fa": {

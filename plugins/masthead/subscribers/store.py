@@ -78,14 +78,20 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
 
 
+class StoreUnavailable(MastheadError):
+    """The database cannot be written now (locked by another process, read-only, out of space):
+    nothing was changed; try again later."""
+
+
 class SubscriberStore:
     def __init__(self, path: Path, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-                 any_thread: bool = False):
-        """`any_thread`: the connection may be closed by another thread than the one using it."""
+                 any_thread: bool = False, wait: float = 30):
+        """`any_thread`: the connection may be closed by another thread than the one using it.
+        `wait`: seconds a write waits for another writer's lock before StoreUnavailable."""
         self.path = Path(path)
         self.clock = clock
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=not any_thread, timeout=30)
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=not any_thread, timeout=wait)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         # With WAL, NORMAL survives any crash of masthead itself; only a power cut can lose the last
@@ -97,6 +103,15 @@ class SubscriberStore:
     def close(self) -> None:
         self.db.close()
 
+    def check_writable(self) -> None:
+        """Raise StoreUnavailable unless a write could start now (for health checks)."""
+        with self._transaction():
+            self._prove_writable()
+
+    def _prove_writable(self) -> None:
+        """A write that changes nothing: a read-only database fails here, whatever follows."""
+        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
@@ -104,6 +119,10 @@ class SubscriberStore:
         if version == SCHEMA_VERSION:
             return
         with self._transaction():
+            # Read again under the write lock: another process may have migrated meanwhile.
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version >= SCHEMA_VERSION:
+                return
             for statement in (SCHEMA if version < 1 else []) + (SIGNUPS_SCHEMA if version < 2 else []):
                 self.db.execute(statement)
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -261,13 +280,16 @@ class SubscriberStore:
         A new address also gets a pending row (so editors see it); a known one is left as it is
         until the link is followed. Asking again replaces the earlier request and its link.
         """
-        existing = self.get(subscriber.email)
-        if existing and existing.status == "active":
-            return None
         now = self._now()
         signup = Signup(subscriber.email, subscriber.name, subscriber.frequency, subscriber.sections,
                         subscriber.authors, subscriber.language, secrets.token_urlsafe(24), now)
+        # The write lock is taken for a known reader too: under a locked or read-only database,
+        # known and unknown addresses wait as long and fail alike (no enumeration by faults).
         with self._transaction():
+            self._prove_writable()
+            existing = self.get(subscriber.email)
+            if existing and existing.status == "active":
+                return None
             self.db.execute(
                 "INSERT INTO signups (key, email, name, frequency, sections, authors, language, nonce, requested) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET email = excluded.email, "
@@ -334,11 +356,25 @@ class _Transaction:
         self.db = db
 
     def __enter__(self):
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(f"the subscriber database cannot be written now ({exc})") from exc
         return self.db
 
-    def __exit__(self, kind, *_):
-        self.db.execute("ROLLBACK" if kind else "COMMIT")
+    def __exit__(self, kind, error, _):
+        if kind:
+            if self.db.in_transaction:  # SQLite ends some failed transactions itself
+                self.db.execute("ROLLBACK")
+            if isinstance(error, sqlite3.OperationalError):  # read-only, locked, full: not the caller's bug
+                raise StoreUnavailable(f"the subscriber database cannot be written now ({error})") from error
+            return
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise StoreUnavailable(f"the subscriber database cannot be written now ({exc})") from exc
 
 
 def _subscriber(data: sqlite3.Row) -> Subscriber:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -35,7 +36,7 @@ from ..digest.message import Sender
 from ..errors import ContentError
 from ..labels import label
 from ..subscribers.model import Interests, Subscriber, address_key, subscriber_from, transport_address
-from ..subscribers.store import SubscriberStore
+from ..subscribers.store import StoreUnavailable, SubscriberStore
 from .limits import RateLimit
 from .mail import Mailer, masked, notice
 from .tokens import ExpiredToken, InvalidToken, TokenSigner
@@ -44,6 +45,8 @@ log = logging.getLogger("masthead.subscriptions")
 
 MAX_BODY = 16 * 1024  # a sign-up is a few hundred bytes
 HONEYPOT = "website"  # hidden from people by the theme; bots fill it
+STORE_WAIT = 2.0  # seconds a request waits for another writer before the database counts as unavailable
+RETRY_AFTER = 30  # seconds a client is asked to wait when the database is unavailable
 ONE_CLICK = "List-Unsubscribe=One-Click"
 
 
@@ -110,9 +113,9 @@ class SubscriptionService:
     # -- plumbing
     @property
     def store(self) -> SubscriberStore:
-        """One SQLite connection per server thread."""
+        """One SQLite connection per server thread; a write waits STORE_WAIT for another's lock."""
         if not hasattr(self._local, "store"):
-            self._local.store = SubscriberStore(self.store_path, clock=self.clock)
+            self._local.store = SubscriberStore(self.store_path, clock=self.clock, wait=STORE_WAIT)
         return self._local.store
 
     def _dispatch(self, environ, start_response):
@@ -133,6 +136,17 @@ class SubscriptionService:
             response = Response("not found\n", 404, mimetype="text/plain")
         except HTTPException as exc:
             response = Response(f"{exc.code} {exc.name}\n", exc.code or 400, mimetype="text/plain")
+        except (StoreUnavailable, sqlite3.OperationalError) as exc:
+            # Locked by another process, read-only, full: the same answer for every request, after
+            # the same bounded wait, and nothing half-written (each change is one transaction).
+            log.error("%s %s: database unavailable: %s", request.method, request.path, exc)
+            lang = self._lang(request)
+            response = self._answer(request, _Answer(503, label("busy", lang), state="error"), lang)
+            response.headers["Retry-After"] = str(RETRY_AFTER)
+        except Exception:  # noqa: BLE001 - a bug: logged with its traceback, answered like every other page
+            log.exception("%s %s failed", request.method, request.path)
+            lang = self._lang(request)
+            response = self._answer(request, _Answer(500, label("server_error", lang), state="error"), lang)
         self._secure(request, response)
         # The path only: query strings hold tokens, and no address is ever logged whole.
         log.info("%s %s %s %.0fms", request.method, request.path, response.status_code,
@@ -181,7 +195,12 @@ class SubscriptionService:
 
     # -- endpoints
     def on_health(self, request: Request) -> Response:
-        self.store.db.execute("SELECT 1")
+        """ok only when a sign-up could be written now (a load balancer stops sending otherwise)."""
+        try:
+            self.store.check_writable()
+        except (StoreUnavailable, sqlite3.OperationalError) as exc:
+            log.error("health: database not writable: %s", exc)
+            return Response("database not writable\n", 503, {"Retry-After": str(RETRY_AFTER)}, mimetype="text/plain")
         return Response("ok\n", mimetype="text/plain")
 
     def on_subscribe(self, request: Request) -> Response:
@@ -235,7 +254,10 @@ class SubscriptionService:
 
     def _fields(self, request: Request) -> dict | None:
         if request.is_json:
-            data = request.get_json(silent=True)
+            try:
+                data = request.get_json(silent=True)
+            except RecursionError:  # nested deeper than the parser goes: no form is shaped like that
+                return None
             if not isinstance(data, dict):
                 return None
             return {key: value for key, value in data.items() if isinstance(value, (str, list))

@@ -21,6 +21,7 @@ from ..digest.preview import sender_for
 from ..digest.transports import sender_factory, takes_unicode_local_parts
 from ..errors import MastheadError
 from ..outputs import MANIFEST_FILE
+from ..subscribers.store import SubscriberStore
 from .app import ServiceSettings, SubscriptionService
 from .mail import Mailer
 from .tokens import TokenSigner, secret_from_environment
@@ -53,6 +54,7 @@ def service_settings(config: SiteConfig, output: Path, theme: Path) -> ServiceSe
 
 def make_service(config: SiteConfig, output: Path, theme: Path, store_path: Path, environ=os.environ) -> SubscriptionService:
     settings = service_settings(config, output, theme)
+    SubscriberStore(store_path).close()  # the schema created or migrated once, before any request races for it
     signer = TokenSigner(secret_from_environment(environ))
     mailer = Mailer(sender_factory(config.digest), parseaddr(settings.sender.address)[1])
     return SubscriptionService(store_path, settings, signer, mailer)

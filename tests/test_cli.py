@@ -130,3 +130,15 @@ def test_a_broken_settings_file_is_one_line(newsroom, run):
     newsroom.settings_file.write_text("SITENAME = \n")
     result = run("build")
     assert result.exit_code == 1 and result.output.startswith("error: pelicanconf.py: SyntaxError:")
+
+
+def test_every_setting_and_deploy_flag_is_documented_in_the_readme():
+    from masthead.config import DEPLOY_KEYS, DIGEST_KEYS, MASTHEAD_KEYS, SUBSCRIPTION_KEYS
+
+    readme = (REPO / "README.md").read_text()
+    for key in [*MASTHEAD_KEYS, *DEPLOY_KEYS, *DIGEST_KEYS, *SUBSCRIPTION_KEYS]:
+        assert f"`{key}`" in readme or f'MASTHEAD["{key}"]' in readme or f'["{key}"]' in readme, key
+    deploy = next(c for name, c in main.commands.items() if name == "deploy")
+    for option in deploy.params:
+        for flag in getattr(option, "opts", []):
+            assert flag in readme, flag

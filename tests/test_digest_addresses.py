@@ -14,11 +14,10 @@ from masthead.build import load_settings
 from masthead.config import site_config
 from masthead.digest import send as send_module
 from masthead.digest.send import send_digests
-from masthead.digest.smtp import SMTPSender
 from masthead.digest.ses import SESSender
-from masthead.digest.smtp import Undeliverable
-from masthead.subscribers.model import Interests, subscriber_from, transport_address
+from masthead.digest.smtp import SMTPSender, Undeliverable
 from masthead.errors import ContentError
+from masthead.subscribers.model import Interests, subscriber_from, transport_address
 
 from conftest import REPO
 from test_digest_send import NOW, newsroom_with_readers, send
@@ -137,7 +136,7 @@ def test_an_error_while_building_a_message_stops_the_run_without_hanging(tmp_pat
         return built(*args, **kwargs)
 
     monkeypatch.setattr(send_module, "build_message", failing)
-    report, lines = run_with_timeout(lambda: send(room, store, port))
+    report, _ = run_with_timeout(lambda: send(room, store, port))
     assert report.stopped == "unexpected error while preparing a message: ValueError: cannot build"
     assert report.sent + report.deferred == 2 and len(server.messages) == report.sent  # the two queued before
     monkeypatch.setattr(send_module, "build_message", built)
@@ -161,7 +160,7 @@ def test_a_long_name_is_cut_and_every_header_line_stays_short(tmp_path, smtp):
     for raw in server.received:
         head = raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
         assert max(len(line) for line in head) <= 998  # RFC 5322 2.1.1
-        to = head[[n for n, line in enumerate(head) if line.startswith(b"To:")][0]:]
+        to = head[next(n for n, line in enumerate(head) if line.startswith(b"To:")):]
         to = to[:1 + next(n for n, line in enumerate(to[1:]) if not line.startswith(b" "))]
         if b"word@" not in b"".join(to):  # names with spaces fold at the recommended 78
             assert len(to) > 2 and max(map(len, to)) <= 78

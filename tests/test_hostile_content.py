@@ -86,7 +86,7 @@ def test_a_link_out_of_the_theme_is_refused(newsroom, run, secret, tmp_path):
     newsroom.article("live", title="Live")
     result = run("build")
     assert result.exit_code == 1
-    assert f"static/css/extra.css: link: expected a file inside" in result.output
+    assert "static/css/extra.css: link: expected a file inside" in result.output
     assert f"found a link to {secret / 'passwd'}" in result.output
     assert not newsroom.output.exists()
 
@@ -141,13 +141,13 @@ def test_raw_html_is_sanitized_everywhere_and_check_names_each_removal(newsroom,
         f"{article}:{first + 4}: warning: html: removed the onclick attribute of <p>{tail}",
         f"{article}:{first + 4}: warning: html: removed the href of <a> (javascript: links are not allowed){tail}",
         f"{article}:{first + 5}: warning: html: removed the href of <a> (javascript: links are not allowed){tail}",
-        f"{article}:{first + 7}: warning: html: removed an <iframe> from evil.example, not a host in "
-        f"MASTHEAD['embeds']{tail}",
+        (f"{article}:{first + 7}: warning: html: removed an <iframe> from evil.example, not a host in "
+         f"MASTHEAD['embeds']{tail}"),
         f"{article}:{first + 11}: warning: html: removed the onerror attribute of <img>{tail}",
         f"{article}:{first + 13}: warning: html: removed the href of <a> (javascript: links are not allowed){tail}",
         f"{article}:{first + 13}: warning: html: removed <style> and its contents{tail}",
-        f"{article}:9: warning: html: removed the href of <a> (vbscript: links are not allowed) (in a correction)"
-        f"{tail}",
+        (f"{article}:9: warning: html: removed the href of <a> (vbscript: links are not allowed) (in a correction)"
+         f"{tail}"),
         f"content/authors/jane-doe.md:4: warning: html: removed the onerror attribute of <img>{tail}",
     ], key=lambda line: (line.split(":")[0], int(line.split(":")[1]), line)), checked.output
     assert run("check").exit_code == 0  # without --strict, the build and the check go on

@@ -4,16 +4,21 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test browser serve check clean
+.PHONY: site test lint browser serve check clean
 
 # Build the sample newsroom into output/.
 site: $(STAMP)
 	$(BIN)/masthead build
 	@echo "Preview it with live reload: $(BIN)/masthead serve   (then open http://127.0.0.1:8000/)"
 
-# Run the whole test suite (what .ci/run runs).
-test: $(STAMP) browser
+# Run the whole test suite (what .ci/run runs): lint and types first, then every test.
+test: lint browser
 	$(BIN)/python -m pytest
+
+# ruff over all the code, mypy over the pure cores (settings in pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # The subscribe form is tested in headless Chromium, driven through chromedriver (Debian's packages).
 browser:

@@ -18,12 +18,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import write_corpus  # noqa: E402
 from feeds_share import machine  # noqa: E402
 
 from masthead.build import build_site  # noqa: E402
 from masthead.cards.draw import draw_card, encode  # noqa: E402
 from masthead.cards.layout import CardText, layout_settings  # noqa: E402
+
+from corpus import write_corpus  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 27, tzinfo=timezone.utc)
@@ -62,10 +63,13 @@ def no_change_share(articles: int) -> tuple[float, float, int, int]:
 def main(size: int) -> None:
     print(f"machine: {machine()}")
     rate = cards_per_second()
-    print(f"cards drawn per second per core: {rate:.1f} (all {os.cpu_count()} cores: ~{rate * (os.cpu_count() or 1):.0f})")
+    cores = os.cpu_count() or 1
+    print(f"cards drawn per second per core: {rate:.1f} (all {cores} cores: ~{rate * cores:.0f})")
     build, cards, drawn_first, drawn_again = no_change_share(size)
-    print(f"{'articles':>9} {'no-change build s':>18} {'cards s':>8} {'cards share':>12} {'drawn (first)':>14} {'drawn (again)':>14}")
-    print(f"{size:>9,} {build:>18.1f} {cards:>8.2f} {cards / build * 100:>11.1f}% {drawn_first:>14,} {drawn_again:>14,}")
+    print(f"{'articles':>9} {'no-change build s':>18} {'cards s':>8} {'cards share':>12} "
+          f"{'drawn (first)':>14} {'drawn (again)':>14}")
+    print(f"{size:>9,} {build:>18.1f} {cards:>8.2f} {cards / build * 100:>11.1f}% "
+          f"{drawn_first:>14,} {drawn_again:>14,}")
 
 
 if __name__ == "__main__":

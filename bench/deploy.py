@@ -27,12 +27,13 @@ sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
-from faulty_proxy import FaultyProxy  # noqa: E402
 from feeds_share import machine  # noqa: E402
-from seaweed import ACCESS_KEY, SECRET_KEY, start_seaweed  # noqa: E402
 
 from masthead.deploy.run import deploy  # noqa: E402
 from masthead.deploy.s3 import Target  # noqa: E402
+
+from faulty_proxy import FaultyProxy  # noqa: E402
+from seaweed import ACCESS_KEY, SECRET_KEY, start_seaweed  # noqa: E402
 
 TOOLS = HERE / ".tools"
 
@@ -45,7 +46,8 @@ def generate_site(root: Path, files: int, seed: int = 3) -> list[Path]:
         kind = n % 10
         if kind < 6:
             path = root / f"{2016 + n % 10}/{n % 12 + 1:02d}/story-{n:05d}/index.html"
-            data = (f"<html><body><h1>Story {n}</h1>" + "<p>" + "word " * rnd.randint(800, 1500) + "</p></body></html>").encode()
+            words = "word " * rnd.randint(800, 1500)
+            data = f"<html><body><h1>Story {n}</h1><p>{words}</p></body></html>".encode()
         elif kind < 9:
             path = root / f"images/photo-{n:05d}.jpg"
             data = rnd.randbytes(rnd.randint(20_000, 80_000))
@@ -117,7 +119,8 @@ def main(files: int) -> None:
             rounds = [("first upload", None), ("no change", None), ("same bytes", rewrite_same_bytes),
                       ("one edit", edit_one)]
             print(f"{files:,} files, {sum(p.stat().st_size for p in paths) / 1e6:.0f} MB")
-            print(f"{'round':<13} {'tool':<12} {'seconds':>8} {'GET':>7} {'HEAD':>6} {'PUT':>7} {'POST':>5} {'DELETE':>7} {'MB sent':>8}")
+            print(f"{'round':<13} {'tool':<12} {'seconds':>8} {'GET':>7} {'HEAD':>6} {'PUT':>7} {'POST':>5} "
+                  f"{'DELETE':>7} {'MB sent':>8}")
             for label, change in rounds:
                 if change:
                     time.sleep(1.1)  # a new mtime second, as a real rebuild would give
@@ -127,7 +130,8 @@ def main(files: int) -> None:
                         started = time.perf_counter()
                         run(proxy.endpoint, buckets[name])
                         seconds = time.perf_counter() - started
-                    methods = {m: sum(1 for s in proxy.seen if s[0] == m) for m in ("GET", "HEAD", "PUT", "POST", "DELETE")}
+                    methods = {m: sum(1 for s in proxy.seen if s[0] == m)
+                               for m in ("GET", "HEAD", "PUT", "POST", "DELETE")}
                     sent = sum(int(h.get("content-length") or 0) for _, _, h in proxy.seen) / 1e6
                     print(f"{label:<13} {name:<12} {seconds:>8.1f} {methods['GET']:>7} {methods['HEAD']:>6} "
                           f"{methods['PUT']:>7} {methods['POST']:>5} {methods['DELETE']:>7} {sent:>8.1f}")

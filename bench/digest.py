@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import smtplib
-import sys
 import subprocess
+import sys
 import tempfile
 import time
-import resource
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -29,13 +29,13 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 
 from feeds_share import machine  # noqa: E402
-from seaweed import free_ports  # noqa: E402
-
 
 from masthead.config import site_config  # noqa: E402
 from masthead.digest.send import send_digests  # noqa: E402
 from masthead.digest.smtp import SMTPSender  # noqa: E402
 from masthead.subscribers.store import SubscriberStore  # noqa: E402
+
+from seaweed import free_ports  # noqa: E402
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=timezone.utc)
 WORKERS = int(os.environ.get("WORKERS", "8"))

@@ -12,9 +12,9 @@ feeds cost in wall-clock time. A single pair of builds on a shared machine varie
 from __future__ import annotations
 
 import os
+import platform
 import shutil
 import statistics
-import platform
 import sys
 import tempfile
 from datetime import datetime, timezone
@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import write_corpus  # noqa: E402
-
 from masthead.build import build_site  # noqa: E402
+
+from corpus import write_corpus  # noqa: E402
 
 NOW = datetime(2026, 11, 27, tzinfo=timezone.utc)
 

@@ -82,10 +82,11 @@ def one_build(settings: str) -> None:
 
 def measure(articles: int, store) -> dict:
     import boto3
-    from corpus import add_one, edit_one, write_corpus
 
     from masthead.deploy.run import deploy
     from masthead.deploy.s3 import Target
+
+    from corpus import add_one, edit_one, write_corpus
 
     rows: dict = {}
     with tempfile.TemporaryDirectory(prefix="masthead-bench-") as tmp:
@@ -144,7 +145,8 @@ def measure(articles: int, store) -> dict:
         add_one(ours, 99998, datetime(2026, 11, 27, 10, 0))
         timed([MASTHEAD, "publish", "--settings", "pelicanconf.py", "--now", NOW.isoformat()], ours)
         rows["publish"] = time.perf_counter() - started
-        assert b"Story number 99998" in s3.get_object(Bucket=bucket, Key="2026/11/story-99998/index.html")["Body"].read()
+        page = s3.get_object(Bucket=bucket, Key="2026/11/story-99998/index.html")["Body"].read()
+        assert b"Story number 99998" in page
     return rows
 
 
@@ -164,7 +166,8 @@ def report(articles: int, rows: dict) -> None:
          f"{full['files']:,}", f"{full['peak']:.0f}")
     line("no-change rebuild", again["seconds"], rows["pelican_again"]["seconds"], counts(again, "pages_rendered"),
          counts(again, "files_written"), f"{again['peak']:.0f}")
-    for label, key, pelican in (("edit one article", "edit", "pelican_edit"), ("add one article", "add", "pelican_add")):
+    for label, key, pelican in (("edit one article", "edit", "pelican_edit"),
+                                ("add one article", "add", "pelican_add")):
         row = rows[key]
         line(f"{label}: build", row["seconds"], rows[pelican]["seconds"], counts(row, "pages_rendered"),
              counts(row, "files_written"), f"{row['peak']:.0f}")
@@ -172,7 +175,8 @@ def report(articles: int, rows: dict) -> None:
         line(f"{label}: build + deploy", row["total"])
     line("add one: masthead publish", rows["publish"])
     print(f"{'':>8} cards drawn by the first build {rows['first']['counts'].get('cards_drawn', 0):,}; feed documents "
-          f"written: full {full['counts'].get('feeds_written', 0):,}, edit {rows['edit']['counts'].get('feeds_written', 0)}"
+          f"written: full {full['counts'].get('feeds_written', 0):,}, "
+          f"edit {rows['edit']['counts'].get('feeds_written', 0)}"
           f", add {rows['add']['counts'].get('feeds_written', 0)}; first deploy {rows['first_deploy']:.1f} s; "
           f"edit deploy {rows['edit']['uploads']} files, {rows['edit']['bytes']:,} bytes, "
           f"{rows['edit']['requests']} requests; add deploy {rows['add']['uploads']} files, "
@@ -181,6 +185,7 @@ def report(articles: int, rows: dict) -> None:
 
 def main(sizes: list[int]) -> None:
     from feeds_share import machine
+
     from seaweed import ACCESS_KEY, SECRET_KEY, start_seaweed
 
     os.environ.update(AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY,

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from masthead.cards.layout import DEFAULT_LAYOUT, ELLIPSIS, ellipsize, layout_headline, layout_settings, plain_text, wrap
+from masthead.cards.layout import (
+    DEFAULT_LAYOUT,
+    ELLIPSIS,
+    ellipsize,
+    layout_headline,
+    layout_settings,
+    plain_text,
+    wrap,
+)
 from masthead.cards.runs import visual_runs
 
 

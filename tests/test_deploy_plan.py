@@ -7,9 +7,20 @@ import gzip
 import pytest
 
 from masthead.deploy.headers import cache_control, content_type, prepare
-from masthead.deploy.plan import (MANIFEST_KEY, Deployed, DeployedManifest, Headers, LocalFile, PlanError,
-                                  RemoteObject, group_of, invalidation_paths, manifest_bytes, parse_manifest,
-                                  plan_deploy)
+from masthead.deploy.plan import (
+    MANIFEST_KEY,
+    Deployed,
+    DeployedManifest,
+    Headers,
+    LocalFile,
+    PlanError,
+    RemoteObject,
+    group_of,
+    invalidation_paths,
+    manifest_bytes,
+    parse_manifest,
+    plan_deploy,
+)
 
 HTML = Headers("text/html; charset=utf-8", "public, max-age=60, must-revalidate")
 

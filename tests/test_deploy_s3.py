@@ -290,10 +290,10 @@ def test_injected_500s_and_slow_answers_are_retried_and_the_deploy_completes(sea
 
 
 def test_renamed_articles_redirect_with_a_header_and_an_html_fallback(seaweed, bucket, tmp_path):
-    from faulty_proxy import FaultyProxy
     from lxml import html as lxml_html
 
     from conftest import DEFAULT_MASTHEAD, Newsroom
+    from faulty_proxy import FaultyProxy
 
     room = Newsroom(tmp_path / "room", site_url="https://news.example", masthead=DEFAULT_MASTHEAD)
     room.author("jane-doe", "Jane Doe")

@@ -8,7 +8,6 @@ import subprocess
 import sys
 from datetime import datetime, timezone
 
-
 from masthead.build import load_settings
 from masthead.config import site_config
 from masthead.digest.send import send_digests

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from masthead.build import build_site
+from masthead.errors import ContentError
 
 from conftest import NOW, REPO, Newsroom
 
@@ -121,7 +122,7 @@ def test_a_failed_incremental_build_leaves_the_output_as_it_was(room):
     room.build()
     before = files(room.output)
     room.article("broken", title="Broken", slug="broken", category="Nowhere at all", authors=["nobody"])
-    with pytest.raises(Exception):
+    with pytest.raises(ContentError, match="content/articles/broken.md"):
         room.build()
     assert files(room.output) == before
 

@@ -55,11 +55,11 @@ def test_sample_shows_every_feature(sample):
 
 
 def test_sample_content_passes_check():
+    import os
+
     from click.testing import CliRunner
 
     from masthead.cli import main
-
-    import os
 
     cwd = os.getcwd()
     os.chdir(REPO)

@@ -94,6 +94,7 @@ def serve_again(service):
     from masthead.build import load_settings
     from masthead.config import site_config
     from masthead.subscriptions.serve import create_server, make_service
+
     from seaweed import free_ports
     from test_subscriptions import Service
 

@@ -52,16 +52,16 @@ def harbour():
         d.rectangle((x, 620 - h, x + 14, 620), fill=(25, 22, 40))
         d.rectangle((x - 60, 620 - h, x + 120, 620 - h + 16), fill=(25, 22, 40))
         d.line((x + 7, 620 - h, x + 110, 620 - h + 90), fill=(25, 22, 40), width=4)
-    for i in range(40):  # containers
+    for _ in range(40):  # containers
         x, y = rnd.randint(0, W - 90), rnd.randint(560, 610)
-        d.rectangle((x, y, x + 90, y + 40), fill=rnd.choice([(120, 40, 40), (40, 80, 110), (150, 110, 40), (60, 60, 60)]))
+        colour = rnd.choice([(120, 40, 40), (40, 80, 110), (150, 110, 40), (60, 60, 60)])
+        d.rectangle((x, y, x + 90, y + 40), fill=colour)
     for y in range(640, H, 6):  # water reflections
         d.line((rnd.randint(900, 1100), y, rnd.randint(1140, 1350), y), fill=(200, 150, 120), width=2)
     return grain(img, 1)
 
 
 def summit_flags():
-    rnd = random.Random(2)
     img = gradient((225, 228, 235), (150, 155, 170))
     d = ImageDraw.Draw(img)
     d.rectangle((0, 700, W, H), fill=(90, 70, 60))
@@ -143,7 +143,7 @@ def city_rain():
                 if rnd.random() < 0.45:
                     d.rectangle((wx, wy, wx + 10, wy + 14), fill=(250, 200, 120))
     d.rectangle((0, H - 200, W, H), fill=(25, 25, 35))
-    for i in range(25):  # reflections on the wet street
+    for _ in range(25):  # reflections on the wet street
         x = rnd.randint(0, W)
         d.line((x, H - 190, x + rnd.randint(-10, 10), H), fill=(140, 110, 70), width=rnd.randint(2, 6))
     rain = Image.new("L", (W, H), 0)

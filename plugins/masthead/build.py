@@ -17,8 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .errors import BuildError, ContentError, MastheadError
-from .freshness import (current_build, inputs_digest, previous_build, settings_digest, settings_key,
-                        unchanged_since)
+from .freshness import current_build, inputs_digest, previous_build, settings_digest, settings_key, unchanged_since
 from .outputs import BUILD_RECORD_FILE, DEPLOY_HASHES_FILE
 
 logger = logging.getLogger(__name__)
@@ -90,9 +89,9 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
 
     from .parsecache import finish_saves
     from .plugin import COUNTS_KEY, GIVEN_NEWSROOM_KEY, NOW_KEY, TIMINGS_KEY
-    from .plugin.second import JOB_KEY as SECOND_JOB_KEY
     from .plugin.incremental import PREVIOUS_KEY, RECORD_KEY, clock_horizon
     from .plugin.reader import NEWSROOM_KEY
+    from .plugin.second import JOB_KEY as SECOND_JOB_KEY
 
     settings = load_settings(settings_file, overrides or None)
     target = Path(output or settings["OUTPUT_PATH"]).resolve()
@@ -159,7 +158,8 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
     report = BuildReport(
         output=target,
         published=len(newsroom.published), scheduled=len(newsroom.scheduled),
-        drafts=len(newsroom.drafts), expired=len(newsroom.expired), pages=sum(p.status != "draft" for p in newsroom.pages),
+        drafts=len(newsroom.drafts), expired=len(newsroom.expired),
+        pages=sum(p.status != "draft" for p in newsroom.pages),
         files=len(produced | record.kept) + 1,  # and the record below
         seconds=0.0,
         timings=dict(settings.get(TIMINGS_KEY, {})),

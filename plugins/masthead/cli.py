@@ -27,7 +27,8 @@ def _moment(value: str | None) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"expected an ISO 8601 date-time such as 2026-12-01T07:00+01:00, found {value!r}")
+        raise click.BadParameter(
+            f"expected an ISO 8601 date-time such as 2026-12-01T07:00+01:00, found {value!r}") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
@@ -246,7 +247,8 @@ def deploy(settings_file, output, bucket, prefix, endpoint_url, region, profile,
 @main.group()
 @settings_option
 @click.option("--database", type=click.Path(path_type=Path), default=None,
-              help="Subscriber database (default: MASTHEAD['subscribers'], or subscribers.sqlite3 beside the settings).")
+              help="Subscriber database (default: MASTHEAD['subscribers'], or subscribers.sqlite3 beside the "
+                   "settings).")
 @click.pass_context
 def subscribers(ctx: click.Context, settings_file: Path | None, database: Path | None) -> None:
     """Manage the readers who receive digests."""
@@ -287,7 +289,8 @@ def subscribers_add(ctx, email, name, frequency, sections, authors, language, pe
 
 @subscribers.command("remove")
 @click.argument("email")
-@click.option("--erase", is_flag=True, help="Delete the reader's data too (a hash is kept so no import adds them back).")
+@click.option("--erase", is_flag=True,
+              help="Delete the reader's data too (a hash is kept so no import adds them back).")
 @click.pass_context
 def subscribers_remove(ctx, email, erase) -> None:
     """Unsubscribe a reader (kept as unsubscribed, so no import re-subscribes them)."""
@@ -483,7 +486,8 @@ def digest_send(frequency, dry_run, settings_file, now, database) -> None:
         try:
             report = send_digests(frequency, now or datetime.now(timezone.utc), Path(settings["OUTPUT_PATH"]), store,
                                   config, Path(settings["THEME"]), connect, dry_run=dry_run,
-                                  rate=float(config.digest.get("rate", 0)), workers=int(config.digest.get("workers", 4)),
+                                  rate=float(config.digest.get("rate", 0)),
+                                  workers=int(config.digest.get("workers", 4)),
                                   say=click.echo)
         finally:
             store.close()

@@ -48,7 +48,8 @@ EXPIRED_CHOICES = ("notice", "remove")
 DIGEST_KEYS = ("from", "subject", "unsubscribe_url", "smtp", "ses", "schedule", "rate", "bounces", "workers", "dkim")
 SUBSCRIPTION_KEYS = ("url", "confirm_hours", "trusted_proxies", "per_client_per_minute", "per_address_per_hour")
 DEPLOY_KEYS = ("bucket", "prefix", "endpoint_url", "region", "addressing_style", "preset", "account",
-               "workers", "precompress", "max_deletes", "max_delete_share", "cache_rules", "keep", "cloudfront_distribution",
+               "workers", "precompress", "max_deletes", "max_delete_share", "cache_rules", "keep",
+               "cloudfront_distribution",
                "verify_every_hours")
 # Feeds, cards and structured data need absolute URLs; without SITEURL they point at `masthead serve`.
 PREVIEW_URL = "http://127.0.0.1:8000"

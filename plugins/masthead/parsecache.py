@@ -195,5 +195,5 @@ def _parse_chunk(wanted):
 
 def _with_digests(article):
     """Work out the record's digests (cached on it) before it is pickled, so they are kept with it."""
-    article.digest, article.listing_digest
+    _ = (article.digest, article.listing_digest)  # cached properties: computed now, pickled with the record
     return article

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-from stat import S_ISREG
 import warnings
 from datetime import datetime
 from pathlib import Path
+from stat import S_ISREG
 
 from PIL import Image, UnidentifiedImageError
 

@@ -19,7 +19,8 @@ from .runs import Run, visual_runs
 
 # Font chains per role and writing system: data, not code. Files live in theme/fonts/.
 _SERIF, _SANS, _SANS_BOLD = "NotoSerif-Bold.ttf", "NotoSans-Regular.ttf", "NotoSans-Bold.ttf"
-_NASKH, _NASKH_REGULAR, _NASTALIQ = "NotoNaskhArabic-Bold.ttf", "NotoNaskhArabic-Regular.ttf", "NotoNastaliqUrdu-Bold.ttf"
+_NASKH, _NASKH_REGULAR = "NotoNaskhArabic-Bold.ttf", "NotoNaskhArabic-Regular.ttf"
+_NASTALIQ = "NotoNastaliqUrdu-Bold.ttf"
 _HEBREW, _HEBREW_REGULAR, _CJK = "NotoSansHebrew-Bold.ttf", "NotoSansHebrew-Regular.ttf", "DroidSansFallbackFull.ttf"
 FONT_CHAINS: dict[str, dict[str, tuple[str, ...]]] = {
     "headline": {

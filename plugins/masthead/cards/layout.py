@@ -6,6 +6,7 @@ same rules run against Pillow in builds and against anything in tests.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass, field
@@ -13,6 +14,9 @@ from typing import Callable
 
 ELLIPSIS = "…"
 LAYOUT_VERSION = 1  # bump when the drawing changes, so every cached card is redrawn
+# One CJK character (each may end a line), or a run of anything else.
+_CJK = "\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+_CJK_OR_RUN = re.compile(f"[{_CJK}]|[^{_CJK}]+")
 
 # The card's layout: sizes in pixels on a 1200 × 630 card. MASTHEAD["cards"] overrides any key.
 DEFAULT_LAYOUT: dict = {
@@ -97,7 +101,7 @@ def tokens(text: str) -> list[str]:
         if not word:
             continue
         if any(_is_cjk(ch) for ch in word):
-            found.extend(re.findall(r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[^\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+", word))
+            found.extend(_CJK_OR_RUN.findall(word))
         else:
             found.append(word)
     return found
@@ -163,7 +167,7 @@ def layout_headline(text: str, layout: dict, measure: Measure) -> HeadlineLayout
     while True:
         step = round(size * layout["line_height"])
         fits = max(1, (bottom - top) // step)
-        lines = wrap(text, width, lambda t, s=size: measure(t, "headline", s))
+        lines = wrap(text, width, functools.partial(_measure_at, measure, size))
         if len(lines) <= fits or size <= layout["headline_min_size"]:
             break
         size -= 2
@@ -177,3 +181,8 @@ def layout_headline(text: str, layout: dict, measure: Measure) -> HeadlineLayout
     # Centre the block in its box: short headlines sit in the middle, not under the label.
     y = top + max(0, (bottom - top - block) // 2)
     return HeadlineLayout(tuple(Line(line, y + i * step, size) for i, line in enumerate(lines)), size, ellipsized)
+
+
+def _measure_at(measure: Callable[[str, str, int], float], size: int, text: str) -> float:
+    """A headline's width at one size (for wrap, which measures text alone)."""
+    return measure(text, "headline", size)

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from .fields import in_zone, written_datetime
 from .frontmatter import parse as parse_front_matter
-from .model import Article, Newsroom
+from .model import Article, Author, Newsroom, Page
 from .slugs import derived_article_id, slugify
 
 HEADLINE_MAX = 110  # schema.org NewsArticle headlines are cut at 110 characters by Google
@@ -118,8 +118,8 @@ def editorial_findings(newsroom: Newsroom, site_url: str = "", earlier: Mapping[
         if article.status == "draft":
             continue
 
-        def add(level, field, message):
-            findings.append(Finding(article.source, None, level, field, message))
+        def add(level, field, message, source=article.source):
+            findings.append(Finding(source, None, level, field, message))
 
         if len(article.title) > HEADLINE_MAX:
             add("warning", "title", f"{len(article.title)} characters; search engines show {HEADLINE_MAX} at most "
@@ -157,7 +157,8 @@ def editorial_findings(newsroom: Newsroom, site_url: str = "", earlier: Mapping[
         before = (earlier or {}).get(article.rel)
         if before and before.id != article.id:
             add("error", "id", f"changed from {before.id!r} to {article.id!r} on this branch: an id must never "
-                               f"change (feeds, deploys and digests track the article by it); put back 'id: {before.id}'")
+                               "change (feeds, deploys and digests track the article by it); "
+                               f"put back 'id: {before.id}'")
         before = by_id.get(article.id)
         if before and before.path != article_path(article) and before.path not in article.aliases:
             add("error", "slug", f"the address changed from /{before.path} to /{article_path(article)} with no alias: "
@@ -169,7 +170,8 @@ def editorial_findings(newsroom: Newsroom, site_url: str = "", earlier: Mapping[
 def removed_html_findings(newsroom: Newsroom) -> list[Finding]:
     """Each piece of raw HTML the sanitizer took out of a body, bio, page or correction: the build
     publishes the rest, and the editor learns what readers will not see (fatal with --strict)."""
-    records = [*[a for a in newsroom.articles if a.status != "draft"], *newsroom.authors.values(), *newsroom.pages]
+    records: list[Article | Author | Page] = [*[a for a in newsroom.articles if a.status != "draft"],
+                                              *newsroom.authors.values(), *newsroom.pages]
     return [Finding(record.source, removal.line, "warning", "html",
                     f"removed {removal.what}: pages, feeds and emails carry only safe HTML (README: Raw HTML)")
             for record in records for removal in record.removed]
@@ -179,7 +181,6 @@ def scheduled_lines(newsroom: Newsroom, zone: ZoneInfo) -> list[str]:
     """What the clock will change: articles waiting for their time, and live ones that will expire."""
     lines = [f"{a.source}: scheduled for {a.date.astimezone(zone):%Y-%m-%d %H:%M %Z}"
              for a in sorted(newsroom.scheduled, key=lambda a: a.date)]
-    expiring = [a for a in newsroom.published + newsroom.scheduled if a.expires]
-    lines += [f"{a.source}: expires {a.expires.astimezone(zone):%Y-%m-%d %H:%M %Z}"
-              for a in sorted(expiring, key=lambda a: a.expires)]
+    expiring = sorted((a.expires, a.source) for a in newsroom.published + newsroom.scheduled if a.expires)
+    lines += [f"{source}: expires {when.astimezone(zone):%Y-%m-%d %H:%M %Z}" for when, source in expiring]
     return lines

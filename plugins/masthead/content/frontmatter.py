@@ -23,7 +23,7 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _BASE = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 
 
-class _FrontMatterLoader(_BASE):
+class _FrontMatterLoader(_BASE):  # type: ignore[misc,valid-type]  # chosen at import: C or Python
     """SafeLoader that leaves timestamps as strings."""
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, fields
-from functools import cached_property
 from datetime import datetime
+from functools import cached_property
 from types import MappingProxyType
 from typing import Literal, Mapping
 
@@ -41,7 +41,7 @@ class SourceFile:
     @cached_property
     def digest(self) -> str:
         """SHA-256 of the file's bytes."""
-        return self.known_digest or hashlib.sha256(self.data).hexdigest()
+        return self.known_digest or hashlib.sha256(self.data or b"").hexdigest()
 
 
 @dataclass(frozen=True)

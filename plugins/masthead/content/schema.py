@@ -142,6 +142,7 @@ def parse_article(source: SourceFile, ctx: SchemaContext) -> Article:
         "aliases": f.get("aliases", _aliases, ()),
     }
     f.raise_if_any()
+    assert date is not None  # raise_if_any() stopped a missing or bad date
 
     committed = ctx.modified.get(source.rel)
     if "updated" not in doc.meta and committed and committed > date:
@@ -216,7 +217,7 @@ def _featured_image(f: _Fields, ctx: SchemaContext) -> FeaturedImage | None:
     if "image" in f.doc.meta and not alt and "image_alt" not in f.doc.meta:
         f.problem("image_alt", "a description of the image for readers who cannot see it",
                   "no image_alt (it is required when 'image' is set)", near="image")
-    if not ("image" in f.doc.meta):
+    if "image" not in f.doc.meta:
         for key in ("image_alt", "image_caption", "image_credit"):
             if key in f.doc.meta:
                 f.problem(key, "an 'image' for it to describe", "no image")

@@ -49,8 +49,10 @@ def content_type(key: str) -> str:
     if key.startswith("feeds/") and name.endswith(".json"):
         found = "application/feed+json"
     else:
-        found = next((t for suffix, t in TYPES.items() if name.endswith(suffix)), None)
-        if found is None:
+        known = next((t for suffix, t in TYPES.items() if name.endswith(suffix)), None)
+        if known is not None:
+            found = known
+        else:
             found = "text/plain" if "." not in name else (mimetypes.guess_type(name)[0] or "application/octet-stream")
     return f"{found}; charset=utf-8" if found.startswith(_TEXT) else found
 

@@ -19,8 +19,20 @@ from typing import Callable
 from ..errors import MastheadError
 from ..outputs import DEPLOY_HASHES_FILE, NOTES_DIR, REDIRECTS_FILE
 from .headers import DEFAULT_CACHE_RULES, prepare
-from .plan import (DEFAULT_DELETE_CAP, DEFAULT_DELETE_SHARE, GROUPS, MANIFEST_KEY, Headers, LocalFile, Plan, PlanError, invalidation_paths, manifest_bytes,
-                   parse_manifest, plan_deploy)
+from .plan import (
+    DEFAULT_DELETE_CAP,
+    DEFAULT_DELETE_SHARE,
+    GROUPS,
+    MANIFEST_KEY,
+    Headers,
+    LocalFile,
+    Plan,
+    PlanError,
+    invalidation_paths,
+    manifest_bytes,
+    parse_manifest,
+    plan_deploy,
+)
 from .presets import PRESETS
 from .s3 import S3Store, Target
 
@@ -242,7 +254,8 @@ def resolve_target(configured: dict, flags: dict) -> tuple[Target, DeployOptions
         try:
             endpoint = endpoint.format(region=values.get("region", ""), account=values.get("account", ""))
         except (KeyError, IndexError):
-            raise MastheadError(f"preset endpoint {endpoint} needs 'region' and 'account' in MASTHEAD['deploy']") from None
+            raise MastheadError(f"preset endpoint {endpoint} needs 'region' and 'account' "
+                                "in MASTHEAD['deploy']") from None
     prefix = values.get("prefix", "")
     if prefix and not prefix.endswith("/"):
         prefix += "/"
@@ -250,7 +263,8 @@ def resolve_target(configured: dict, flags: dict) -> tuple[Target, DeployOptions
                     region=values.get("region"), addressing_style=values.get("addressing_style", "auto"),
                     profile=values.get("profile"), workers=int(values.get("workers", 8)))
     options = DeployOptions(
-        cache_rules=tuple(tuple(rule) for rule in values["cache_rules"]) if values.get("cache_rules") else DeployOptions().cache_rules,
+        cache_rules=(tuple(tuple(rule) for rule in values["cache_rules"]) if values.get("cache_rules")
+                     else DeployOptions().cache_rules),
         precompress=values.get("precompress", ""), max_deletes=int(values.get("max_deletes", DEFAULT_DELETE_CAP)),
         max_delete_share=_share(values.get("max_delete_share", DEFAULT_DELETE_SHARE)),
         keep=tuple(values.get("keep", ("previews/*",))),

@@ -57,7 +57,8 @@ def explain(exc: Exception, target: Target) -> DeployError:
         if code in ("InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "403", "InvalidToken"):
             return DeployError(f"{where} refused the credentials ({code}): check AWS_ACCESS_KEY_ID, "
                                "AWS_SECRET_ACCESS_KEY or --profile")
-        return DeployError(f"{where} answered {code or 'an error'}: {exc.response.get('Error', {}).get('Message', exc)}")
+        message = exc.response.get("Error", {}).get("Message", exc)
+        return DeployError(f"{where} answered {code or 'an error'}: {message}")
     return DeployError(f"talking to {where} failed: {exc}")
 
 
@@ -165,7 +166,8 @@ class S3Store:
 
     def invalidate(self, distribution: str, paths: list[str]) -> None:
         """Ask CloudFront to drop its copies of the changed paths (AWS credentials as for S3)."""
-        session = boto3.session.Session(profile_name=self.target.profile) if self.target.profile else boto3.session.Session()
+        profile = {"profile_name": self.target.profile} if self.target.profile else {}
+        session = boto3.session.Session(**profile)
         cloudfront = session.client("cloudfront")
         try:
             cloudfront.create_invalidation(DistributionId=distribution, InvalidationBatch={

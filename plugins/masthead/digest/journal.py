@@ -54,7 +54,8 @@ class Journal:
 
     def edition(self, frequency: str, period: str, until: datetime, make_id) -> Edition:
         """The edition of this period: created on the first run, the same one on every rerun."""
-        row = self.db.execute("SELECT * FROM editions WHERE frequency = ? AND period = ?", (frequency, period)).fetchone()
+        row = self.db.execute("SELECT * FROM editions WHERE frequency = ? AND period = ?",
+                              (frequency, period)).fetchone()
         if row is None:
             edition = make_id(until)
             self.db.execute("INSERT INTO editions (edition, frequency, period, until) VALUES (?, ?, ?, ?)",
@@ -62,7 +63,8 @@ class Journal:
             row = self.db.execute("SELECT * FROM editions WHERE edition = ?", (edition,)).fetchone()
         return Edition(row["edition"], row["frequency"], row["period"], datetime.fromisoformat(row["until"]))
 
-    def history(self, edition: str, frequency: str, keys: list[str]) -> dict[str, tuple[str | None, datetime | None, frozenset]]:
+    def history(self, edition: str, frequency: str,
+                keys: list[str]) -> dict[str, tuple[str | None, datetime | None, frozenset]]:
         """For a batch of readers, in three queries: this edition's state, the end of their last
         edition of this frequency, and the articles they received."""
         marks = ",".join("?" * len(keys))
@@ -70,7 +72,8 @@ class Journal:
                                       (edition, *keys)).fetchall())
         last = dict(self.db.execute(
             f"SELECT d.key, MAX(e.until) FROM deliveries d JOIN editions e USING (edition) WHERE d.key IN ({marks}) "
-            "AND e.frequency = ? AND d.state = 'sent' AND e.edition != ? GROUP BY d.key", (*keys, frequency, edition)).fetchall())
+            "AND e.frequency = ? AND d.state = 'sent' AND e.edition != ? GROUP BY d.key",
+            (*keys, frequency, edition)).fetchall())
         received: dict[str, set] = {}
         for key, articles in self.db.execute(
                 f"SELECT key, articles FROM deliveries WHERE state = 'sent' AND key IN ({marks})", keys):

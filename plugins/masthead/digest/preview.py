@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Callable
+from datetime import datetime
 from email import message_from_bytes
 from email import policy as email_policy
-from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from ..config import SiteConfig
 from ..errors import MastheadError
@@ -30,7 +30,8 @@ def read_manifest(output: Path) -> dict:
 
 def sender_for(config: SiteConfig) -> Sender:
     options = config.digest
-    address = options.get("from") or f"{config.name} <digest@{config.public_url.split('//')[-1].split('/')[0].split(':')[0]}>"
+    host = config.public_url.split("//")[-1].split("/")[0].split(":")[0]
+    address = options.get("from") or f"{config.name} <digest@{host}>"
     service = config.service_url
     return Sender(address=address, site_name=config.name, site_url=config.public_url, about=config.about,
                   unsubscribe_url=options.get("unsubscribe_url") or (service and f"{service}/unsubscribe"),

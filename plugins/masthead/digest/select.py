@@ -95,6 +95,7 @@ def select_for(articles: list[DigestArticle], since: datetime, until: datetime, 
     for article in new:
         grouped.setdefault(article.section, []).append(article)
     corrections = tuple(sorted(
-        ((a, when, text) for a in articles if a.id in received for when, text in a.corrections if since < when <= until),
+        ((a, when, text) for a in articles if a.id in received
+         for when, text in a.corrections if since < when <= until),
         key=lambda c: c[1]))
     return Selection(tuple((name, tuple(items)) for name, items in grouped.items()), corrections)

@@ -12,8 +12,8 @@ import time
 from collections import OrderedDict, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from email.utils import parseaddr
 from datetime import datetime
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Callable
 

@@ -42,4 +42,5 @@ def sender_factory(digest: dict) -> Callable:
     from .smtp import SMTPSender
 
     return lambda: SMTPSender(smtp["host"], int(smtp.get("port", 587)), smtp.get("security", "starttls"),
-                              os.environ.get("MASTHEAD_SMTP_USERNAME", ""), os.environ.get("MASTHEAD_SMTP_PASSWORD", ""))
+                              os.environ.get("MASTHEAD_SMTP_USERNAME", ""),
+                              os.environ.get("MASTHEAD_SMTP_PASSWORD", ""))

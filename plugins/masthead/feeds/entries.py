@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import mimetypes
-from html import escape as html_escape
 import re
 import uuid
+from html import escape as html_escape
 from urllib.parse import urljoin
 
 import lxml.html

@@ -11,7 +11,6 @@ Every date is set explicitly, so no build time leaks into a feed.
 from __future__ import annotations
 
 import html
-
 import json
 
 from feedgen.entry import FeedEntry as FeedgenEntry

@@ -58,7 +58,7 @@ def plan_feeds(entries: Iterable[FeedEntry], site: FeedSite) -> list[FeedDocumen
     groups: dict[tuple[FeedKind, str], list[FeedEntry]] = defaultdict(list)
     heads: dict[tuple[FeedKind, str], tuple[str, str]] = {}
     for entry in newest_first:
-        keys = [("site", "", site.title, site.url + "/"),
+        keys: list[tuple[FeedKind, str, str, str]] = [("site", "", site.title, site.url + "/"),
                 ("section", entry.section.slug, entry.section.term, entry.section.url)]
         keys += [("author", a.slug, a.name, a.url) for a in entry.authors]
         keys += [("tag", t.slug, t.term, t.url) for t in entry.tags]
@@ -69,7 +69,8 @@ def plan_feeds(entries: Iterable[FeedEntry], site: FeedSite) -> list[FeedDocumen
 
     several_languages = sum(1 for kind, _ in groups if kind == "language") > 1
     documents: list[FeedDocument] = []
-    for kind in ("site", "section", "author", "tag", "language"):
+    kinds: tuple[FeedKind, ...] = ("site", "section", "author", "tag", "language")
+    for kind in kinds:
         if kind == "language" and not several_languages:
             continue
         for key in sorted(k for found, k in groups if found == kind):

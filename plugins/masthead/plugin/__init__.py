@@ -21,10 +21,10 @@ from ..parsecache import read_newsroom
 from .archives import take_over_period_archives
 from .cards import draw_cards
 from .incremental import PREVIOUS_KEY, RECORD_KEY, RenderRecord, get_writer, site_key
+from .reader import NEWSROOM_KEY, MastheadReader
 from .redirects import write_redirects
 from .second import finish_second, start_second
 from .seo import INDEX_KEY, index_translations, write_discovery
-from .reader import NEWSROOM_KEY, MastheadReader
 from .settings import apply_pelican_settings
 from .theme import template_helpers
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Callable
 
 import PIL
-from PIL import features
 from pelican.generators import ArticlesGenerator
+from PIL import features
 
 from ..cards.draw import chain_files, draw_card, encode, require_raqm
 from ..cards.layout import CardText, layout_settings, plain_text

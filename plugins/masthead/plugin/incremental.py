@@ -16,8 +16,8 @@ import hashlib
 import json
 import os
 from dataclasses import fields
-from functools import lru_cache
 from datetime import date, datetime
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -191,10 +191,12 @@ class Fingerprints:
             found = self.lists.get(id(value))
             if found is None:
                 shown = ",".join(self.of(item) for item in value)
-                found = self.lists[id(value)] = (value, hashlib.sha256(shown.encode("utf-8", "surrogatepass")).hexdigest())
+                digest = hashlib.sha256(shown.encode("utf-8", "surrogatepass")).hexdigest()
+                found = self.lists[id(value)] = (value, digest)
             return f"[{len(value)}:{found[1]}]"
         if isinstance(value, dict):
-            return "{" + ",".join(f"{k!r}:{self.of(v)}" for k, v in sorted(value.items(), key=lambda i: repr(i[0]))) + "}"
+            items = sorted(value.items(), key=lambda i: repr(i[0]))
+            return "{" + ",".join(f"{k!r}:{self.of(v)}" for k, v in items) + "}"
         return f"<{type(value).__name__}:{id(value)}>"  # unknown: never equal across builds, so rendered
 
     def _content(self, item: Content, whole: bool) -> str:

@@ -18,7 +18,6 @@ from ..config import SiteConfig
 from ..outputs import MANIFEST_FILE
 
 
-
 def article_entry(article, public: str) -> dict:
     record = article.record
     photo = bool(record.image and record.image.picture.is_local)
@@ -36,7 +35,8 @@ def article_entry(article, public: str) -> dict:
         "updated": record.modified.isoformat() if record.modified else None,
         "corrections": [{"date": c.date.isoformat(), "text": c.text} for c in record.corrections],
         "card": f"{public}/{card_path('article', record.slug, photo)}",
-        "image": (f"{public}/{record.image.picture.src}" if photo else record.image.picture.src) if record.image else None,
+        "image": ((f"{public}/{record.image.picture.src}" if photo else record.image.picture.src)
+                  if record.image else None),
         "content_sha256": hashlib.sha256(record.body_html.encode("utf-8", "surrogatepass")).hexdigest(),
     }
 

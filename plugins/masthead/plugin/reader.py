@@ -25,7 +25,8 @@ class MastheadReader(BaseReader):
 
     def read(self, source_path: str):
         newsroom: Newsroom = self.settings[NEWSROOM_KEY]
-        record = newsroom.by_path.get(self._rel(source_path))
+        rel = self._rel(source_path)
+        record = newsroom.by_path.get(rel)
         if record is None:
             # Outside articles/ and pages/ (or a file created after the check): never publish it.
             return "", {"status": "skip", "title": rel}

@@ -18,7 +18,6 @@ from ..errors import MastheadError
 from ..outputs import REDIRECTS_FILE
 
 
-
 def redirect_page(title: str, url: str, lang: str) -> str:
     target, name = html.escape(url, quote=True), html.escape(title)
     return (f'<!DOCTYPE html>\n<html lang="{html.escape(lang)}">\n<head>\n<meta charset="utf-8">\n'

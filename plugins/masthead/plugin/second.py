@@ -106,4 +106,4 @@ def _child(generators: list, record: RenderRecord, output: Path) -> None:
     except BaseException:
         traceback.print_exc()
         sys.stderr.flush()
-        raise SystemExit(1)
+        raise SystemExit(1) from None

@@ -12,8 +12,8 @@ import shutil
 import time
 from pathlib import Path
 
-from PIL import Image, ImageOps
 from pelican.generators import ArticlesGenerator, PagesGenerator
+from PIL import Image, ImageOps
 
 from ..config import SiteConfig
 from ..content import Newsroom
@@ -47,7 +47,8 @@ def write_discovery(generators) -> None:
     base = config.public_url
     articles = articles_generator.articles
 
-    write_crops(articles + articles_generator.hidden_articles, newsroom, Path(settings["PATH"]), Path(settings["CACHE_PATH"]) / "crops", output)
+    write_crops(articles + articles_generator.hidden_articles, newsroom, Path(settings["PATH"]),
+                Path(settings["CACHE_PATH"]) / "crops", output)
 
     def url(path: str) -> str:
         return f"{base}/{path}"

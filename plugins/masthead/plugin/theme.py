@@ -6,17 +6,17 @@ from datetime import datetime
 
 from markupsafe import Markup
 
-from ..config import SiteConfig
-from ..content import Newsroom, Picture
 from ..cards.layout import layout_settings
 from ..cards.plan import SIZE as CARD_SIZE
 from ..cards.plan import card_path
+from ..config import SiteConfig
+from ..content import Newsroom, Picture
 from ..content.model import text_direction
-from ..seo.crops import RATIOS, crop_path, crop_size
-from ..seo.structured import ImageData, PersonData, Publisher, news_article, profile_page, script_json, website
 from ..feeds import FORMATS, MEDIA_TYPES, feed_path
 from ..feeds.model import FORMAT_NAMES
 from ..labels import label
+from ..seo.crops import RATIOS, crop_path, crop_size
+from ..seo.structured import ImageData, PersonData, Publisher, news_article, profile_page, script_json, website
 from ..share import share_links
 
 

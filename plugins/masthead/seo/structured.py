@@ -18,7 +18,7 @@ class ImageData:
     height: int | None = None
 
     def as_schema(self) -> dict:
-        data = {"@type": "ImageObject", "url": self.url}
+        data: dict[str, object] = {"@type": "ImageObject", "url": self.url}
         if self.width and self.height:
             data.update(width=self.width, height=self.height)
         return data

@@ -120,7 +120,8 @@ def subscriber_from(fields: dict, interests: Interests, where: str, line: int | 
     authors = _list(fields.get("authors"))
     for author in authors:
         if interests.authors and author not in interests.authors:
-            bad("authors", "author slugs (files in content/authors)", repr(author) + did_you_mean(author, interests.authors))
+            bad("authors", "author slugs (files in content/authors)",
+                repr(author) + did_you_mean(author, interests.authors))
     language = (fields.get("language") or "").strip()
     if problems:
         raise ContentError(problems)

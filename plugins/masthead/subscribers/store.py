@@ -150,7 +150,8 @@ class SubscriberStore:
         return {(row[0], row[1]): row[2] for row in rows}
 
     def is_suppressed(self, email: str) -> bool:
-        return self.db.execute("SELECT 1 FROM suppressed WHERE hash = ?", (suppression_hash(email),)).fetchone() is not None
+        found = self.db.execute("SELECT 1 FROM suppressed WHERE hash = ?", (suppression_hash(email),)).fetchone()
+        return found is not None
 
     # -- changing
     def add(self, subscriber: Subscriber) -> Subscriber:

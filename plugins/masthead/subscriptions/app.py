@@ -86,7 +86,8 @@ class SubscriptionService:
     def __init__(self, store_path: Path, settings: ServiceSettings, signer: TokenSigner, mailer: Mailer,
                  clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
                  monotonic: Callable[[], float] = time.monotonic):
-        self.store_path, self.settings, self.signer, self.mailer, self.clock = store_path, settings, signer, mailer, clock
+        self.store_path, self.settings, self.signer = store_path, settings, signer
+        self.mailer, self.clock = mailer, clock
         self.monotonic = monotonic
         self.per_client = RateLimit(settings.per_client_per_minute, 60, monotonic)
         self.per_address = RateLimit(settings.per_address_per_hour, 3600, monotonic)
@@ -167,7 +168,8 @@ class SubscriptionService:
 
     def _lang(self, request: Request, wanted: str = "") -> str:
         lang = wanted or request.args.get("lang", "")
-        return lang if lang in (self.settings.languages or (self.settings.default_lang,)) else self.settings.default_lang
+        offered = self.settings.languages or (self.settings.default_lang,)
+        return lang if lang in offered else self.settings.default_lang
 
     def _page(self, status: int, lang: str, **context) -> Response:
         s = self.settings
@@ -351,4 +353,5 @@ class SubscriptionService:
         return self._page(status, lang, heading=label("preferences_heading", lang), lead=lead or reader.email,
                           problems=problems, form="preferences", reader=reader, sections=self.settings.sections,
                           authors=self.settings.authors, languages=self.settings.languages,
-                          action=self._manage_url("preferences", reader), unsubscribe_url=self._manage_url("unsubscribe", reader))
+                          action=self._manage_url("preferences", reader),
+                          unsubscribe_url=self._manage_url("unsubscribe", reader))

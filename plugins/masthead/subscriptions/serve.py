@@ -52,7 +52,8 @@ def service_settings(config: SiteConfig, output: Path, theme: Path) -> ServiceSe
         unicode_local_parts=takes_unicode_local_parts(config.digest))
 
 
-def make_service(config: SiteConfig, output: Path, theme: Path, store_path: Path, environ=os.environ) -> SubscriptionService:
+def make_service(config: SiteConfig, output: Path, theme: Path, store_path: Path,
+                 environ=os.environ) -> SubscriptionService:
     settings = service_settings(config, output, theme)
     SubscriberStore(store_path).close()  # the schema created or migrated once, before any request races for it
     signer = TokenSigner(secret_from_environment(environ))

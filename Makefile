@@ -4,16 +4,34 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test lint browser serve check clean
+.PHONY: site test test-lowest lint browser serve check clean
 
 # Build the sample newsroom into output/.
 site: $(STAMP)
 	$(BIN)/masthead build
 	@echo "Preview it with live reload: $(BIN)/masthead serve   (then open http://127.0.0.1:8000/)"
 
-# Run the whole test suite (what .ci/run runs): lint and types first, then every test.
+# Run the whole test suite (what .ci/run runs): lint and types first, then every test with the
+# newest Pelican and python-markdown pyproject.toml allows, then the tests that drive Pelican with
+# the lowest.
 test: lint browser
 	$(BIN)/python -m pytest
+	$(MAKE) test-lowest
+
+LOWEST       := .venv-lowest
+LOWEST_PINS  := pelican==4.11.0 markdown==3.6
+PELICAN_TESTS := tests/test_site_build.py tests/test_incremental.py tests/test_feeds_build.py \
+	tests/test_discovery.py tests/test_cards_build.py tests/test_expiry.py tests/test_sample_site.py \
+	tests/test_parse_cache.py tests/test_hostile_content.py tests/test_editorial_check.py tests/test_cli.py
+
+test-lowest: $(LOWEST)/.installed
+	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider $(PELICAN_TESTS)
+
+$(LOWEST)/.installed: pyproject.toml $(STAMP)
+	$(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
+	$(LOWEST)/bin/python -m pip install --quiet -e '.[all,test]' $(LOWEST_PINS)
+	@touch $@
 
 # ruff over all the code, mypy over the pure cores (settings in pyproject.toml).
 lint: $(STAMP)
@@ -43,7 +61,7 @@ $(STAMP): pyproject.toml
 		else echo "Install FriBiDi first (Debian/Ubuntu: sudo apt-get install libfribidi0; Fedora: sudo dnf install fribidi; macOS: brew install fribidi)"; exit 1; fi; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[all,test]'
 	@touch $@
 
 clean:

@@ -125,7 +125,7 @@ def test_a_broken_settings_file_is_one_line(newsroom, run):
         "THEME = ", "THEME = 'no-such-theme' #"))
     result = run("check")
     assert result.exit_code == 1
-    assert result.output.strip() == ("error: pelicanconf.py: ValueError: Could not find the theme no-such-theme "
+    assert result.output.strip() == ("error: pelicanconf.py: Could not find the theme no-such-theme "
                                      "(fix the settings file)")
     newsroom.settings_file.write_text("SITENAME = \n")
     result = run("build")

@@ -264,3 +264,28 @@ def test_a_newsroom_may_choose_its_own_article_addresses(newsroom):
     persian = newsroom.html("fa/2026/talks-fa.html")
     assert persian.xpath("string(//link[@rel='canonical']/@href)").endswith("/fa/2026/talks-fa.html")
     assert "/europe/jane-doe/talks-resume.html" in persian.xpath("//link[@hreflang='en']/@href")[0]
+
+
+def test_a_second_article_folder_is_read_and_files_masthead_does_not_know_are_skipped(newsroom):
+    """ARTICLE_PATHS with two entries: a Markdown file masthead did not read is never published
+    (it once crashed the build with a NameError)."""
+    newsroom.settings_file.write_text(newsroom.settings_file.read_text() + 'ARTICLE_PATHS = ["articles", "wire"]\n')
+    newsroom.article("live", title="Live")
+    wire = newsroom.content / "wire"
+    wire.mkdir()
+    (wire / "agency.md").write_text("---\ntitle: From the wire\n---\nText.\n")
+    newsroom.build()
+    assert (newsroom.output / "2026/11/live/index.html").is_file()
+    assert "From the wire" not in b"".join(p.read_bytes() for p in newsroom.output.rglob("*.html")).decode()
+
+
+def test_an_untested_pelican_release_is_refused_before_anything_is_built(newsroom, monkeypatch):
+    import masthead.plugin
+    from masthead.build import BuildError
+
+    newsroom.article("live", title="Live")
+    monkeypatch.setattr(masthead.plugin, "pelican_version", "4.13.0")
+    with pytest.raises(BuildError, match=r"masthead is tested with Pelican 4\.11, 4\.12; this is Pelican 4\.13\.0: "
+                                         r"install a tested one \(pip install 'pelican>=4\.11,<4\.13'\)"):
+        newsroom.build()
+    assert not newsroom.output.exists()

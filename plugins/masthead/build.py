@@ -55,7 +55,9 @@ def load_settings(settings_file: Path, overrides: dict | None = None) -> dict:
         feeds_off = {key: None for key in FEED_SETTINGS if key not in newsroom_set}
         settings = read_settings(str(settings_file), override={**feeds_off, **(overrides or {})})
     except Exception as exc:  # the settings file is Python: anything can go wrong in it
-        raise MastheadError(f"{settings_file}: {type(exc).__name__}: {exc} (fix the settings file)") from None
+        # Pelican's own complaints (a missing theme) are plain sentences; Python's errors need their name.
+        kind = "" if type(exc) in (Exception, ValueError) else f"{type(exc).__name__}: "
+        raise MastheadError(f"{settings_file}: {kind}{exc} (fix the settings file)") from None
     # Pelican leaves a default CACHE_PATH relative to wherever it runs; the card cache belongs
     # beside the settings, whatever folder masthead is started from.
     cache = Path(settings["CACHE_PATH"])
@@ -123,6 +125,8 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
     try:
         pelican = Pelican(settings)
         if NEWSROOM_KEY not in settings:
+            if errors.messages:  # the plugin failed to load: say why
+                raise BuildError("the site generator reported errors:\n" + "\n".join(errors.messages))
             raise BuildError(f"{settings_file}: PLUGINS must include 'masthead.plugin'")
         pelican.run()
         if errors.messages:
@@ -191,7 +195,10 @@ class _ErrorRecorder(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:  # logged with its exception: say what it was
+            message += f": {record.exc_info[1]}"
+        self.messages.append(message)
 
 
 def _guard_output(target: Path, content: Path) -> None:

@@ -5,6 +5,8 @@ Exit codes: 0 success, 1 the content or the build has problems, 2 wrong usage.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 import sys
 import threading
@@ -16,6 +18,7 @@ import click
 from . import __version__
 from .deploy.presets import PRESETS
 from .errors import ContentError, MastheadError
+from .extras import MissingExtra, needs
 
 DEV_SETTINGS = "pelicanconf.py"
 PRODUCTION_SETTINGS = "publishconf.py"
@@ -30,6 +33,22 @@ def _moment(value: str | None) -> datetime | None:
         raise click.BadParameter(
             f"expected an ISO 8601 date-time such as 2026-12-01T07:00+01:00, found {value!r}") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def requires(*extras: str):
+    """A command that needs the packages of these extras: a missing one is one line naming it."""
+    def wrap(command):
+        @functools.wraps(command)
+        def run(*args, **kwargs):
+            try:
+                with contextlib.ExitStack() as stack:
+                    for extra in extras:
+                        stack.enter_context(needs(extra))
+                    return command(*args, **kwargs)
+            except MissingExtra as exc:
+                _fail(exc)
+        return run
+    return wrap
 
 
 def _fail(exc: MastheadError) -> None:
@@ -222,6 +241,7 @@ def new(headline: str, authors: tuple[str, ...], section: str, settings_file: Pa
 @click.option("--verify", is_flag=True, help="List the bucket instead of trusting the deployed manifest: finds "
               "objects changed or removed outside masthead (done anyway once the last listing is "
               "MASTHEAD['deploy']['verify_every_hours'] old, default 24).")
+@requires("deploy")
 def deploy(settings_file, output, bucket, prefix, endpoint_url, region, profile, preset, workers, max_deletes,
            max_delete_share, dry_run, verify):
     """Publish the built site to S3-compatible storage: only what changed, deletes last."""
@@ -250,6 +270,7 @@ def deploy(settings_file, output, bucket, prefix, endpoint_url, region, profile,
               help="Subscriber database (default: MASTHEAD['subscribers'], or subscribers.sqlite3 beside the "
                    "settings).")
 @click.pass_context
+@requires("digest")
 def subscribers(ctx: click.Context, settings_file: Path | None, database: Path | None) -> None:
     """Manage the readers who receive digests."""
     from .digest.transports import takes_unicode_local_parts
@@ -358,6 +379,7 @@ def subscribers_count(ctx) -> None:
 @now_option
 @click.option("--database", type=click.Path(path_type=Path), default=None, help="Subscriber database.")
 @click.option("--verify", is_flag=True, help="The deploy lists the bucket instead of trusting the deployed manifest.")
+@requires("deploy", "digest")
 def publish(settings_file, now, database, verify) -> None:
     """Check, build, deploy, ping the WebSub hub, and send the digests that are due: idempotent."""
     from .publish import publish as run_publish
@@ -383,6 +405,7 @@ def subscriptions() -> None:
 @click.option("--port", default=8025, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int, help="Requests handled at once.")
 @click.option("--database", type=click.Path(path_type=Path), default=None, help="Subscriber database.")
+@requires("service")
 def subscriptions_serve(settings_file, host, port, threads, database) -> None:
     """Run the service (waitress) for the site's subscribe form and the links in every digest."""
     from .build import load_settings
@@ -417,6 +440,7 @@ def digest() -> None:
               help="Folder for digest.eml and digest.html.")
 @click.option("--send-test", "test_address", default=None, metavar="ADDRESS",
               help="Also send the message to ADDRESS through the configured SMTP server or SES (nothing is recorded).")
+@requires("digest")
 def digest_preview(email, frequency, settings_file, now, database, target, test_address) -> None:
     """Write the .eml and .html that a subscriber would get now, from the last build's manifest."""
     from .build import load_settings
@@ -468,6 +492,7 @@ def _send_test(message: bytes, address: str, config) -> None:
 @settings_option
 @now_option
 @click.option("--database", type=click.Path(path_type=Path), default=None, help="Subscriber database.")
+@requires("digest")
 def digest_send(frequency, dry_run, settings_file, now, database) -> None:
     """Send this period's digest to every active reader of a frequency, each exactly once."""
     from .build import load_settings

@@ -13,10 +13,11 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
+from pelican import __version__ as pelican_version
 from pelican import signals
-from pelican.writers import FileOverwriteFailedError
 
 from ..config import site_config
+from ..errors import BuildError
 from ..parsecache import read_newsroom
 from .archives import take_over_period_archives
 from .cards import draw_cards
@@ -28,6 +29,11 @@ from .seo import INDEX_KEY, index_translations, write_discovery
 from .settings import apply_pelican_settings
 from .theme import template_helpers
 
+try:  # Pelican 4.12 names the error; 4.11 raises a RuntimeError
+    from pelican.writers import FileOverwriteFailedError
+except ImportError:  # pragma: no cover - exercised by make test-lowest
+    FileOverwriteFailedError = RuntimeError  # type: ignore[misc,assignment]
+
 logger = logging.getLogger(__name__)
 
 CONFIG_KEY = "MASTHEAD_CONFIG"
@@ -37,7 +43,13 @@ NOW_KEY = "MASTHEAD_NOW"  # the build's clock; set by `masthead build --now` and
 GIVEN_NEWSROOM_KEY = "MASTHEAD_GIVEN_NEWSROOM"  # already read and checked by the caller (`masthead publish`)
 
 
+# The Pelican releases masthead's plugin is tested with (pyproject.toml allows only these; the
+# shims below replace Pelican internals that an untested release may have changed).
+TESTED_PELICAN = ((4, 11), (4, 12))
+
+
 def register() -> None:
+    check_pelican_version(pelican_version)
     signals.initialized.connect(load_newsroom)
     signals.readers_init.connect(add_reader)
     signals.article_generator_init.connect(without_pelican_content_cache)
@@ -55,6 +67,15 @@ def register() -> None:
     signals.all_generators_finalized.connect(write_discovery)
     signals.all_generators_finalized.connect(write_redirects)
     signals.finalized.connect(finish_second)
+
+
+def check_pelican_version(version: str) -> None:
+    """Refuse a Pelican release the plugin was not tested with, before it can build anything."""
+    release = tuple(int(part) for part in version.split(".")[:2] if part.isdigit())
+    if release not in TESTED_PELICAN:
+        tested = ", ".join(".".join(map(str, r)) for r in TESTED_PELICAN)
+        raise BuildError(f"masthead is tested with Pelican {tested}; this is Pelican {version}: "
+                         f"install a tested one (pip install 'pelican>=4.11,<4.13') or upgrade masthead")
 
 
 def load_newsroom(pelican) -> None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..build import load_settings
 from ..config import site_config
+from ..settings_file import folder_setting, run_settings_file
 from .serve import make_service
 
+# The settings file is run as Python, without Pelican: the service needs its values, not a build.
 _settings_file = Path(os.environ.get("MASTHEAD_SETTINGS", "publishconf.py"))
-_settings = load_settings(_settings_file)
+_settings = run_settings_file(_settings_file)
 _config = site_config(_settings, source=str(_settings_file))
-application = make_service(_config, Path(_settings["OUTPUT_PATH"]), Path(_settings["THEME"]),
+application = make_service(_config, folder_setting(_settings, "OUTPUT_PATH", "output", _settings_file),
+                           folder_setting(_settings, "THEME", "theme", _settings_file),
                            _settings_file.resolve().parent / _config.subscribers)

@@ -10,7 +10,10 @@ import pytest
 from lxml import html
 from PIL import Image
 
+from masthead.themes import Theme
+
 REPO = Path(__file__).resolve().parent.parent
+THEME = Theme(REPO / "theme")  # The Meridian's theme, whole, as a fixture newsroom's THEME names it
 # The build clock of every fixture site: articles dated after it are scheduled.
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 

@@ -13,7 +13,7 @@ from masthead.cli import main
 from masthead.digest.message import Sender, build_message, one_line
 from masthead.digest.select import DigestArticle, edition_id, select_for, window
 
-from conftest import REPO, Newsroom
+from conftest import THEME, Newsroom
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=timezone.utc)
 
@@ -72,7 +72,7 @@ def test_the_message_headers_parts_links_and_token():
     selection = select_for(ARTICLES, *window("daily", NOW, None))
     message = parse(build_message(selection, edition="daily-x", subject="The Gazette:\nInjected: yes \u202eحروف",
                                   to=("reader@example.org", "Reader\r\nBcc: evil@example.org"), token="tok-123",
-                                  sender=sender(), lang="en", when=NOW, theme=REPO / "theme"))
+                                  sender=sender(), lang="en", when=NOW, theme=THEME))
     assert message["Subject"] == "The Gazette: Injected: yes \u202eحروف"
     assert message["To"] == '"Reader Bcc: evil@example.org" <reader@example.org>'  # a name, never a header
     assert "Bcc" not in message and "Injected" not in message
@@ -99,7 +99,7 @@ def test_a_huge_digest_is_trimmed_under_gmails_clip_with_a_link_to_the_rest():
     many = [DigestArticle(**{**a.__dict__, "summary": "Long summary. " * 40}) for a in many]
     selection = select_for(many, *window("daily", NOW, None))
     message = parse(build_message(selection, edition="e", subject="S", to=("r@example.org", ""), token="t",
-                                  sender=sender(""), lang="en", when=NOW, theme=REPO / "theme"))
+                                  sender=sender(""), lang="en", when=NOW, theme=THEME))
     body = message.get_body(("html",)).get_content()
     assert len(body.encode()) < 100_000 and "more stories on the site" in body
     assert message["List-Unsubscribe"] == "<mailto:unsubscribe@news.example?subject=unsubscribe-t>"
@@ -145,7 +145,7 @@ def test_dkim_signatures_cover_the_one_click_headers_and_verify(tmp_path):
     signer = DkimSigner.from_settings({"selector": "mh", "domain": "news.example", "key_file": str(tmp_path / "dkim.pem")})
     selection = select_for(ARTICLES, *window("daily", NOW, None))
     signed = signer.sign(build_message(selection, edition="e", subject="Talks", to=("r@example.org", "R"),
-                                       token="t", sender=sender(), lang="en", when=NOW, theme=REPO / "theme"))
+                                       token="t", sender=sender(), lang="en", when=NOW, theme=THEME))
     header = email.message_from_bytes(signed, policy=policy.default)["DKIM-Signature"]
     signed_headers = header.split("h=")[1].split(";")[0].replace(" ", "").lower().split(":")
     for name in ("from", "to", "subject", "date", "list-unsubscribe", "list-unsubscribe-post"):

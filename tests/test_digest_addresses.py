@@ -19,7 +19,7 @@ from masthead.digest.smtp import SMTPSender, Undeliverable
 from masthead.errors import ContentError
 from masthead.subscribers.model import Interests, subscriber_from, transport_address
 
-from conftest import REPO
+from conftest import THEME
 from test_digest_send import NOW, newsroom_with_readers, send
 
 
@@ -112,7 +112,7 @@ def test_an_unexpected_error_in_a_worker_stops_the_run_with_a_message(tmp_path, 
     config = site_config(load_settings(room.settings_file))
     lines = []
     report = run_with_timeout(lambda: send_digests(
-        "daily", NOW, room.output, store, config, REPO / "theme", lambda: Broken("127.0.0.1", port, "none"),
+        "daily", NOW, room.output, store, config, THEME, lambda: Broken("127.0.0.1", port, "none"),
         workers=2, say=lines.append))
     assert report.stopped == "unexpected error while sending to r3@example.org: KeyError: 'a bug'"
     assert "stopped: unexpected error while sending to r3@example.org: KeyError: 'a bug'" in lines

@@ -14,7 +14,7 @@ from masthead.digest.send import send_digests
 from masthead.digest.smtp import SMTPSender
 from masthead.subscribers.store import SubscriberStore
 
-from conftest import DEFAULT_MASTHEAD, REPO, Newsroom, link_token
+from conftest import DEFAULT_MASTHEAD, THEME, Newsroom, link_token
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=timezone.utc)
 
@@ -40,7 +40,7 @@ def send(room, store, port, dry_run=False, now=NOW):
     settings = load_settings(room.settings_file)
     config = site_config(settings)
     lines = []
-    report = send_digests("daily", now, room.output, store, config, REPO / "theme",
+    report = send_digests("daily", now, room.output, store, config, THEME,
                           lambda: SMTPSender("127.0.0.1", port, "none"), dry_run=dry_run, say=lines.append)
     return report, lines
 
@@ -171,11 +171,11 @@ def test_a_server_that_cannot_be_used_stops_the_run_and_bounces_nobody(tmp_path,
     room, store = newsroom_with_readers(tmp_path, port, {f"r{n}@example.org": {} for n in range(12)})
     config = site_config(load_settings(room.settings_file))
     lines = []
-    report = send_digests("daily", NOW, room.output, store, config, REPO / "theme",
+    report = send_digests("daily", NOW, room.output, store, config, THEME,
                           lambda: SMTPSender("127.0.0.1", port, "starttls"), say=lines.append)
     assert report.sent == 0 and report.bounced == 0 and server.messages == []
     assert "STARTTLS extension not supported by server" in report.stopped and "set 'security'" in report.stopped
     assert all(store.get(f"r{n}@example.org").bounces == 0 for n in range(12))
-    report = send_digests("daily", NOW, room.output, store, config, REPO / "theme",
+    report = send_digests("daily", NOW, room.output, store, config, THEME,
                           lambda: SMTPSender("127.0.0.1", port, "none"), say=lines.append)
     assert report.sent == 12 and len(server.messages) == 12

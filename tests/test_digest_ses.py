@@ -24,7 +24,7 @@ from masthead.digest.smtp import PermanentFailure, SenderUnusable, TemporaryFail
 from masthead.digest.transports import sender_factory
 from masthead.errors import MastheadError
 
-from conftest import REPO, link_token
+from conftest import THEME, link_token
 from seaweed import free_ports
 from test_digest_send import NOW, newsroom_with_readers
 
@@ -48,7 +48,7 @@ def ses(monkeypatch):
 def send_through_ses(room, store, endpoint):
     config = site_config(load_settings(room.settings_file))
     lines = []
-    report = send_digests("daily", NOW, room.output, store, config, REPO / "theme",
+    report = send_digests("daily", NOW, room.output, store, config, THEME,
                           lambda: SESSender(REGION, endpoint_url=endpoint), say=lines.append)
     return report, lines
 

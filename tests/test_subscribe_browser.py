@@ -18,7 +18,7 @@ from masthead.build import load_settings
 from masthead.config import site_config
 from masthead.subscriptions.serve import create_server, make_service
 
-from conftest import DEFAULT_MASTHEAD, REPO, Newsroom
+from conftest import DEFAULT_MASTHEAD, THEME, Newsroom
 from seaweed import free_ports
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
@@ -45,7 +45,7 @@ def site_and_service(tmp_path, smtp):
                                            functools.partial(QuietHandler, directory=str(room.output)))
     threading.Thread(target=site.serve_forever, daemon=True).start()
     config = site_config(load_settings(room.settings_file))
-    service = make_service(config, room.output, REPO / "theme", room.root / "subscribers.sqlite3")
+    service = make_service(config, room.output, THEME, room.root / "subscribers.sqlite3")
     server = create_server(service, "127.0.0.1", service_port, threads=4)
     threading.Thread(target=server.run, daemon=True).start()
     yield f"http://127.0.0.1:{site_port}", service, recorder

@@ -23,7 +23,7 @@ from masthead.subscribers.store import SubscriberStore
 from masthead.subscriptions.serve import create_server, make_service
 from masthead.subscriptions.tokens import TokenSigner
 
-from conftest import DEFAULT_MASTHEAD, REPO, SUBSCRIPTION_SECRET, Newsroom, link_token
+from conftest import DEFAULT_MASTHEAD, SUBSCRIPTION_SECRET, THEME, Newsroom, link_token
 from seaweed import free_ports
 
 SITE = "https://news.example"
@@ -86,7 +86,7 @@ def start_service(tmp_path, smtp, clock, **subscriptions):
     room.build(now=clock.now)
     settings = load_settings(room.settings_file)
     config = site_config(settings)
-    app = make_service(config, room.output, REPO / "theme", room.root / "subscribers.sqlite3")
+    app = make_service(config, room.output, THEME, room.root / "subscribers.sqlite3")
     app.clock = clock
     app.monotonic = app.per_client.clock = app.per_address.clock = lambda: clock.monotonic
 
@@ -330,7 +330,7 @@ def test_digests_link_to_the_service_with_signed_tokens_and_the_links_work(servi
 
     reader = active_reader(service)
     config = site_config(load_settings(service.room.settings_file))
-    send_digests("daily", service.clock.now, service.room.output, service.store, config, REPO / "theme",
+    send_digests("daily", service.clock.now, service.room.output, service.store, config, THEME,
                  lambda: SMTPSender("127.0.0.1", config.digest["smtp"]["port"], "none"), say=lambda line: None)
     digest = [m for m in service.mails_to(reader.email) if "new stor" in m["Subject"]][0]
     unsubscribe = re.match(r"<([^>]+)>", digest["List-Unsubscribe"]).group(1)

@@ -16,7 +16,7 @@ import pytest
 
 from masthead.subscribers.store import SubscriberStore
 
-from conftest import REPO
+from conftest import THEME
 from test_subscriptions import Clock, link_in, start_service
 
 SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "referrer-policy", "cache-control")
@@ -99,7 +99,7 @@ def serve_again(service):
     from test_subscriptions import Service
 
     app = make_service(site_config(load_settings(service.room.settings_file)), service.room.output,
-                       REPO / "theme", service.room.root / "subscribers.sqlite3")
+                       THEME, service.room.root / "subscribers.sqlite3")
     port = free_ports(1)[0]
     server = create_server(app, "127.0.0.1", port, threads=2)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -16,9 +16,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import __version__
 from .errors import BuildError, ContentError, MastheadError
 from .freshness import current_build, inputs_digest, previous_build, settings_digest, settings_key, unchanged_since
 from .outputs import BUILD_RECORD_FILE, DEPLOY_HASHES_FILE
+from .themes import resolve_theme, theme_of, use_theme
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +60,7 @@ def load_settings(settings_file: Path, overrides: dict | None = None) -> dict:
         # Pelican's own complaints (a missing theme) are plain sentences; Python's errors need their name.
         kind = "" if type(exc) in (Exception, ValueError) else f"{type(exc).__name__}: "
         raise MastheadError(f"{settings_file}: {kind}{exc} (fix the settings file)") from None
+    use_theme(settings, resolve_theme(newsroom_set.get("THEME"), settings_file))
     # Pelican leaves a default CACHE_PATH relative to wherever it runs; the card cache belongs
     # beside the settings, whatever folder masthead is started from.
     cache = Path(settings["CACHE_PATH"])
@@ -101,9 +104,9 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(target)
     settings_key_now, _ = settings_key(settings_file, overrides)
-    content, theme = Path(settings["PATH"]).resolve(), Path(settings["THEME"]).resolve()
+    content, themes = Path(settings["PATH"]).resolve(), [str(f) for f in theme_of(settings).folders]
     settings_now = settings_digest(settings)
-    inputs = inputs_digest(content, theme, settings_now)
+    inputs = inputs_digest(content, themes, settings_now)
     before = previous_build(target)
     if unchanged_since(before, inputs, clock):  # the settings file changed, but not what it sets
         return BuildReport(output=target, seconds=0.0, timings={},
@@ -176,7 +179,7 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
                          "report": summary, "horizon": horizon.isoformat() if horizon else None,
                          # what the check before the next build needs to find this record, without Pelican
                          "settings_key": settings_key_now, "output": str(target), "content": str(content),
-                         "theme": str(theme), "settings": settings_now})
+                         "theme": themes, "settings": settings_now, "masthead": __version__})
     return report
 
 

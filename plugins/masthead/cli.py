@@ -19,6 +19,7 @@ from . import __version__
 from .deploy.presets import PRESETS
 from .errors import ContentError, MastheadError
 from .extras import MissingExtra, needs
+from .themes import theme_of
 
 DEV_SETTINGS = "pelicanconf.py"
 PRODUCTION_SETTINGS = "publishconf.py"
@@ -148,7 +149,7 @@ def check(paths, settings_file: Path | None, now: datetime | None, output_format
         config = site_config(settings, source=str(settings_file))
         content = Path(settings["PATH"])
         newsroom = read_newsroom(content, config, now or datetime.now(timezone.utc), Path(settings["CACHE_PATH"]),
-                                 theme=Path(settings["THEME"]))
+                                 theme=theme_of(settings))
     except ContentError as exc:
         findings = [Finding(p.path, p.line, "error", p.field, f"expected {p.expected}, found {p.found}")
                     for p in exc.problems if shown(p.path)]
@@ -186,6 +187,31 @@ def check(paths, settings_file: Path | None, now: datetime | None, output_format
                + ("" if earlier is not None else " (no main branch to compare ids and addresses with)") + ".")
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--name", default=None, help="The publication's name (default: from the folder's name).")
+@click.option("--url", default="", help="The site's public address, for publishconf.py (default: a placeholder).")
+@click.option("--language", default="en", show_default=True, help="The site's language (en, fa, ar, ur, ...).")
+@click.option("--timezone", "zone", default="UTC", show_default=True, help="Time zone, e.g. Asia/Karachi.")
+@click.option("--sections", default=None, help="The sections, comma-separated (default: news and opinion, in the "
+              "site's language).")
+def init(folder: Path, name: str | None, url: str, language: str, zone: str, sections: str | None) -> None:
+    """Start a newsroom in FOLDER: content, settings, CI files, ready to build. Overwrites nothing."""
+    from .newsroom_init import plan_newsroom, write_newsroom
+
+    name = name or folder.resolve().name.replace("-", " ").replace("_", " ").title()
+    try:
+        plan = plan_newsroom(name, url, language, zone, sections.split(",") if sections else None,
+                             datetime.now(timezone.utc))
+    except MastheadError as exc:
+        _fail(exc)
+    written, kept = write_newsroom(folder, plan)
+    for rel in kept:
+        click.echo(f"kept {_shown(folder / rel)} (it exists; not overwritten)")
+    click.echo(f"Wrote {len(written)} files for {name} in {_shown(folder)}.")
+    click.echo(f"Next: cd {_shown(folder)} && masthead build && masthead serve   (then open http://127.0.0.1:8000/)")
 
 
 @main.command()
@@ -416,7 +442,7 @@ def subscriptions_serve(settings_file, host, port, threads, database) -> None:
     try:
         settings = load_settings(settings_file)
         config = site_config(settings, source=str(settings_file))
-        service = make_service(config, Path(settings["OUTPUT_PATH"]), Path(settings["THEME"]),
+        service = make_service(config, Path(settings["OUTPUT_PATH"]), theme_of(settings),
                                database or (settings_file.resolve().parent / config.subscribers))
     except MastheadError as exc:
         _fail(exc)
@@ -455,7 +481,7 @@ def digest_preview(email, frequency, settings_file, now, database, target, test_
         store = SubscriberStore(database or (settings_file.resolve().parent / config.subscribers))
         try:
             eml, html, count = preview(email, frequency, now or datetime.now(timezone.utc),
-                                       Path(settings["OUTPUT_PATH"]), store, config, Path(settings["THEME"]), target)
+                                       Path(settings["OUTPUT_PATH"]), store, config, theme_of(settings), target)
         finally:
             store.close()
     except MastheadError as exc:
@@ -510,7 +536,7 @@ def digest_send(frequency, dry_run, settings_file, now, database) -> None:
         store = SubscriberStore(database or (settings_file.resolve().parent / config.subscribers))
         try:
             report = send_digests(frequency, now or datetime.now(timezone.utc), Path(settings["OUTPUT_PATH"]), store,
-                                  config, Path(settings["THEME"]), connect, dry_run=dry_run,
+                                  config, theme_of(settings), connect, dry_run=dry_run,
                                   rate=float(config.digest.get("rate", 0)),
                                   workers=int(config.digest.get("workers", 4)),
                                   say=click.echo)
@@ -561,7 +587,7 @@ def serve(host: str, port: int, settings_file: Path | None, now: datetime | None
     version = BuildVersion()
     server = make_server(output, host, port, version)
     stop = threading.Event()
-    watched = [Path(settings["PATH"]), Path(settings["THEME"]), settings_file.resolve().parent / settings_file.name]
+    watched = [Path(settings["PATH"]), *theme_of(settings).folders, settings_file.resolve().parent / settings_file.name]
     watcher = threading.Thread(target=watch_and_rebuild, args=(watched, rebuild, version, stop), daemon=True)
     watcher.start()
     click.echo(f"Serving {_shown(output)}/ at http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)")

@@ -6,12 +6,15 @@ live in one `MASTHEAD` dict in pelicanconf.py. Unknown keys are errors with a su
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .cards.layout import DEFAULT_LAYOUT
 from .errors import ContentError, Problem, describe, did_you_mean
+
+logger = logging.getLogger(__name__)
 
 SHARE_NETWORKS = ("email", "x", "facebook", "linkedin", "whatsapp", "telegram", "bluesky")
 # Video, audio, maps and charts newsrooms embed (`<iframe>`, https only); MASTHEAD["embeds"] replaces it.
@@ -51,6 +54,9 @@ DEPLOY_KEYS = ("bucket", "prefix", "endpoint_url", "region", "addressing_style",
                "workers", "precompress", "max_deletes", "max_delete_share", "cache_rules", "keep",
                "cloudfront_distribution",
                "verify_every_hours")
+# MASTHEAD keys renamed in a release: old name -> (new name, the release that drops the old one).
+# The old name keeps working for one release, with a warning that names the new key.
+RENAMED_KEYS: dict[str, tuple[str, str]] = {}
 # Feeds, cards and structured data need absolute URLs; without SITEURL they point at `masthead serve`.
 PREVIEW_URL = "http://127.0.0.1:8000"
 
@@ -89,6 +95,20 @@ class SiteConfig:
         return self.site_url or PREVIEW_URL
 
 
+def renamed_keys(options: dict, source: str) -> dict:
+    """MASTHEAD with renamed keys under their new names, each old one warned about once."""
+    options = dict(options)
+    for old, (new, until) in RENAMED_KEYS.items():
+        if old in options:
+            if new in options:
+                raise ContentError([Problem(source, None, f"MASTHEAD[{old!r}]", f"only MASTHEAD[{new!r}], its new name",
+                                            "both the old and the new name")])
+            logger.warning("%s: MASTHEAD[%r] is now MASTHEAD[%r]; rename it (the old name stops working in "
+                           "masthead %s)", source, old, new, until)
+            options[new] = options.pop(old)
+    return options
+
+
 def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
     """Read and check the settings masthead uses; raises ContentError listing every problem."""
     problems: list[Problem] = []
@@ -106,6 +126,7 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
     if not isinstance(options, dict):
         bad("MASTHEAD", "a dict of masthead settings", options)
         options = {}
+    options = renamed_keys(options, source)
     unknown_keys("MASTHEAD", options, MASTHEAD_KEYS)
 
     def text(key: str) -> str:

@@ -47,7 +47,8 @@ def current_build(settings_file: Path, overrides: dict, output: Path | None, now
     build = previous_build(Path(output).resolve() if output else named_output)
     if not build or build.get("settings_key") != key or "content" not in build:
         return None
-    inputs = inputs_digest(Path(build["content"]), Path(build["theme"]), build["settings"])
+    themes = build["theme"] if isinstance(build["theme"], list) else [build["theme"]]
+    inputs = inputs_digest(Path(build["content"]), themes, build["settings"])
     return build if unchanged_since(build, inputs, now) else None
 
 
@@ -65,6 +66,7 @@ def settings_key(settings_file: Path, overrides: dict) -> tuple[str, Path]:
     raw = {k: v for k, v in values.items() if k.isupper()}
     digest = hashlib.sha256(repr((str(settings_file), os.getcwd(), sorted(overrides.items()))).encode())
     digest.update(settings_text(raw))
+    digest.update(b"own theme" if (settings_file.parent / "theme").is_dir() else b"no theme")
     for path in sorted(settings_file.parent.glob("*.py")):
         stat = path.stat()
         digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
@@ -73,14 +75,14 @@ def settings_key(settings_file: Path, overrides: dict) -> tuple[str, Path]:
     return digest.hexdigest(), output.resolve()
 
 
-def inputs_digest(content: Path, theme: Path, settings: str) -> tuple[str, int]:
+def inputs_digest(content: Path, themes, settings: str) -> tuple[str, int]:
     """Everything a build reads, cheaply: each content and theme file's size and modification
     time, masthead's code, the package versions, the settings (`settings_digest`) and the git
     commit (for last-modified dates); and the newest modification time seen, so a file saved
     just before a build is never trusted (as git treats "racily clean" files)."""
     digest = hashlib.sha256()
     newest = 0
-    for folder in (Path(content), Path(theme), PACKAGE):
+    for folder in (Path(content), *map(Path, themes), PACKAGE):
         root = str(folder)
         for where, folders, files in os.walk(folder):
             folders.sort()

@@ -21,10 +21,12 @@ from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 
+from . import __version__
 from .config import SiteConfig
 from .content import Newsroom, build_newsroom
 from .content.newsroom import parse_some, unparsed
 from .sources import FileStamps, read_source, read_sources
+from .themes import Theme
 
 logger = logging.getLogger(__name__)
 CACHE_FILE = "masthead-articles.pickle"
@@ -36,7 +38,8 @@ _SAVING: list[int] = []  # processes writing the cache in the background
 
 def code_salt() -> str:
     """The version of the code that turns a file into a record: ours and python-markdown's."""
-    digest = hashlib.sha256(version("markdown").encode())
+    # The Markdown renderer, the HTML sanitizer and masthead itself shape every record.
+    digest = hashlib.sha256(f"{version('markdown')} {version('nh3')} {__version__}".encode())
     for path in sorted((Path(__file__).parent / "content").glob("*.py")):
         digest.update(path.read_bytes())
     digest.update((Path(__file__).parent / "config.py").read_bytes())
@@ -142,7 +145,7 @@ def save_stamps(stamps: FileStamps, cache_dir: Path, taken_ns: int) -> None:
 
 
 def read_newsroom(content: Path, config: SiteConfig, now: datetime, cache_dir: Path | None,
-                  background_save: bool = False, theme: Path | None = None) -> Newsroom:
+                  background_save: bool = False, theme: Theme | None = None) -> Newsroom:
     """The validated newsroom, parsing only articles the cache does not already hold (many of
     them on every core), and reading only article files whose stamp changed. `background_save`:
     the cache is written while the caller goes on (a build, which calls finish_saves before it

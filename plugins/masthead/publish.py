@@ -18,6 +18,7 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from .errors import ContentError, MastheadError, Problem
+from .themes import theme_of
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 FEED_FILE = re.compile(r"^feeds/.*\.(xml|json)$")
@@ -80,7 +81,7 @@ def publish(settings_file: Path, now: datetime, say: Callable[[str], None], data
     config = site_config(settings, source=str(settings_file))
 
     newsroom = read_newsroom(Path(settings["PATH"]), config, now, Path(settings["CACHE_PATH"]),
-                             theme=Path(settings["THEME"]))
+                             theme=theme_of(settings))
     errors = [f for f in editorial_findings(newsroom, config.site_url,
                                                      removes_expired=config.expired == "remove") if f.level == "error"]
     if errors:
@@ -129,7 +130,7 @@ def _send(frequency, settings, settings_file, config, now, say, database, sender
 
     store = SubscriberStore(database or (Path(settings_file).resolve().parent / config.subscribers))
     try:
-        sent = send_digests(frequency, now, Path(settings["OUTPUT_PATH"]), store, config, Path(settings["THEME"]),
+        sent = send_digests(frequency, now, Path(settings["OUTPUT_PATH"]), store, config, theme_of(settings),
                             sender_factory or configured_sender(config.digest),
                             rate=float(config.digest.get("rate", 0)), workers=int(config.digest.get("workers", 4)),
                             say=say)

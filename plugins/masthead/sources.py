@@ -14,6 +14,7 @@ from PIL import Image, UnidentifiedImageError
 from .content import ImageFile, SourceFile, Sources
 from .errors import Problem
 from .freshness import RACY_NS
+from .themes import Theme
 
 ARTICLES, AUTHORS, PAGES, IMAGES = "articles", "authors", "pages", "images"
 
@@ -46,7 +47,7 @@ class FileStamps:
 
 
 def read_sources(content_root: Path, display_root: str | None = None, stamps: FileStamps | None = None,
-                 theme: Path | None = None) -> Sources:
+                 theme: Theme | None = None) -> Sources:
     """Every Markdown file and image under the content root, in a stable order. With `stamps`,
     an article file whose stamp is unchanged is not read (its SourceFile has no data, only its
     digest; see read_source for reading one when it is needed after all), nor is a picture's
@@ -54,8 +55,8 @@ def read_sources(content_root: Path, display_root: str | None = None, stamps: Fi
     content_root = Path(content_root)
     shown = display_root if display_root is not None else _display(content_root)
     refused = links_outside(content_root, shown)
-    if theme is not None:
-        refused += links_outside(Path(theme), _display(Path(theme)))
+    for folder in theme.folders if theme is not None else ():
+        refused += links_outside(folder, _display(folder))
     unread = {p.path.removeprefix(shown + "/") for p in refused}
 
     def markdown(folder: str, stamps: FileStamps | None = None) -> tuple[SourceFile, ...]:

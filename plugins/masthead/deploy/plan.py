@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .. import __version__
+
 MANIFEST_KEY = ".masthead/deployed.json.gz"  # gzipped: at 10,000 files it is re-sent on every change
 DEFAULT_DELETE_CAP = 256
 # A deploy that would remove more than this share of what the bucket holds is refused too: an
@@ -178,7 +180,8 @@ def parse_manifest(data: bytes | None) -> DeployedManifest:
 def manifest_bytes(files: dict, listed_at: float | None = None, pending: tuple[str, ...] = ()) -> bytes:
     """The deployed manifest; `pending`: deletes about to be made (written before them, so a deploy
     killed among them leaves a manifest that still owns up to them)."""
-    document = ({"version": 1, "files": files} | ({"listed_at": listed_at} if listed_at is not None else {})
+    document = ({"version": 1, "masthead": __version__, "files": files}
+                | ({"listed_at": listed_at} if listed_at is not None else {})
                 | ({"pending_deletes": sorted(pending)} if pending else {}))
     text = json.dumps(document, sort_keys=True, separators=(",", ":"))
     return gzip.compress(text.encode(), compresslevel=6, mtime=0)

@@ -16,14 +16,13 @@ import unicodedata
 from dataclasses import dataclass
 from email.header import Header
 from email.utils import format_datetime, parseaddr
-from pathlib import Path
 from urllib.parse import quote
 
 import css_inline
 import jinja2
 
 from ..content.model import text_direction
-from ..labels import label
+from ..themes import Theme
 from .select import Selection
 
 GMAIL_CLIP = 100_000  # Gmail clips messages at about 102 KB: stay under it
@@ -53,11 +52,12 @@ def one_line(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def email_templates(theme: Path) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme / "templates" / "email")),
+def email_templates(theme: Theme) -> jinja2.Environment:
+    """The theme's email templates (a newsroom's own first), with its labels."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(theme.templates("email")),
                              autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
-    env.globals.update(direction=text_direction, t=label)
+    env.globals.update(direction=text_direction, t=theme.label)
     return env
 
 
@@ -76,7 +76,7 @@ def _context(selection: Selection, sender: Sender, subject: str, unsubscribe: st
                 more=f"{total - shown} more stories on the site" if total > shown else "", web_url=web_url)
 
 
-def render_bodies(selection: Selection, *, subject: str, sender: Sender, lang: str, theme: Path,
+def render_bodies(selection: Selection, *, subject: str, sender: Sender, lang: str, theme: Theme,
                   max_stories: int = 30, web_url: str = "") -> tuple[str, str]:
     """The text and HTML of a digest, with TOKEN_MARKER where the reader's token goes.
 
@@ -139,7 +139,7 @@ def mime_part(content_type: str, text: str) -> bytes:
 
 
 def build_message(selection: Selection, *, edition: str, subject: str, to: tuple[str, str], token: str,
-                  sender: Sender, lang: str, when, theme: Path, bodies: tuple[str, str] | None = None,
+                  sender: Sender, lang: str, when, theme: Theme, bodies: tuple[str, str] | None = None,
                   web_url: str = "") -> bytes:
     """The message for one reader, as the bytes an SMTP server receives (CRLF line endings).
 

@@ -14,6 +14,7 @@ from ..config import SiteConfig
 from ..errors import MastheadError
 from ..outputs import MANIFEST_FILE
 from ..subscribers.store import SubscriberStore
+from ..themes import Theme
 from .dkim_sign import DkimSigner
 from .message import Sender, build_message
 from .select import articles_from_manifest, edition_id, edition_path, period_of, select_for, window
@@ -51,7 +52,7 @@ def link_tokens(config: SiteConfig, environ=os.environ) -> Callable[[str], str]:
 
 
 def preview(email: str, frequency: str | None, now: datetime, output: Path, store: SubscriberStore,
-            config: SiteConfig, theme: Path, target: Path) -> tuple[Path, Path, int]:
+            config: SiteConfig, theme: Theme, target: Path) -> tuple[Path, Path, int]:
     """Write digest.eml and digest.html for one subscriber; returns the paths and the story count."""
     subscriber = store.get(email)
     if subscriber is None:

@@ -20,6 +20,7 @@ from typing import Callable
 from ..config import SiteConfig
 from ..subscribers.model import transport_address
 from ..subscribers.store import SubscriberStore
+from ..themes import Theme
 from .dkim_sign import DkimSigner
 from .journal import Journal
 from .message import build_message, message_id, render_bodies
@@ -46,7 +47,7 @@ class SendReport:
 
 
 def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberStore, config: SiteConfig,
-                 theme: Path, sender_factory: Callable, dry_run: bool = False, rate: float = 0.0, workers: int = 4,
+                 theme: Theme, sender_factory: Callable, dry_run: bool = False, rate: float = 0.0, workers: int = 4,
                  say: Callable[[str], None] = print) -> SendReport:
     """Send the edition; `sender_factory()` makes one connection for each of `workers` senders."""
     articles = articles_from_manifest(read_manifest(output))

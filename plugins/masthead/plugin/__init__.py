@@ -19,6 +19,7 @@ from pelican import signals
 from ..config import site_config
 from ..errors import BuildError
 from ..parsecache import read_newsroom
+from ..themes import theme_of
 from .archives import take_over_period_archives
 from .cards import draw_cards
 from .incremental import PREVIOUS_KEY, RECORD_KEY, RenderRecord, get_writer, site_key
@@ -89,7 +90,7 @@ def load_newsroom(pelican) -> None:
     newsroom = settings.pop(GIVEN_NEWSROOM_KEY, None)
     if newsroom is None or newsroom.now != now:
         newsroom = read_newsroom(Path(settings["PATH"]), config, now, Path(settings["CACHE_PATH"]),
-                                 background_save=True, theme=Path(settings["THEME"]))
+                                 background_save=True, theme=theme_of(settings))
     settings[CONFIG_KEY] = config
     settings[NEWSROOM_KEY] = newsroom
     gc.freeze()  # the newsroom lives as long as the build: the collector need not walk it again
@@ -98,8 +99,8 @@ def load_newsroom(pelican) -> None:
     settings[INDEX_KEY] = {"translations": {}}
     previous = settings.get(PREVIOUS_KEY)
     settings[RECORD_KEY] = RenderRecord(Path(previous) if previous else None,
-                                        site_key(settings, config, newsroom, Path(settings["THEME"])))
-    filters, globals_ = template_helpers(config, newsroom, settings[INDEX_KEY])
+                                        site_key(settings, config, newsroom, theme_of(settings)))
+    filters, globals_ = template_helpers(config, newsroom, settings[INDEX_KEY], theme_of(settings))
     settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **filters}
     settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), **globals_}
     logger.info("masthead: %d published, %d scheduled, %d drafts, %d expired, %d authors",

@@ -29,6 +29,7 @@ from ..cards.plan import CardJob, CardKeys, card_path
 from ..config import SiteConfig
 from ..content import Newsroom
 from ..content.model import text_direction
+from ..themes import theme_of
 from .incremental import RECORD_KEY, RenderRecord, fingerprints_for
 from .reader import NEWSROOM_KEY
 
@@ -96,7 +97,7 @@ def draw_cards(generators) -> None:
     config: SiteConfig = settings["MASTHEAD_CONFIG"]
     newsroom: Newsroom = settings[NEWSROOM_KEY]
     content = Path(settings["PATH"])
-    fonts_dir = Path(settings["THEME"]) / "fonts"
+    fonts_dir = theme_of(settings).fonts
     cache = Path(settings["CACHE_PATH"]) / "cards"
     output = Path(articles_generator.output_path)
     require_raqm()

@@ -25,6 +25,7 @@ from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
 
+from .. import __version__
 from ..content import Article
 from ..freshness import RECORD_VERSION, settings_text
 from ..outputs import BUILD_RECORD_FILE
@@ -132,15 +133,16 @@ def clock_horizon(newsroom) -> datetime | None:
     return min(moments) if moments else None
 
 
-def site_key(settings: dict, config, newsroom, theme: Path) -> str:
+def site_key(settings: dict, config, newsroom, theme) -> str:
     """A digest of the inputs every page shares: code, theme, settings, authors and pages."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent.parent
-    for folder in (package, theme / "templates"):
+    for folder in (package, *(Path(t) for t in theme.templates())):
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".pyc"):
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    for name in ("pelican", "jinja2", "markdown"):
+    for name in ("pelican", "jinja2", "markdown", "nh3"):
         digest.update(version(name).encode())
+    digest.update(__version__.encode())  # an upgrade renders every page again: never old and new mixed
     digest.update(settings_text(settings))
     digest.update(repr((config, sorted(newsroom.authors.items()), newsroom.pages)).encode())
     return digest.hexdigest()

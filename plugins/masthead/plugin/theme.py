@@ -14,13 +14,13 @@ from ..content import Newsroom, Picture
 from ..content.model import text_direction
 from ..feeds import FORMATS, MEDIA_TYPES, feed_path
 from ..feeds.model import FORMAT_NAMES
-from ..labels import label
 from ..seo.crops import RATIOS, crop_path, crop_size
 from ..seo.structured import ImageData, PersonData, Publisher, news_article, profile_page, script_json, website
 from ..share import share_links
+from ..themes import Theme
 
 
-def template_helpers(config: SiteConfig, newsroom: Newsroom, index: dict) -> tuple[dict, dict]:
+def template_helpers(config: SiteConfig, newsroom: Newsroom, index: dict, theme: Theme) -> tuple[dict, dict]:
     """Filters and globals; `index` is filled once Pelican has read every article (translations)."""
     site_url = config.site_url
 
@@ -109,7 +109,7 @@ def template_helpers(config: SiteConfig, newsroom: Newsroom, index: dict) -> tup
 
     filters = {"absolute": absolute, "picture_url": picture_url, "isoformat": isoformat,
                "in_section_order": in_section_order}
-    globals_ = {"t": label, "direction": text_direction, "share_links": share, "feed_links": feed_links,
+    globals_ = {"t": theme.label, "direction": text_direction, "share_links": share, "feed_links": feed_links,
                 "card": card, "x_handle": x_handle, "og_locale": og_locale, "public_url": public,
                 "translations": translations, "structured_data": structured_data, "language_name": language_name,
                 "masthead": config, "authors_by_slug": newsroom.authors}

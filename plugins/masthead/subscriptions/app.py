@@ -34,9 +34,9 @@ from werkzeug.wrappers import Request, Response
 from ..content.model import text_direction
 from ..digest.message import Sender
 from ..errors import ContentError
-from ..labels import label
 from ..subscribers.model import Interests, Subscriber, address_key, subscriber_from, transport_address
 from ..subscribers.store import StoreUnavailable, SubscriberStore
+from ..themes import Theme
 from .limits import RateLimit
 from .mail import Mailer, masked, notice
 from .tokens import ExpiredToken, InvalidToken, TokenSigner
@@ -54,7 +54,7 @@ ONE_CLICK = "List-Unsubscribe=One-Click"
 class ServiceSettings:
     sender: Sender  # the site's name, address and about, and the From of the emails
     service_url: str  # this service's public address, for the links in emails
-    theme: Path
+    theme: Theme
     default_lang: str = "en"
     tagline: str = ""
     logo: str = ""
@@ -91,12 +91,13 @@ class SubscriptionService:
         self.monotonic = monotonic
         self.per_client = RateLimit(settings.per_client_per_minute, 60, monotonic)
         self.per_address = RateLimit(settings.per_address_per_hour, 3600, monotonic)
+        self.t = settings.theme.label  # the theme's words, the newsroom's own first
         self.interests = Interests(settings.sections, tuple(slug for slug, _ in settings.authors),
                                    settings.unicode_local_parts)
         self._local = threading.local()
-        self._pages = jinja2.Environment(loader=jinja2.FileSystemLoader(str(settings.theme / "templates" / "service")),
+        self._pages = jinja2.Environment(loader=jinja2.FileSystemLoader(settings.theme.templates("service")),
                                          autoescape=True, undefined=jinja2.StrictUndefined)
-        self._pages.globals.update(direction=text_direction, t=label)
+        self._pages.globals.update(direction=text_direction, t=settings.theme.label)
         self.routes = Map([Rule("/subscribe", endpoint="subscribe", methods=["POST", "OPTIONS"]),
                            Rule("/confirm", endpoint="confirm", methods=["GET"]),
                            Rule("/unsubscribe", endpoint="unsubscribe", methods=["GET", "POST"]),
@@ -128,7 +129,7 @@ class SubscriptionService:
             endpoint, _ = self.routes.bind_to_environ(environ).match()
             response = getattr(self, f"on_{endpoint}")(request)
         except RequestEntityTooLarge:
-            response = self._answer(request, _Answer(413, label("form_problem", self._lang(request)),
+            response = self._answer(request, _Answer(413, self.t("form_problem", self._lang(request)),
                                                      "The request is too large.", state="error"))
         except MethodNotAllowed as exc:
             response = Response("method not allowed\n", 405, {"Allow": ", ".join(exc.valid_methods or [])},
@@ -142,12 +143,12 @@ class SubscriptionService:
             # the same bounded wait, and nothing half-written (each change is one transaction).
             log.error("%s %s: database unavailable: %s", request.method, request.path, exc)
             lang = self._lang(request)
-            response = self._answer(request, _Answer(503, label("busy", lang), state="error"), lang)
+            response = self._answer(request, _Answer(503, self.t("busy", lang), state="error"), lang)
             response.headers["Retry-After"] = str(RETRY_AFTER)
         except Exception:  # noqa: BLE001 - a bug: logged with its traceback, answered like every other page
             log.exception("%s %s failed", request.method, request.path)
             lang = self._lang(request)
-            response = self._answer(request, _Answer(500, label("server_error", lang), state="error"), lang)
+            response = self._answer(request, _Answer(500, self.t("server_error", lang), state="error"), lang)
         self._secure(request, response)
         # The path only: query strings hold tokens, and no address is ever logged whole.
         log.info("%s %s %s %.0fms", request.method, request.path, response.status_code,
@@ -216,14 +217,14 @@ class SubscriptionService:
         fields = self._fields(request)
         lang = self._lang(request, str((fields or {}).get("language") or ""))
         if fields is None:
-            return self._answer(request, _Answer(400, label("form_problem", lang),
+            return self._answer(request, _Answer(400, self.t("form_problem", lang),
                                                  "Send a form or a JSON object.", state="error"), lang)
         wait = self.per_client.allow(self._client(request))
         if wait:
-            response = self._answer(request, _Answer(429, label("too_many", lang), state="error"), lang)
+            response = self._answer(request, _Answer(429, self.t("too_many", lang), state="error"), lang)
             response.headers["Retry-After"] = str(int(wait) + 1)
             return response
-        checking_in = _Answer(200, label("inbox_heading", lang), label("inbox_lead", lang))
+        checking_in = _Answer(200, self.t("inbox_heading", lang), self.t("inbox_lead", lang))
         if fields.get(HONEYPOT):
             log.info("sign-up dropped: the hidden field was filled")
             return self._answer(request, checking_in, lang)
@@ -231,7 +232,7 @@ class SubscriptionService:
             wanted = subscriber_from({**fields, "status": "pending"}, self.interests, "form")
         except ContentError as exc:
             problems = [f"{p.field}: expected {p.expected}" for p in exc.problems]
-            return self._answer(request, _Answer(400, label("form_problem", lang), problems=problems, state="error"),
+            return self._answer(request, _Answer(400, self.t("form_problem", lang), problems=problems, state="error"),
                                 lang)
         if wanted.language and self.settings.languages and wanted.language not in self.settings.languages:
             wanted = replace(wanted, language="")  # a language the site does not publish in: every language
@@ -281,15 +282,15 @@ class SubscriptionService:
             confirmation = self.signer.read_confirm(request.args.get("token", ""), self.clock(),
                                                     self.settings.confirm_for)
         except ExpiredToken:
-            return self._page(410, lang, heading=label("invalid_heading", lang), lead=label("expired_lead", lang))
+            return self._page(410, lang, heading=self.t("invalid_heading", lang), lead=self.t("expired_lead", lang))
         except InvalidToken:
-            return self._page(400, lang, heading=label("invalid_heading", lang), lead=label("invalid_lead", lang))
+            return self._page(400, lang, heading=self.t("invalid_heading", lang), lead=self.t("invalid_lead", lang))
         reader = self.store.confirm(confirmation.token, confirmation.requested)
         if reader is None:
-            return self._page(409, lang, heading=label("invalid_heading", lang), lead=label("used_lead", lang))
+            return self._page(409, lang, heading=self.t("invalid_heading", lang), lead=self.t("used_lead", lang))
         log.info("confirmed %s", masked(reader.email))
-        return self._page(200, reader.language or lang, heading=label("confirmed_heading", lang),
-                          lead=label("confirmed_lead", lang))
+        return self._page(200, reader.language or lang, heading=self.t("confirmed_heading", lang),
+                          lead=self.t("confirmed_lead", lang))
 
     def _reader(self, request: Request) -> tuple[Subscriber | None, str]:
         """The reader a manage token names, and the token; query string first (one-click), then form."""
@@ -306,12 +307,12 @@ class SubscriptionService:
         if reader is None:
             if request.method == "POST" and request.form.get("List-Unsubscribe") == "One-Click":
                 return Response("invalid token\n", 400 if not token else 404, mimetype="text/plain")
-            return self._page(400 if not token else 404, lang, heading=label("invalid_heading", lang),
-                              lead=label("invalid_lead" if not token else "gone_lead", lang))
+            return self._page(400 if not token else 404, lang, heading=self.t("invalid_heading", lang),
+                              lead=self.t("invalid_lead" if not token else "gone_lead", lang))
         lang = reader.language or lang
         if request.method == "GET":  # mail scanners follow links: only a POST unsubscribes
-            return self._page(200, lang, heading=label("unsubscribe_heading", lang),
-                              lead=label("unsubscribe_lead", lang).format(site=self.settings.sender.site_name,
+            return self._page(200, lang, heading=self.t("unsubscribe_heading", lang),
+                              lead=self.t("unsubscribe_lead", lang).format(site=self.settings.sender.site_name,
                                                                          email=reader.email),
                               form="unsubscribe", token=token, action=f"{self.settings.service_url}/unsubscribe")
         self.store.unsubscribe(reader.email)
@@ -319,15 +320,15 @@ class SubscriptionService:
                  "one-click" if request.form.get("List-Unsubscribe") == "One-Click" else "page")
         if request.form.get("List-Unsubscribe") == "One-Click":  # RFC 8058: a plain 200, no redirect, no page
             return Response("unsubscribed\n", 200, mimetype="text/plain")
-        return self._page(200, lang, heading=label("unsubscribed_heading", lang),
-                          lead=label("unsubscribed_lead", lang).format(email=reader.email))
+        return self._page(200, lang, heading=self.t("unsubscribed_heading", lang),
+                          lead=self.t("unsubscribed_lead", lang).format(email=reader.email))
 
     def on_preferences(self, request: Request) -> Response:
         lang = self._lang(request)
         reader, token = self._reader(request)
         if reader is None or reader.status in ("unsubscribed", "bounced"):
-            return self._page(404 if token else 400, lang, heading=label("invalid_heading", lang),
-                              lead=label("gone_lead" if token else "invalid_lead", lang))
+            return self._page(404 if token else 400, lang, heading=self.t("invalid_heading", lang),
+                              lead=self.t("gone_lead" if token else "invalid_lead", lang))
         lang = reader.language or lang
         lead, problems, status = "", [], 200
         if request.method == "POST":
@@ -348,9 +349,9 @@ class SubscriptionService:
             else:
                 reader = self.store.set_preferences(reader.email, wanted.frequency, wanted.sections, wanted.authors,
                                                     wanted.language)
-                lead = label("preferences_saved", lang)
+                lead = self.t("preferences_saved", lang)
                 log.info("preferences of %s changed", masked(reader.email))
-        return self._page(status, lang, heading=label("preferences_heading", lang), lead=lead or reader.email,
+        return self._page(status, lang, heading=self.t("preferences_heading", lang), lead=lead or reader.email,
                           problems=problems, form="preferences", reader=reader, sections=self.settings.sections,
                           authors=self.settings.authors, languages=self.settings.languages,
                           action=self._manage_url("preferences", reader),

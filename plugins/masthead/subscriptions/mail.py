@@ -14,13 +14,12 @@ import queue
 import threading
 from datetime import datetime
 from email.utils import parseaddr
-from pathlib import Path
 from typing import Callable
 
 import css_inline
 
 from ..digest.message import Sender, address_header, assemble, date_header, email_templates, header_text, one_line
-from ..labels import label
+from ..themes import Theme
 
 log = logging.getLogger("masthead.subscriptions")
 
@@ -32,13 +31,13 @@ def masked(address: str) -> str:
 
 
 def notice(kind: str, *, to: tuple[str, str], action_url: str, sender: Sender, lang: str, when: datetime,
-           theme: Path, confirm_hours: int = 48) -> bytes:
+           theme: Theme, confirm_hours: int = 48) -> bytes:
     """`kind` 'confirm' (follow the link to start) or 'known' (already subscribed: manage link)."""
     site = sender.site_name
-    words = {"heading": label(f"{kind}_subject", lang).format(site=site),
-             "lead": label(f"{kind}_lead", lang).format(site=site),
-             "action_label": label("confirm_action" if kind == "confirm" else "manage_action", lang),
-             "note": label("confirm_note", lang).format(hours=confirm_hours) if kind == "confirm" else ""}
+    words = {"heading": theme.label(f"{kind}_subject", lang).format(site=site),
+             "lead": theme.label(f"{kind}_lead", lang).format(site=site),
+             "action_label": theme.label("confirm_action" if kind == "confirm" else "manage_action", lang),
+             "note": theme.label("confirm_note", lang).format(hours=confirm_hours) if kind == "confirm" else ""}
     env = email_templates(theme)
     context = dict(site={"name": site, "url": sender.site_url, "about": sender.about}, action_url=action_url,
                    lang=lang, **{key: one_line(value) for key, value in words.items()})

@@ -22,12 +22,13 @@ from ..digest.transports import sender_factory, takes_unicode_local_parts
 from ..errors import MastheadError
 from ..outputs import MANIFEST_FILE
 from ..subscribers.store import SubscriberStore
+from ..themes import Theme
 from .app import ServiceSettings, SubscriptionService
 from .mail import Mailer
 from .tokens import TokenSigner, secret_from_environment
 
 
-def service_settings(config: SiteConfig, output: Path, theme: Path) -> ServiceSettings:
+def service_settings(config: SiteConfig, output: Path, theme: Theme) -> ServiceSettings:
     """What the service offers readers: the sections of the settings, the authors and languages of the
     last build (its manifest), and the limits of MASTHEAD['subscriptions']."""
     if not config.service_url:
@@ -52,7 +53,7 @@ def service_settings(config: SiteConfig, output: Path, theme: Path) -> ServiceSe
         unicode_local_parts=takes_unicode_local_parts(config.digest))
 
 
-def make_service(config: SiteConfig, output: Path, theme: Path, store_path: Path,
+def make_service(config: SiteConfig, output: Path, theme: Theme, store_path: Path,
                  environ=os.environ) -> SubscriptionService:
     settings = service_settings(config, output, theme)
     SubscriberStore(store_path).close()  # the schema created or migrated once, before any request races for it

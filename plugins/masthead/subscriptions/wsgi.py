@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..config import site_config
 from ..settings_file import folder_setting, run_settings_file
+from ..themes import resolve_theme
 from .serve import make_service
 
 # The settings file is run as Python, without Pelican: the service needs its values, not a build.
@@ -19,5 +20,5 @@ _settings_file = Path(os.environ.get("MASTHEAD_SETTINGS", "publishconf.py"))
 _settings = run_settings_file(_settings_file)
 _config = site_config(_settings, source=str(_settings_file))
 application = make_service(_config, folder_setting(_settings, "OUTPUT_PATH", "output", _settings_file),
-                           folder_setting(_settings, "THEME", "theme", _settings_file),
+                           resolve_theme(_settings.get("THEME"), _settings_file),
                            _settings_file.resolve().parent / _config.subscribers)

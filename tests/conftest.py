@@ -118,6 +118,21 @@ def newsroom(tmp_path: Path) -> Newsroom:
     return room
 
 
+@pytest.fixture
+def run(newsroom, monkeypatch):
+    """`masthead ARGS` as an editor types it in the newsroom's folder (click's test runner)."""
+    from click.testing import CliRunner
+
+    from masthead.cli import main
+
+    monkeypatch.chdir(newsroom.root)
+
+    def invoke(*args):
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+    return invoke
+
+
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 

@@ -4,22 +4,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from click.testing import CliRunner
-
 from masthead.cli import main
 
 from conftest import REPO
-
-
-@pytest.fixture
-def run(newsroom, monkeypatch):
-    monkeypatch.chdir(newsroom.root)
-
-    def invoke(*args):
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-    return invoke
 
 
 def test_check_reports_counts_and_scheduled_articles(newsroom, run):

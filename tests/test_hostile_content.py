@@ -8,22 +8,8 @@ import os
 import shutil
 
 import pytest
-from click.testing import CliRunner
-
-from masthead.cli import main
 
 from conftest import REPO
-
-
-@pytest.fixture
-def run(newsroom, monkeypatch):
-    monkeypatch.chdir(newsroom.root)
-
-    def invoke(*args):
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-    return invoke
-
 
 SECRET = "root:x:0:0:secret-of-this-machine"
 

@@ -96,14 +96,19 @@ def start_service(tmp_path, smtp, clock, **subscriptions):
     return Service(app, port, recorder, room, clock), server, thread
 
 
-@pytest.fixture
-def service(tmp_path, smtp):
+def serving(tmp_path, smtp):
+    """A fixture's body: the service running until the test ends."""
     clock = Clock()
     running, server, thread = start_service(tmp_path, smtp, clock)
     yield running
     server.close()
     running.app.mailer.close()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def service(tmp_path, smtp):
+    yield from serving(tmp_path, smtp)
 
 
 def link_in(message, path):

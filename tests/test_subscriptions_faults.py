@@ -17,19 +17,15 @@ import pytest
 from masthead.subscribers.store import SubscriberStore
 
 from conftest import THEME
-from test_subscriptions import Clock, link_in, start_service
-
-SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "referrer-policy", "cache-control")
+from test_subscriptions import Clock, link_in, serving, start_service
 
 
 @pytest.fixture
 def service(tmp_path, smtp):
-    clock = Clock()
-    running, server, thread = start_service(tmp_path, smtp, clock)
-    yield running
-    server.close()
-    running.app.mailer.close()
-    thread.join(timeout=5)
+    yield from serving(tmp_path, smtp)
+
+
+SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "referrer-policy", "cache-control")
 
 
 def make_known(service, address):

@@ -13,14 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import runpy
 import subprocess
-import sys
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 
 from .outputs import BUILD_RECORD_FILE
+from .settings_file import run_settings_file
 
 RECORD_VERSION = 2  # 2: the files written outside units (`loose`) are recorded too
 RACY_NS = 2_000_000_000  # a file saved this close to a build may change again within its clock tick
@@ -58,12 +57,7 @@ def settings_key(settings_file: Path, overrides: dict) -> tuple[str, Path]:
     they name (OUTPUT_PATH is relative to the settings file, Pelican's default to the working
     folder)."""
     settings_file = Path(settings_file).resolve()
-    saved_path = list(sys.path)
-    try:
-        values = runpy.run_path(str(settings_file), run_name=settings_file.stem)
-    finally:
-        sys.path[:] = saved_path
-    raw = {k: v for k, v in values.items() if k.isupper()}
+    raw = run_settings_file(settings_file)
     digest = hashlib.sha256(repr((str(settings_file), os.getcwd(), sorted(overrides.items()))).encode())
     digest.update(settings_text(raw))
     digest.update(b"own theme" if (settings_file.parent / "theme").is_dir() else b"no theme")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 from masthead.build import build_site
 from masthead.errors import ContentError
 
-from conftest import NOW, REPO, Newsroom
+from conftest import NOW, Newsroom, settle
 
 LATER = datetime.fromisoformat("2026-12-02T12:00+00:00")
 
@@ -56,17 +55,6 @@ def room(tmp_path) -> Newsroom:
                  expires="2026-11-30T07:00+01:00")
     room.page("about", title="About")
     return room
-
-
-def settle(room: Newsroom) -> None:
-    """Date every content file an hour back: a file saved within two seconds of a build is never
-    trusted to be unchanged (its clock tick may hide a second save). masthead's code and theme
-    are inputs too: when one was saved a moment ago (while developing), wait those seconds out."""
-    past = time.time() - 3600
-    for path in room.content.rglob("*"):
-        os.utime(path, (past, past))
-    newest = max(p.stat().st_mtime for folder in (REPO / "plugins", REPO / "theme") for p in folder.rglob("*"))
-    time.sleep(max(0.0, newest + 2.1 - time.time()))
 
 
 def test_a_series_of_incremental_builds_matches_a_clean_build_at_every_step(room, tmp_path):

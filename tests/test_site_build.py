@@ -11,7 +11,7 @@ import pytest
 
 from masthead.errors import BuildError, ContentError
 
-from conftest import REPO
+from conftest import REPO, settle
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -289,3 +289,17 @@ def test_an_untested_pelican_release_is_refused_before_anything_is_built(newsroo
                                          r"install a tested one \(pip install 'pelican>=4\.11,<4\.13'\)"):
         newsroom.build()
     assert not newsroom.output.exists()
+
+
+def test_the_settings_file_runs_once_per_build(newsroom):
+    """It is Python and may do anything (read the environment, a file): one build runs it once,
+    whether it then builds or finds nothing changed."""
+    runs = newsroom.root / "runs.txt"
+    newsroom.settings_file.write_text(newsroom.settings_file.read_text()
+                                      + f"\nwith open({str(runs)!r}, 'a') as _log:\n    _log.write('run\\n')\n")
+    newsroom.article("live", title="Live")
+    settle(newsroom)  # files saved long enough ago to be trusted unchanged
+    newsroom.build()
+    assert runs.read_text().count("run") == 1
+    report = newsroom.build()
+    assert report.unchanged and runs.read_text().count("run") == 2

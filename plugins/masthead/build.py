@@ -20,6 +20,7 @@ from . import __version__
 from .errors import BuildError, ContentError, MastheadError
 from .freshness import current_build, inputs_digest, previous_build, settings_digest, settings_key, unchanged_since
 from .outputs import BUILD_RECORD_FILE, DEPLOY_HASHES_FILE
+from .settings_file import run_settings_file, with_absolute_paths
 from .themes import resolve_theme, theme_of, use_theme
 
 logger = logging.getLogger(__name__)
@@ -40,22 +41,22 @@ class BuildReport:
     unchanged: bool = False  # nothing to do: the inputs and the clock are as the last build left them
 
 
-def load_settings(settings_file: Path, overrides: dict | None = None) -> dict:
-    """Pelican's settings from pelicanconf.py or publishconf.py; a missing file is a user error."""
-    from pelican.settings import get_settings_from_file, read_settings
+def load_settings(settings_file: Path, overrides: dict | None = None, values: dict | None = None) -> dict:
+    """Pelican's settings from pelicanconf.py or publishconf.py; a missing file is a user error.
+    `values`: what the settings file sets, when the caller has run it already (a file is run
+    once per build: run_settings_file)."""
+    from pelican.settings import read_settings
 
     from .plugin.settings import FEED_SETTINGS
 
     settings_file = Path(settings_file)
-    if not settings_file.is_file():
-        raise MastheadError(f"{settings_file}: settings file not found (run masthead from the "
-                            "newsroom's folder, or pass --settings FILE)")
+    newsroom_set = run_settings_file(settings_file) if values is None else values
     # Pelican's feeds are off unless the newsroom turns one on (and so is Pelican's warning
     # about feeds without SITEURL, which would otherwise greet every local build).
+    feeds_off = {key: None for key in FEED_SETTINGS if key not in newsroom_set}
     try:
-        newsroom_set = get_settings_from_file(str(settings_file))
-        feeds_off = {key: None for key in FEED_SETTINGS if key not in newsroom_set}
-        settings = read_settings(str(settings_file), override={**feeds_off, **(overrides or {})})
+        settings = read_settings(None, override={**with_absolute_paths(newsroom_set, settings_file), **feeds_off,
+                                                 **(overrides or {})})
     except Exception as exc:  # the settings file is Python: anything can go wrong in it
         # Pelican's own complaints (a missing theme) are plain sentences; Python's errors need their name.
         kind = "" if type(exc) in (Exception, ValueError) else f"{type(exc).__name__}: "
@@ -77,9 +78,10 @@ def build_site(settings_file: Path, now: datetime | None = None,
     started = time.monotonic()
     clock = now or datetime.now(timezone.utc)
     overrides = {"SITEURL": site_url.rstrip("/")} if site_url else {}
-    current = current_build(settings_file, overrides, output, clock)  # nothing changed: no Pelican
+    values = run_settings_file(settings_file)  # once per build: the check below and the build share it
+    current = current_build(settings_file, overrides, output, clock, values)  # nothing changed: no Pelican
     if current is None:
-        report = _build(settings_file, clock, output, overrides, newsroom)
+        report = _build(settings_file, clock, output, overrides, newsroom, values)
     else:
         target = Path(output).resolve() if output else Path(current["output"])
         summary = current["report"]
@@ -88,7 +90,8 @@ def build_site(settings_file: Path, now: datetime | None = None,
     return replace(report, seconds=time.monotonic() - started)
 
 
-def _build(settings_file: Path, clock: datetime, output: Path | None, overrides: dict, newsroom) -> BuildReport:
+def _build(settings_file: Path, clock: datetime, output: Path | None, overrides: dict, newsroom,
+           values: dict) -> BuildReport:
     from pelican import Pelican
     from pelican.log import console
 
@@ -98,12 +101,12 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
     from .plugin.reader import NEWSROOM_KEY
     from .plugin.second import JOB_KEY as SECOND_JOB_KEY
 
-    settings = load_settings(settings_file, overrides or None)
+    settings = load_settings(settings_file, overrides or None, values)
     target = Path(output or settings["OUTPUT_PATH"]).resolve()
     _guard_output(target, Path(settings["PATH"]).resolve())
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(target)
-    settings_key_now, _ = settings_key(settings_file, overrides)
+    settings_key_now, _ = settings_key(settings_file, overrides, values)
     content, themes = Path(settings["PATH"]).resolve(), [str(f) for f in theme_of(settings).folders]
     settings_now = settings_digest(settings)
     inputs = inputs_digest(content, themes, settings_now)

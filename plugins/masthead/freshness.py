@@ -36,13 +36,11 @@ def previous_build(output: Path) -> dict | None:
         return None
 
 
-def current_build(settings_file: Path, overrides: dict, output: Path | None, now: datetime) -> dict | None:
+def current_build(settings_file: Path, overrides: dict, output: Path | None, now: datetime,
+                  values: dict) -> dict | None:
     """The last build's record when nothing changed since it, found without starting Pelican;
-    None when a build is needed (or the settings file fails: the build says why)."""
-    try:
-        key, named_output = settings_key(settings_file, overrides)
-    except Exception:  # noqa: BLE001 - the settings are Python; the real build reports the error
-        return None
+    None when a build is needed. `values`: what the settings file sets (run_settings_file)."""
+    key, named_output = settings_key(settings_file, overrides, values)
     build = previous_build(Path(output).resolve() if output else named_output)
     if not build or build.get("settings_key") != key or "content" not in build:
         return None
@@ -51,13 +49,13 @@ def current_build(settings_file: Path, overrides: dict, output: Path | None, now
     return build if unchanged_since(build, inputs, now) else None
 
 
-def settings_key(settings_file: Path, overrides: dict) -> tuple[str, Path]:
+def settings_key(settings_file: Path, overrides: dict, values: dict | None = None) -> tuple[str, Path]:
     """A digest of the settings as the newsroom wrote them (the values its settings file sets,
     the Python files beside it, the overrides and the working folder), and the output folder
     they name (OUTPUT_PATH is relative to the settings file, Pelican's default to the working
     folder)."""
     settings_file = Path(settings_file).resolve()
-    raw = run_settings_file(settings_file)
+    raw = run_settings_file(settings_file) if values is None else values
     digest = hashlib.sha256(repr((str(settings_file), os.getcwd(), sorted(overrides.items()))).encode())
     digest.update(settings_text(raw))
     digest.update(b"own theme" if (settings_file.parent / "theme").is_dir() else b"no theme")

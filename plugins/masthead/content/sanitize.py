@@ -78,7 +78,7 @@ class HtmlPolicy:
     def removals(self, html: str, source: str = "", first_line: int = 1) -> list[Removal]:
         """What clean() takes out of `html`, each with its line in `source` (the Markdown it came
         from, whose first line is `first_line`; without a source, every line is `first_line`)."""
-        if not _MAY_REMOVE.search(html):
+        if not _may_remove(html):
             return []  # only what Markdown itself makes: nothing to take out
         finder = _Finder(self)
         finder.feed(html)
@@ -94,10 +94,27 @@ class HtmlPolicy:
         return removals
 
 
-# Rendered Markdown without raw HTML holds only allowlisted tags; anything else, an event
-# handler, a style, or a URL with a scheme or entity in it, is what the finder has to look at.
-_MAY_REMOVE = re.compile(r"<(?!/?(?:p|a|em|strong|code|pre|h[1-6]|ul|ol|li|blockquote|hr|br|img|table|thead|tbody|"
-                         r"tr|th|td|dl|dt|dd|sup|div|abbr)\b)|\son\w+\s*=|style=|[a-z]+script:|data:|&#|<!--", re.I)
+# Rendered Markdown without raw HTML holds only these tags, no event handler, no style and no
+# URL with a scheme of its own or an entity: only HTML with anything else is walked by the finder.
+_MARKDOWN_TAGS = frozenset({"p", "a", "em", "strong", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
+                            "li", "blockquote", "hr", "br", "img", "table", "thead", "tbody", "tr", "th", "td", "dl",
+                            "dt", "dd", "sup", "div", "abbr"})
+_SUSPECT = ("<!--", "&#", "script:", "data:", "style=")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^>]*)>")
+
+
+def _may_remove(html: str) -> bool:
+    """Whether `html` holds anything but what Markdown itself makes (cheap: substring checks,
+    then one pass over the tags); False means clean() will take nothing out."""
+    lowered = html.lower()
+    if any(marker in lowered for marker in _SUSPECT):
+        return True
+    for tag in _TAG.finditer(lowered):
+        if tag.group(2) not in _MARKDOWN_TAGS or " on" in tag.group(3):
+            return True
+    return False
+
+
 _EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
 
 

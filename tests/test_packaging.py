@@ -4,6 +4,7 @@ one says which in one line; the service's WSGI entry needs no Pelican."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -229,3 +230,19 @@ def test_a_renamed_setting_works_for_a_release_with_a_warning(newsroom, monkeypa
     assert config.site_config(settings).about == "Our story."
     assert "pelicanconf.py: MASTHEAD['blurb'] is now MASTHEAD['about']; rename it (the old name stops working " \
            "in masthead 0.4)" in caplog.text
+
+
+def test_a_misspelled_label_in_the_newsrooms_theme_is_one_line(newsroom, run):
+    own = newsroom.root / "own-theme"
+    own.mkdir()
+    (own / "labels.yml").write_text("en:\n  subscrbe: Join us\n")
+    settings = newsroom.settings_file.read_text()
+    newsroom.settings_file.write_text(re.sub(r"^THEME = .*$", "THEME = 'own-theme'", settings, flags=re.M))
+    newsroom.article("live", title="Live")
+    result = run("build")
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"error: {own / 'labels.yml'}: en: 'subscrbe' is not one of the theme's labels "
+                                     "(did you mean 'subscribe'?)")
+    (own / "labels.yml").write_text("en:\n  subscribe: Join us\n")
+    assert run("build").exit_code == 0
+    assert "Join us" in (newsroom.output / "index.html").read_text()

@@ -11,7 +11,8 @@ newer theme without a merge. A newsroom that names a whole theme with THEME (one
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -32,7 +33,15 @@ class Theme:
 
     base: Path
     own: Path | None = None
-    labels: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
+    # (language, label, text) of the newsroom's labels.yml: hashable, so a Theme can key a cache
+    own_labels: tuple[tuple[str, str, str], ...] = ()
+
+    @cached_property
+    def labels(self) -> dict[str, dict[str, str]]:
+        table: dict[str, dict[str, str]] = {}
+        for lang, key, text in self.own_labels:
+            table.setdefault(lang, {})[key] = text
+        return table
 
     @property
     def folders(self) -> tuple[Path, ...]:
@@ -105,14 +114,14 @@ def resolve_theme(named: str | None, settings_file: Path) -> Theme:
         own: Path | None = chosen
     else:
         own = folder / "theme" if (folder / "theme").is_dir() else None
-    return Theme(PACKAGED_THEME, own, read_labels(own) if own else {})
+    return Theme(PACKAGED_THEME, own, read_labels(own) if own else ())
 
 
-def read_labels(own: Path) -> dict[str, dict[str, str]]:
+def read_labels(own: Path) -> tuple[tuple[str, str, str], ...]:
     """The newsroom's labels.yml: each language's words that replace the theme's."""
     path = own / LABELS_FILE
     if not path.is_file():
-        return {}
+        return ()
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -121,11 +130,11 @@ def read_labels(own: Path) -> dict[str, dict[str, str]]:
     if not isinstance(data, dict) or not all(isinstance(words, dict) for words in data.values()):
         raise MastheadError(f"{path}: expected a language code, then its labels, such as "
                             "'en: {subscribe: Get the briefing}'")
-    labels: dict[str, dict[str, str]] = {}
+    labels = []
     for lang, words in data.items():
         for key, text in words.items():
             if key not in known:
                 raise MastheadError(f"{path}: {lang}: {key!r} is not one of the theme's labels"
                                     f"{did_you_mean(str(key), known)}")
-            labels.setdefault(str(lang).lower(), {})[str(key)] = str(text)
-    return labels
+            labels.append((str(lang).lower(), str(key), str(text)))
+    return tuple(labels)

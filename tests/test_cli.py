@@ -15,7 +15,7 @@ def test_check_reports_counts_and_scheduled_articles(newsroom, run):
     result = run("check", "--now", "2026-11-27T12:00Z")
     assert result.exit_code == 0, result.output
     assert "content/articles/later.md: scheduled for 2099-01-01 07:00 CET" in result.output
-    assert "OK: 1 published, 1 scheduled, 0 drafts, 0 expired, 1 authors, 0 pages; 0 errors, 0 warnings" in result.output
+    assert "OK: 1 published, 1 scheduled, 0 drafts, 0 expired, 1 author, 0 pages; 0 errors, 0 warnings" in result.output
 
 
 def test_check_prints_one_line_per_problem_and_exits_1(newsroom, run):
@@ -75,7 +75,7 @@ def test_new_writes_a_draft_that_passes_check_and_refuses_to_overwrite(newsroom,
     assert re.search(r"^id: [0-9a-f-]{36}$", written, re.M)
     checked = run("check")
     assert checked.exit_code == 0, checked.output
-    assert "0 published, 0 scheduled, 1 drafts" in checked.output
+    assert "0 published, 0 scheduled, 1 draft," in checked.output
 
     again = run("new", "Talks resume in Doha: what’s on the table", "--author", "jane-doe", "--section", "World")
     assert again.exit_code == 1

@@ -68,7 +68,10 @@ def test_github_format_prints_annotations_and_strict_makes_warnings_fatal(tmp_pa
     assert result.exit_code == 0
     assert "::warning file=content/articles/long.md,title=summary::191 characters; search results and link " \
            "previews show about 160" in result.stdout.splitlines()
-    assert check(room, "--strict").exit_code == 1
+    assert result.stdout.splitlines()[-1].startswith("OK: ")
+    strict = check(room, "--strict")
+    assert strict.exit_code == 1
+    assert strict.stdout.splitlines()[-1].startswith("FAILED: ") and "0 errors, 1 warning " in strict.stdout
     # a schema problem is an annotation too, on its line
     room.raw_article("broken", "---\ntitle: Broken\ndate: not a date\nauthors: [jane-doe]\ncategory: World\n"
                                "summary: x\n---\nBody\n")

@@ -113,7 +113,7 @@ def test_the_check_lists_coming_expiries_and_warns_of_links_that_will_break(tmp_
             "expires on 2026-11-26 18:00 and is then removed from the site: the link will break") in result.output
     # once expired the warning stays a warning: the clock alone never stops a scheduled publish
     result = CliRunner().invoke(main, ["check", "--now", NOW.isoformat()])
-    assert result.exit_code == 0 and "1 expired" in result.output and "0 errors, 1 warnings" in result.output
+    assert result.exit_code == 0 and "1 expired" in result.output and "0 errors, 1 warning" in result.output
     assert "closures.md: expires" not in result.output
 
 

@@ -68,4 +68,4 @@ def test_sample_content_passes_check():
     finally:
         os.chdir(cwd)
     assert result.exit_code == 0, result.output
-    assert "OK: 8 published, 1 scheduled, 1 drafts, 1 expired, 5 authors, 2 pages; 0 errors, 0 warnings" in result.output
+    assert "OK: 8 published, 1 scheduled, 1 draft, 1 expired, 5 authors, 2 pages; 0 errors, 0 warnings" in result.output

@@ -180,12 +180,13 @@ def check(paths, settings_file: Path | None, now: datetime | None, output_format
             click.echo(line)
     errors = sum(f.level == "error" for f in findings)
     warnings = len(findings) - errors
-    click.echo(f"{'OK' if not errors else 'FAILED'}: {len(newsroom.published)} published, "
-               f"{len(newsroom.scheduled)} scheduled, {len(newsroom.drafts)} drafts, {len(newsroom.expired)} expired, "
-               f"{len(newsroom.authors)} authors, "
-               f"{len(newsroom.pages)} pages; {errors} errors, {warnings} warnings"
+    failed = errors or (strict and warnings)
+    click.echo(f"{'FAILED' if failed else 'OK'}: {len(newsroom.published)} published, "
+               f"{len(newsroom.scheduled)} scheduled, {_count(len(newsroom.drafts), 'draft')}, "
+               f"{len(newsroom.expired)} expired, {_count(len(newsroom.authors), 'author')}, "
+               f"{_count(len(newsroom.pages), 'page')}; {_count(errors, 'error')}, {_count(warnings, 'warning')}"
                + ("" if earlier is not None else " (no main branch to compare ids and addresses with)") + ".")
-    if errors or (strict and warnings):
+    if failed:
         sys.exit(1)
 
 
@@ -610,6 +611,11 @@ def _site(settings_file: Path):
         return settings, site_config(settings, source=str(settings_file))
     except MastheadError as exc:
         _fail(exc)
+
+
+def _count(number: int, noun: str) -> str:
+    """'1 warning', '2 warnings' (every noun the CLI counts takes an s)."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _shown(path: Path) -> str:

@@ -271,3 +271,16 @@ def html_text(value: str) -> str:
     import html
 
     return html.unescape(value)
+
+
+def test_a_picture_is_one_media_content_without_a_group(room):
+    """Media RSS: media:group gathers several renditions of one thing; around a single
+    media:content the W3C validator calls it an error."""
+    media = "{http://search.yahoo.com/mrss/}"
+    contents = []
+    for path in sorted((room.output / "feeds").rglob("*.xml")):
+        root = etree.fromstring(path.read_bytes())
+        assert root.findall(f".//{media}group") == [], path
+        for entry in root.findall("channel/item") + root.findall(f"{ATOM}entry"):
+            contents += entry.findall(f"{media}content")
+    assert contents and all(c.get("medium") == "image" and c.get("url").startswith("https://") for c in contents)

@@ -118,7 +118,7 @@ def _feedgen_entry(entry: FeedEntry) -> FeedgenEntry:
         media = {"url": image.url, "medium": "image", "type": image.media_type}
         if image.width:
             media.update(width=str(image.width), height=str(image.height))
-        fe.media.content(media)
+        fe.media.content(media, group=None)  # one picture: Media RSS wants no media:group around it
     fe.dc.dc_language(entry.lang)  # RSS items; Atom entries get xml:lang
     fe.masthead.lang = entry.lang
     fe.masthead.links = links

@@ -105,15 +105,18 @@ def test_every_kind_of_page_is_built(full_newsroom):
         assert (out / rel).is_file(), rel
     author = full_newsroom.html("authors/john-roe/index.html")
     assert "He lives in Ghent." in text(author.xpath("//section[@class='bio']")[0])
-    assert author.xpath("//article[contains(@class, 'teaser')]//h3/a/@href") == ["/2026/11/ministers-agree/"]
+    assert author.xpath("//article[contains(@class, 'teaser')]//*[contains(@class, 'teaser-title')]/a/@href") == ["/2026/11/ministers-agree/"]
     front = full_newsroom.html("index.html")
-    assert front.xpath("//section[@class='lead']//h3/a/@href") == ["/2026/11/ministers-agree/"]
+    assert front.xpath("//section[@class='lead']//*[contains(@class, 'teaser-title')]/a/@href") == ["/2026/11/ministers-agree/"]
     for page in out.rglob("*.html"):
         doc = full_newsroom.html(page.relative_to(out).as_posix())
         assert doc.xpath("count(//main)") == 1, page
         assert doc.xpath("//meta[@name='description']/@content")[0].strip(), page
         assert doc.xpath("//link[@rel='icon']"), page
         assert doc.xpath("//a[@class='skip-link']/@href") == ["#main"], page
+        levels = [int(h.tag[1]) for h in doc.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+        assert levels[:1] == [1], page  # one h1 first, then no level skipped on the way down
+        assert all(later <= earlier + 1 for earlier, later in zip(levels, levels[1:])), (page, levels)
 
 
 def test_a_right_to_left_article_reads_right_to_left(newsroom):

@@ -163,10 +163,19 @@ def test_news_window_and_limit_with_an_injected_clock():
     assert sorted(files) == ["news-sitemap-2.xml", "news-sitemap.xml"]
     locs = [loc.text for data in files.values() for loc in etree.fromstring(data).iter(f"{SM}loc")]
     assert sorted(locs) == sorted(f"https://n.example/{h}/" for h in (1, 2, 3, 47))
-    empty = news_files(entries, "Gazette", now + timedelta(days=30))
-    assert list(empty) == ["news-sitemap.xml"]
-    validate(empty["news-sitemap.xml"])
-    assert not list(etree.fromstring(empty["news-sitemap.xml"]).iter(f"{SM}url"))
+    assert news_files(entries, "Gazette", now + timedelta(days=30)) == {}  # nothing recent: no news sitemap
+
+
+def test_with_nothing_recent_the_news_sitemap_is_left_out_everywhere(room):
+    from datetime import datetime as moment
+
+    room.build(now=moment(2027, 3, 1, 12, tzinfo=timezone.utc))  # months after the last story
+    assert not (room.output / "news-sitemap.xml").exists()
+    index = validate((room.output / "sitemap.xml").read_bytes())
+    assert [loc.text for loc in index.iter(f"{SM}loc")] == ["https://news.example/sitemaps/pages-1.xml"]
+    assert "news-sitemap" not in (room.output / "robots.txt").read_text()
+    for part in (room.output / "sitemaps").glob("*.xml"):
+        validate(part.read_bytes())
 
 
 def test_canonical_links_and_descriptions_on_every_page(room):

@@ -90,12 +90,12 @@ def news_files(entries: list[NewsEntry], publication: str, now: datetime,
                limit: int = NEWS_LIMIT) -> dict[str, bytes]:
     """Articles published in the 48 hours before `now`, newest first, at most `limit` per file.
 
-    The first file is always written, empty when nothing is recent: a news sitemap that
-    disappears looks like an error to the aggregator that reads it.
-    """
+    None when nothing is recent: a sitemap's urlset must hold at least one url, and Google News
+    asks for the last two days' articles only, so the news sitemap is left out (of the index and
+    robots.txt too) until there is a story to list."""
     recent = sorted((e for e in entries if now - NEWS_WINDOW <= e.published <= now),
                     key=lambda e: (e.published, e.loc), reverse=True)
-    chunks = [recent[i:i + limit] for i in range(0, len(recent), limit)] or [[]]
+    chunks = [recent[i:i + limit] for i in range(0, len(recent), limit)]
     files = {}
     for number, chunk in enumerate(chunks, 1):
         urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap={None: SITEMAP_NS, "news": NEWS_NS})

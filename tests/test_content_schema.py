@@ -48,6 +48,8 @@ BAD_INPUT = [
     # (description, file bytes, the one line the editor is shown)
     ("malformed YAML", "---\ntitle: [unclosed\ndate: 2026-11-20\n---\nBody\n",
      "content/articles/story.md:3: front matter: expected valid YAML, found a syntax error"),
+    ("a tab in the YAML", "---\ntitle: Hello\n  \tsummary: indented with a tab\n---\nBody\n",
+     "content/articles/story.md:3: front matter: expected valid YAML, indented with spaces, found a tab on this line (replace it with spaces)"),
     ("no front matter at all", "Just a paragraph of text.\n",
      "content/articles/story.md:1: front matter: expected a block that opens with a '---' line at the top of the file, found 'Just a paragraph of text.' on the first line"),
     ("front matter never closed", "---\ntitle: Hello\n",

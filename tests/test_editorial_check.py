@@ -49,12 +49,13 @@ def test_what_builds_but_hurts_readers_is_reported_with_file_and_field(tmp_path)
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     where = "content/articles/long.md"
-    assert f"{where}: error: body: broken internal link /2026/11/gone/: no article, page or listing has that address" in lines
-    assert f"{where}: error: body: links to /2099/01/later/, a scheduled article that is not published yet" in lines
-    assert any(line.startswith(f"{where}: error: body: the image /images/wide.jpg has no alt text") for line in lines)
-    assert any(line.startswith(f"{where}: warning: title: 125 characters; search engines show 110") for line in lines)
-    assert any(line.startswith(f"{where}: warning: summary: 191 characters") for line in lines)
-    assert f"{where}: warning: image: images/small.jpg is 800 px wide; large previews (Google Discover, social cards) " \
+    # every finding on its line: a key's own line, a link's or an image's line in the body
+    assert f"{where}:14: error: body: broken internal link /2026/11/gone/: no article, page or listing has that address" in lines
+    assert f"{where}:14: error: body: links to /2099/01/later/, a scheduled article that is not published yet" in lines
+    assert any(line.startswith(f"{where}:16: error: body: the image /images/wide.jpg has no alt text") for line in lines)
+    assert any(line.startswith(f"{where}:2: warning: title: 125 characters; search engines show 110") for line in lines)
+    assert any(line.startswith(f"{where}:7: warning: summary: 191 characters") for line in lines)
+    assert f"{where}:10: warning: image: images/small.jpg is 800 px wide; large previews (Google Discover, social cards) " \
            "need at least 1200 px" in lines
     assert not any("talks.md" in line for line in lines)
     assert "FAILED: 2 published, 1 scheduled" in result.stdout and "3 errors, 3 warnings" in result.stdout
@@ -66,7 +67,7 @@ def test_github_format_prints_annotations_and_strict_makes_warnings_fatal(tmp_pa
     room.article("long", slug="long", id="long-1", summary="'" + "A summary that goes on. " * 8 + "'")
     result = check(room, "--format", "github")
     assert result.exit_code == 0
-    assert "::warning file=content/articles/long.md,title=summary::191 characters; search results and link " \
+    assert "::warning file=content/articles/long.md,line=7,title=summary::191 characters; search results and link " \
            "previews show about 160" in result.stdout.splitlines()
     assert result.stdout.splitlines()[-1].startswith("OK: ")
     strict = check(room, "--strict")
@@ -101,15 +102,15 @@ def test_ids_and_addresses_are_compared_with_main(tmp_path):
     result = check(room)
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert "content/articles/talks.md: error: id: changed from 'talks-1' to 'talks-2' on this branch: an id must " \
+    assert "content/articles/talks.md:9: error: id: changed from 'talks-1' to 'talks-2' on this branch: an id must " \
            "never change (feeds, deploys and digests track the article by it); put back 'id: talks-1'" in lines
-    assert any(line.startswith("content/articles/derived.md: error: id: changed from") for line in lines)
+    assert any(line.startswith("content/articles/derived.md:2: error: id: changed from") for line in lines)
     # the id put back, the new slug still needs an alias
     room.article("talks", title="Talks resume", slug="talks-resume", id="talks-1", image="wide.jpg",
                  image_alt="Delegates at the table")
     room.article("derived", title="Derived id", slug="derived")
     lines = check(room).stderr.splitlines()
-    assert lines == ["content/articles/talks.md: error: slug: the address changed from /2026/11/talks/ to "
+    assert lines == ["content/articles/talks.md:8: error: slug: the address changed from /2026/11/talks/ to "
                      "/2026/11/talks-resume/ with no alias: add 'aliases: [/2026/11/talks/]' so old links keep working"]
     room.article("talks", title="Talks resume", slug="talks-resume", id="talks-1", image="wide.jpg",
                  image_alt="Delegates at the table", aliases=["/2026/11/talks/"])

@@ -109,7 +109,7 @@ def test_the_check_lists_coming_expiries_and_warns_of_links_that_will_break(tmp_
     assert result.exit_code == 0, result.output
     assert "content/articles/lasting.md: expires 2026-12-31 23:00 CET" in result.output
     assert "content/articles/closures.md: expires 2026-11-26 18:00 CET" in result.output
-    assert ("content/articles/linking.md: warning: body: links to /2026/11/road-closures-for-the-summit/, which "
+    assert ("content/articles/linking.md:10: warning: body: links to /2026/11/road-closures-for-the-summit/, which "
             "expires on 2026-11-26 18:00 and is then removed from the site: the link will break") in result.output
     # once expired the warning stays a warning: the clock alone never stops a scheduled publish
     result = CliRunner().invoke(main, ["check", "--now", NOW.isoformat()])

@@ -129,7 +129,7 @@ def check(paths, settings_file: Path | None, now: datetime | None, output_format
     files are shown."""
     from .build import load_settings
     from .config import site_config
-    from .content.editorial import Finding, earlier_article, editorial_findings, scheduled_lines
+    from .content.editorial import Finding, earlier_article, editorial_findings, located, scheduled_lines
     from .parsecache import read_newsroom
     from .sources import files_at
 
@@ -170,8 +170,8 @@ def check(paths, settings_file: Path | None, now: datetime | None, output_format
     if earlier is None and base:
         _fail(MastheadError(f"no git ref {base!r} to compare ids and addresses with: fetch it first "
                             f"(git fetch origin {base.removeprefix('origin/')})"))
-    findings = [f for f in editorial_findings(newsroom, config.site_url, earlier,
-                                                     removes_expired=config.expired == "remove") if shown(f.path)]
+    found = editorial_findings(newsroom, config.site_url, earlier, removes_expired=config.expired == "remove")
+    findings = [f for f in located(found, _read_text) if shown(f.path)]
     report(findings)
     for line in scheduled_lines(newsroom, config.timezone):
         if output_format == "github":
@@ -611,6 +611,10 @@ def _site(settings_file: Path):
         return settings, site_config(settings, source=str(settings_file))
     except MastheadError as exc:
         _fail(exc)
+
+
+def _read_text(path: str) -> str:
+    return Path(path).read_text(encoding="utf-8")
 
 
 def _count(number: int, noun: str) -> str:

@@ -9,8 +9,9 @@ summaries too long for search and social previews, and ids or addresses that cha
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal, Mapping
+from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field  # Finding has a field named `field`
+from typing import Callable, Literal, Mapping
 from zoneinfo import ZoneInfo
 
 from .fields import in_zone, written_datetime
@@ -36,6 +37,8 @@ class Finding:
     level: Literal["error", "warning"]
     field: str
     message: str
+    # what in the body it is about (a link, an image), for finding its line in the file
+    snippet: str = dataclass_field(default="", compare=False, repr=False)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -118,8 +121,9 @@ def editorial_findings(newsroom: Newsroom, site_url: str = "", earlier: Mapping[
         if article.status == "draft":
             continue
 
-        def add(level, field, message, source=article.source):
-            findings.append(Finding(source, None, level, field, message))
+        def add(level, field, message, article=article, snippet=""):
+            findings.append(Finding(article.source, article.line_of(field) or article.line_of("title"), level, field,
+                                    message, snippet))
 
         if len(article.title) > HEADLINE_MAX:
             add("warning", "title", f"{len(article.title)} characters; search engines show {HEADLINE_MAX} at most "
@@ -141,19 +145,21 @@ def editorial_findings(newsroom: Newsroom, site_url: str = "", earlier: Mapping[
             if not alt or not alt.group(2).strip():
                 src = re.search(r"""\ssrc=(["'])(.*?)\1""", tag)
                 add("error", "body", f"the image {src.group(2) if src else ''} has no alt text: write what it shows "
-                                     "in the brackets of ![...](...)")
+                                     "in the brackets of ![...](...)", snippet=src.group(2) if src else "")
         for _, href in _HREF.findall(article.body_html):
             target = _local_target(href, site_url)
             if target in expiring:
                 add("warning", "body", f"links to /{target}, which expires on {expiring[target]:%Y-%m-%d %H:%M} "
-                                       "and is then removed from the site: the link will break")
+                                       "and is then removed from the site: the link will break", snippet=href)
                 continue
             if target is None or target in known or target.startswith(SITE_PREFIXES):
                 continue
             if target in scheduled:
-                add("error", "body", f"links to /{target}, a scheduled article that is not published yet")
+                add("error", "body", f"links to /{target}, a scheduled article that is not published yet",
+                    snippet=href)
             else:
-                add("error", "body", f"broken internal link /{target}: no article, page or listing has that address")
+                add("error", "body", f"broken internal link /{target}: no article, page or listing has that address",
+                    snippet=href)
         before = (earlier or {}).get(article.rel)
         if before and before.id != article.id:
             add("error", "id", f"changed from {before.id!r} to {article.id!r} on this branch: an id must never "
@@ -165,6 +171,26 @@ def editorial_findings(newsroom: Newsroom, site_url: str = "", earlier: Mapping[
                                  f"add 'aliases: [/{before.path}]' so old links keep working")
     findings += removed_html_findings(newsroom)
     return sorted(findings, key=lambda f: (f.path, f.line or 0, f.level, f.field, f.message))
+
+
+def located(findings: list[Finding], read: Callable[[str], str]) -> list[Finding]:
+    """Findings about something in a body, moved to the line of the file that holds it (`read`
+    gives a file's text by its path; the body's first line stays when it cannot be found)."""
+    texts: dict[str, list[str]] = {}
+    moved = []
+    for finding in findings:
+        if finding.snippet and finding.line:
+            if finding.path not in texts:
+                try:
+                    texts[finding.path] = read(finding.path).split("\n")
+                except (OSError, UnicodeDecodeError):
+                    texts[finding.path] = []
+            lines = texts[finding.path]
+            at = next((n for n in range(finding.line - 1, len(lines)) if finding.snippet in lines[n]), None)
+            if at is not None:
+                finding = replace(finding, line=at + 1)
+        moved.append(finding)
+    return sorted(moved, key=lambda f: (f.path, f.line or 0, f.level, f.field, f.message))
 
 
 def removed_html_findings(newsroom: Newsroom) -> list[Finding]:

@@ -114,8 +114,8 @@ def _load_yaml(fm: str, display: str) -> tuple[dict, dict[str, int]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        lines = fm.split("\n")
-        if mark and mark.line < len(lines) and "\t" in lines[mark.line]:  # YAML's own words never say "tab"
+        fm_lines = fm.split("\n")
+        if mark and mark.line < len(fm_lines) and "\t" in fm_lines[mark.line]:  # YAML's own words never say "tab"
             raise _problem(display, line, "front matter", "valid YAML, indented with spaces",
                            "a tab on this line (replace it with spaces)") from None
         raise _problem(display, line, "front matter", "valid YAML",

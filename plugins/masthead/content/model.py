@@ -137,10 +137,17 @@ class Article:
     aliases: tuple[str, ...] = ()  # old paths that redirect here
     expires: datetime | None = None  # when it leaves listings, feeds and sitemaps
     removed: tuple[Removal, ...] = ()  # raw HTML the sanitizer took out of the body and corrections
+    # (field, line in the file) of each front-matter key and of the body ("body"): where the check
+    # points an editor. Not part of what the article is (its digests leave it out).
+    lines: tuple[tuple[str, int], ...] = field(default=(), repr=False, compare=False)
 
     @property
     def direction(self) -> Literal["ltr", "rtl"]:
         return text_direction(self.lang)
+
+    def line_of(self, name: str) -> int | None:
+        """The line of a front-matter key, or of the body's first line ("body"), when known."""
+        return next((line for key, line in self.lines if key == name), None)
 
     @property
     def modified(self) -> datetime | None:
@@ -159,7 +166,7 @@ class Article:
     @cached_property
     def listing_digest(self) -> str:
         """A digest of every field but the body: what a listing may show of an article."""
-        shown = [getattr(self, f.name) for f in fields(self) if f.name != "body_html"]
+        shown = [getattr(self, f.name) for f in fields(self) if f.name != "body_html" and f.repr]
         return hashlib.sha256(repr(shown).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     def state(self, now: datetime) -> Literal["draft", "scheduled", "published", "expired"]:

@@ -164,7 +164,7 @@ def parse_article(source: SourceFile, ctx: SchemaContext) -> Article:
         title=title, slug=slug, date=date, authors=authors, category=category, summary=summary,
         body_html=with_dateline(body, optional["dateline"], ctx.config.name),
         lang=lang, updated=updated, tags=tags, image=image, corrections=corrections, expires=expires,
-        removed=tuple(removed), **optional,
+        removed=tuple(removed), lines=(*doc.lines.items(), ("body", doc.body_line)), **optional,
     )
 
 

@@ -125,7 +125,7 @@ def test_publish_stops_at_an_editorial_error_before_anything_is_deployed(tmp_pat
     monkeypatch.chdir(room.root)
     result = CliRunner().invoke(main, ["publish", "--settings", "pelicanconf.py"])
     assert result.exit_code == 1
-    assert "content/articles/one.md: body: expected no editorial errors, found broken internal link /2026/11/nowhere/" \
+    assert "content/articles/one.md:11: body: expected no editorial errors, found broken internal link /2026/11/nowhere/" \
            in result.output
     assert not (room.root / "output").exists()
 

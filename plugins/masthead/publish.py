@@ -72,7 +72,7 @@ def publish(settings_file: Path, now: datetime, say: Callable[[str], None], data
     `verify`: the deploy lists the bucket even when its deployed manifest is recent."""
     from .build import build_site, load_settings
     from .config import site_config
-    from .content.editorial import editorial_findings
+    from .content.editorial import editorial_findings, located
     from .deploy.run import BucketView, deploy, resolve_target
     from .parsecache import read_newsroom
 
@@ -82,8 +82,8 @@ def publish(settings_file: Path, now: datetime, say: Callable[[str], None], data
 
     newsroom = read_newsroom(Path(settings["PATH"]), config, now, Path(settings["CACHE_PATH"]),
                              theme=theme_of(settings))
-    errors = [f for f in editorial_findings(newsroom, config.site_url,
-                                                     removes_expired=config.expired == "remove") if f.level == "error"]
+    found = editorial_findings(newsroom, config.site_url, removes_expired=config.expired == "remove")
+    errors = [f for f in located(found, lambda path: Path(path).read_text(encoding="utf-8")) if f.level == "error"]
     if errors:
         raise ContentError([Problem(f.path, f.line, f.field, "no editorial errors", f.message) for f in errors])
     report.steps.append(f"checked {len(newsroom.published)} articles ({len(newsroom.scheduled)} scheduled)")

@@ -20,6 +20,7 @@ from masthead.subscriptions.serve import create_server, make_service
 
 from conftest import DEFAULT_MASTHEAD, THEME, Newsroom
 from seaweed import free_ports
+from test_subscriptions import stop_waitress
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
@@ -47,9 +48,10 @@ def site_and_service(tmp_path, smtp):
     config = site_config(load_settings(room.settings_file))
     service = make_service(config, room.output, THEME, room.root / "subscribers.sqlite3")
     server = create_server(service, "127.0.0.1", service_port, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
     yield f"http://127.0.0.1:{site_port}", service, recorder
-    server.close()
+    stop_waitress(server, thread)
     site.shutdown()
     service.mailer.close()
 

@@ -96,14 +96,23 @@ def start_service(tmp_path, smtp, clock, **subscriptions):
     return Service(app, port, recorder, room, clock), server, thread
 
 
+def stop_waitress(server, thread) -> None:
+    """Stop a server running in `thread` the way waitress expects: closed from its own loop (a
+    close from another thread races the loop's select, which then fails on a closed descriptor)."""
+    from waitress import wasyncore
+
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    thread.join(timeout=10)
+    server.task_dispatcher.shutdown()
+
+
 def serving(tmp_path, smtp):
     """A fixture's body: the service running until the test ends."""
     clock = Clock()
     running, server, thread = start_service(tmp_path, smtp, clock)
     yield running
-    server.close()
+    stop_waitress(server, thread)
     running.app.mailer.close()
-    thread.join(timeout=5)
 
 
 @pytest.fixture
@@ -373,7 +382,7 @@ def test_the_cli_serves_with_waitress_until_stopped(tmp_path, smtp, stop):
 
     clock = Clock()
     running, server, thread = start_service(tmp_path, smtp, clock)  # builds the newsroom; its server is not used
-    server.close()
+    stop_waitress(server, thread)
     running.app.mailer.close()
     port = free_ports(1)[0]
     masthead = str(Path(sys.executable).parent / "masthead")

@@ -17,7 +17,7 @@ import pytest
 from masthead.subscribers.store import SubscriberStore
 
 from conftest import THEME
-from test_subscriptions import Clock, link_in, serving, start_service
+from test_subscriptions import Clock, link_in, serving, start_service, stop_waitress
 
 
 @pytest.fixture
@@ -104,9 +104,8 @@ def serve_again(service):
     again.app, again.port, again.smtp, again.room, again.clock = app, port, service.smtp, service.room, service.clock
 
     def stop():
-        server.close()
+        stop_waitress(server, thread)
         app.mailer.close()
-        thread.join(timeout=5)
     return again, stop
 
 
@@ -205,9 +204,8 @@ def test_with_ses_an_address_ses_cannot_deliver_is_a_400_and_nothing_is_written(
              "Amazon SES, which delivers to no other)")]
         assert running.store.get("josé@example.org") is None
     finally:
-        server.close()
+        stop_waitress(server, thread)
         running.app.mailer.close()
-        thread.join(timeout=5)
 
 
 def test_an_unexpected_error_is_a_500_with_the_security_headers(service, monkeypatch):

@@ -108,6 +108,12 @@ def test_every_kind_of_page_is_built(full_newsroom):
     assert author.xpath("//article[contains(@class, 'teaser')]//*[contains(@class, 'teaser-title')]/a/@href") == ["/2026/11/ministers-agree/"]
     front = full_newsroom.html("index.html")
     assert front.xpath("//section[@class='lead']//*[contains(@class, 'teaser-title')]/a/@href") == ["/2026/11/ministers-agree/"]
+    # the author's name is the page's visible title; the front page's lead picture loads at once
+    assert [text(h) for h in author.xpath("//h1")] == ["John Roe"] and not author.xpath("//h1[contains(@class, 'visually-hidden')]")
+    assert front.xpath("//section[@class='lead']//img/@loading") == ["eager"]
+    assert all(img.get("loading") == "lazy" for img in front.xpath("//section[@class='section-block']//img"))
+    for row in full_newsroom.html("archives/index.html").xpath("//ul[@class='archive-list']/li"):
+        assert row.xpath("./time/bdi"), "a date in a row of another direction is isolated"
     for page in out.rglob("*.html"):
         doc = full_newsroom.html(page.relative_to(out).as_posix())
         assert doc.xpath("count(//main)") == 1, page

@@ -46,9 +46,3 @@ def with_absolute_paths(values: dict, settings_file: Path) -> dict:
     if isinstance(values.get("PLUGIN_PATHS"), list):
         values["PLUGIN_PATHS"] = [str((folder / p).resolve()) for p in values["PLUGIN_PATHS"]]
     return values
-
-
-def folder_setting(values: dict, name: str, default: str, settings_file: Path) -> Path:
-    """A folder the settings name (OUTPUT_PATH, THEME, PATH), absolute, relative to the file."""
-    value = values.get(name) or default
-    return (Path(settings_file).resolve().parent / str(value)).resolve()

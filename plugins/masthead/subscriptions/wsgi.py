@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from ..config import site_config
-from ..settings_file import folder_setting, run_settings_file
+from ..settings_file import run_settings_file, with_absolute_paths
 from ..themes import resolve_theme
 from .serve import make_service
 
@@ -19,6 +19,7 @@ from .serve import make_service
 _settings_file = Path(os.environ.get("MASTHEAD_SETTINGS", "publishconf.py"))
 _settings = run_settings_file(_settings_file)
 _config = site_config(_settings, source=str(_settings_file))
-application = make_service(_config, folder_setting(_settings, "OUTPUT_PATH", "output", _settings_file),
+_folders = with_absolute_paths({"OUTPUT_PATH": "output", **_settings}, _settings_file)
+application = make_service(_config, Path(_folders["OUTPUT_PATH"]),
                            resolve_theme(_settings.get("THEME"), _settings_file),
                            _settings_file.resolve().parent / _config.subscribers)

@@ -24,7 +24,8 @@ LOWEST       := .venv-lowest
 LOWEST_PINS  := pelican==4.11.0 markdown==3.6
 PELICAN_TESTS := tests/test_site_build.py tests/test_incremental.py tests/test_feeds_build.py \
 	tests/test_discovery.py tests/test_cards_build.py tests/test_expiry.py tests/test_sample_site.py \
-	tests/test_parse_cache.py tests/test_hostile_content.py tests/test_editorial_check.py tests/test_cli.py
+	tests/test_parse_cache.py tests/test_hostile_content.py tests/test_editorial_check.py tests/test_cli.py \
+	tests/test_site_plan.py
 
 test-lowest: $(LOWEST)/.installed
 	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider $(PELICAN_TESTS)

@@ -165,3 +165,33 @@ def test_nothing_changed_is_known_without_starting_pelican_and_a_setting_is_neve
     rebuilt = room.build()
     assert not rebuilt.unchanged
     assert b"The Evening Gazette" in (room.output / "index.html").read_bytes()
+
+
+def test_a_template_that_reads_more_than_the_default_cannot_make_an_incremental_build_differ(room, tmp_path):
+    """A page's key is its context: an override that shows "latest stories" on article pages, or
+    bodies on tag pages, gets only what its unit is keyed by, so an edit can never leave it stale."""
+    settings = room.settings_file.read_text()
+    room.settings_file.write_text("\n".join(line for line in settings.splitlines() if not line.startswith("THEME")))
+    overrides = room.root / "theme" / "templates"
+    overrides.mkdir(parents=True)
+    (overrides / "article.html").write_text(
+        '{% extends "!theme/article.html" %}{% block content %}{{ super() }}<aside id="latest">'
+        "{% for item in articles %}<p>{{ item.title }}</p>{% endfor %}"
+        "{% for section, items in categories %}<p>{{ section }} {{ items | length }}</p>{% endfor %}"
+        "</aside>{% endblock %}")
+    (overrides / "tag.html").write_text(
+        '{% extends "!theme/tag.html" %}{% block list_header %}{{ super() }}'
+        '{% for item in articles %}<div class="leak">{{ item.record.body_html }}{{ item.content }}</div>'
+        "{% endfor %}{% endblock %}")
+    room.build()
+    page = (room.output / "2026/11/story-1/index.html").read_text()
+    assert '<aside id="latest"></aside>' in page  # an article page is given its story, not the site's lists
+    tag_page = (room.output / "tags/common/index.html").read_text()
+    assert tag_page.count('<div class="leak"></div>') == 8  # a listing's stories come without bodies
+    assert "Second paragraph" not in tag_page
+
+    room.article("new", title="Breaking story", slug="breaking", date="2026-11-27T08:00+01:00", tags=["Common"])
+    path = room.content / "articles" / "story-2.md"
+    path.write_text(path.read_text().replace("Second paragraph.", "Second paragraph, corrected."))
+    room.build()
+    assert_same_as_clean_build(room, NOW, tmp_path)

@@ -14,6 +14,7 @@ from masthead.content import build_newsroom
 from masthead.errors import ContentError
 from masthead.parsecache import CACHE_FILE, read_newsroom
 from masthead.sources import read_sources
+from masthead.workers import Workers
 
 from conftest import NOW
 
@@ -30,7 +31,8 @@ def parses(monkeypatch):
 
 def read(room, cache):
     config = site_config(load_settings(room.settings_file))
-    return read_newsroom(room.content, config, NOW, cache)
+    with Workers() as workers:
+        return read_newsroom(room.content, config, NOW, cache, workers=workers)
 
 
 def test_an_article_is_checked_again_when_what_it_names_goes_away(newsroom, tmp_path):

@@ -289,11 +289,11 @@ def test_a_second_article_folder_is_read_and_files_masthead_does_not_know_are_sk
 
 
 def test_an_untested_pelican_release_is_refused_before_anything_is_built(newsroom, monkeypatch):
-    import masthead.plugin
+    import masthead.pelican_adapter as adapter
     from masthead.build import BuildError
 
     newsroom.article("live", title="Live")
-    monkeypatch.setattr(masthead.plugin, "pelican_version", "4.13.0")
+    monkeypatch.setattr(adapter, "pelican_version", "4.13.0")
     with pytest.raises(BuildError, match=r"masthead is tested with Pelican 4\.11, 4\.12; this is Pelican 4\.13\.0: "
                                          r"install a tested one \(pip install 'pelican>=4\.11,<4\.13'\)"):
         newsroom.build()

@@ -47,7 +47,7 @@ def load_settings(settings_file: Path, overrides: dict | None = None, values: di
     once per build: run_settings_file)."""
     from pelican.settings import read_settings
 
-    from .plugin.settings import FEED_SETTINGS
+    from .pelican_adapter.settings import FEED_SETTINGS
 
     settings_file = Path(settings_file)
     newsroom_set = run_settings_file(settings_file) if values is None else values
@@ -95,11 +95,8 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
     from pelican import Pelican
     from pelican.log import console
 
-    from .parsecache import finish_saves
-    from .plugin import COUNTS_KEY, GIVEN_NEWSROOM_KEY, NOW_KEY, TIMINGS_KEY
-    from .plugin.incremental import PREVIOUS_KEY, RECORD_KEY, clock_horizon
-    from .plugin.reader import NEWSROOM_KEY
-    from .plugin.second import JOB_KEY as SECOND_JOB_KEY
+    from .pelican_adapter import BuildRequest, requested
+    from .render.record import clock_horizon
 
     settings = load_settings(settings_file, overrides or None, values)
     target = Path(output or settings["OUTPUT_PATH"]).resolve()
@@ -119,29 +116,27 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
     staging.chmod(0o755)  # mkdtemp makes it private; a site folder is readable by its web server
     settings["OUTPUT_PATH"] = str(staging)
     settings["DELETE_OUTPUT_DIRECTORY"] = False
-    settings[NOW_KEY] = clock
-    if newsroom is not None:
-        settings[GIVEN_NEWSROOM_KEY] = newsroom
-    if target.is_dir():
-        settings[PREVIOUS_KEY] = str(target)  # pages whose inputs did not change stay there as they are
+    # pages whose inputs did not change stay in the previous output as they are
+    request = BuildRequest(now=clock, newsroom=newsroom, previous_output=target if target.is_dir() else None)
 
     errors = _ErrorRecorder()
     logging.getLogger().addHandler(errors)
-    quiet, console.quiet = console.quiet, True  # Pelican's own "Done: ..." counts drafts wrongly
+    # Pelican's closing "Done: processed 0 articles" speaks of the content Pelican read, which is none.
+    quiet, console.quiet = console.quiet, True
     try:
-        pelican = Pelican(settings)
-        if NEWSROOM_KEY not in settings:
-            if errors.messages:  # the plugin failed to load: say why
-                raise BuildError("the site generator reported errors:\n" + "\n".join(errors.messages))
-            raise BuildError(f"{settings_file}: PLUGINS must include 'masthead.plugin'")
-        pelican.run()
+        with requested(request):
+            pelican = Pelican(settings)
+            if request.state is None:
+                if errors.messages:  # the plugin failed to load: say why
+                    raise BuildError("the site generator reported errors:\n" + "\n".join(errors.messages))
+                raise BuildError(f"{settings_file}: PLUGINS must include 'masthead.plugin'")
+            gc.freeze()  # the newsroom lives as long as the build: the collector need not walk it again
+            pelican.run()
         if errors.messages:
             raise BuildError("the site generator reported errors:\n" + "\n".join(errors.messages))
-        record = settings[RECORD_KEY]
+        state = request.state
+        record = state.record
     except BaseException as exc:
-        job = settings.pop(SECOND_JOB_KEY, None)
-        if job is not None:
-            job.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, Exception) and not isinstance(exc, MastheadError):
             # A template or plugin failure: say where, keep the traceback for --verbose.
@@ -151,8 +146,7 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
     finally:
         console.quiet = quiet
         logging.getLogger().removeHandler(errors)
-        gc.unfreeze()  # the plugin froze the build's long-lived objects; a long-running process frees them later
-        finish_saves()  # the parse cache, written while the site was built
+        gc.unfreeze()  # a long-running process (`masthead serve`) frees them later
 
     produced = _files_in(staging)
     if record.kept and target.is_dir():
@@ -162,9 +156,9 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
     else:
         replaced, removed = _swap_in(staging, target), 0
     record.loose = produced - record.files()
-    settings[COUNTS_KEY].update(pages_rendered=record.rendered, pages_kept=record.carried,
-                                files_written=replaced, files_removed=removed)
-    newsroom = settings[NEWSROOM_KEY]
+    state.counts.update(pages_rendered=record.rendered, pages_kept=record.carried,
+                        files_written=replaced, files_removed=removed)
+    newsroom = state.newsroom
     report = BuildReport(
         output=target,
         published=len(newsroom.published), scheduled=len(newsroom.scheduled),
@@ -172,8 +166,8 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
         pages=sum(p.status != "draft" for p in newsroom.pages),
         files=len(produced | record.kept) + 1,  # and the record below
         seconds=0.0,
-        timings=dict(settings.get(TIMINGS_KEY, {})),
-        counts=dict(settings.get(COUNTS_KEY, {})),
+        timings=dict(state.timings),
+        counts=dict(state.counts),
     )
     horizon = clock_horizon(newsroom)
     summary = {"published": report.published, "scheduled": report.scheduled, "drafts": report.drafts,

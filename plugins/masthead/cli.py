@@ -132,6 +132,7 @@ def check(paths, settings_file: Path | None, now: datetime | None, output_format
     from .content.editorial import Finding, earlier_article, editorial_findings, located, scheduled_lines
     from .parsecache import read_newsroom
     from .sources import files_at
+    from .workers import Workers
 
     settings_file = settings_file or Path(DEV_SETTINGS)
     wanted = {p.resolve() for p in paths}
@@ -148,8 +149,9 @@ def check(paths, settings_file: Path | None, now: datetime | None, output_format
         settings = load_settings(settings_file)
         config = site_config(settings, source=str(settings_file))
         content = Path(settings["PATH"])
-        newsroom = read_newsroom(content, config, now or datetime.now(timezone.utc), Path(settings["CACHE_PATH"]),
-                                 theme=theme_of(settings))
+        with Workers() as workers:
+            newsroom = read_newsroom(content, config, now or datetime.now(timezone.utc),
+                                     Path(settings["CACHE_PATH"]), theme=theme_of(settings), workers=workers)
     except ContentError as exc:
         findings = [Finding(p.path, p.line, "error", p.field, f"expected {p.expected}, found {p.found}")
                     for p in exc.problems if shown(p.path)]

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import multiprocessing
 import os
 import pickle
-import threading
 import time
 from dataclasses import replace
 from datetime import datetime
@@ -24,16 +22,15 @@ from pathlib import Path
 from . import __version__
 from .config import SiteConfig
 from .content import Newsroom, build_newsroom
-from .content.newsroom import parse_some, unparsed
+from .content.newsroom import author_slugs, parse_some, unparsed
 from .sources import FileStamps, read_source, read_sources
 from .themes import Theme
+from .workers import Workers
 
 logger = logging.getLogger(__name__)
 CACHE_FILE = "masthead-articles.pickle"
 STAMPS_FILE = "masthead-stamps.pickle"  # each article file's size, mtime, inode and digest
 PARALLEL_FROM = 200  # fewer articles parse faster than worker processes start
-_WORK = None  # (sources, config) for the forked workers, which inherit it
-_SAVING: list[int] = []  # processes writing the cache in the background
 
 
 def code_salt() -> str:
@@ -78,24 +75,14 @@ def load_memo(cache_dir: Path) -> ArticleMemo:
     return ArticleMemo(entries if isinstance(entries, dict) else {})
 
 
-def save_memo(memo: ArticleMemo, cache_dir: Path, background: bool = False) -> None:
-    """Write the entries this build used, when any was new or some went unused. `background`:
-    in a forked process when that is safe, so the caller goes on (finish_saves waits for it)."""
+def save_memo(memo: ArticleMemo, cache_dir: Path) -> None:
+    """Write the entries this build used, when any was new or some went unused."""
     if not memo.added and len(memo.used) == len(memo):
         return
     kept = {key: memo[key] for key in memo.used if key in memo}
     for record in kept.values():
         _with_digests(record)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    if background and _can_fork():
-        pid = os.fork()
-        if pid:
-            _SAVING.append(pid)
-            return
-        try:  # the child: write, and leave without running the parent's exit handlers
-            _write(kept, cache_dir)
-        finally:
-            os._exit(0)
     _write(kept, cache_dir)
 
 
@@ -108,17 +95,6 @@ def _write(kept: dict, cache_dir: Path) -> None:
     except OSError as exc:  # a cache that cannot be written only makes the next build slower
         logger.warning("%s: could not write the parse cache (%s)", cache_dir / CACHE_FILE, exc)
         temporary.unlink(missing_ok=True)
-
-
-def finish_saves() -> None:
-    """Wait for parse caches being written in the background."""
-    while _SAVING:
-        os.waitpid(_SAVING.pop(), 0)
-
-
-def _can_fork() -> bool:
-    """Forking a threaded process is unsafe (`masthead serve` rebuilds from a watcher thread)."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def load_stamps(cache_dir: Path) -> FileStamps:
@@ -145,11 +121,10 @@ def save_stamps(stamps: FileStamps, cache_dir: Path, taken_ns: int) -> None:
 
 
 def read_newsroom(content: Path, config: SiteConfig, now: datetime, cache_dir: Path | None,
-                  background_save: bool = False, theme: Theme | None = None) -> Newsroom:
+                  theme: Theme | None = None, workers: Workers | None = None) -> Newsroom:
     """The validated newsroom, parsing only articles the cache does not already hold (many of
-    them on every core), and reading only article files whose stamp changed. `background_save`:
-    the cache is written while the caller goes on (a build, which calls finish_saves before it
-    returns). `theme`: its files are checked for links that leave it, as content's are."""
+    them on every core, with `workers`), and reading only article files whose stamp changed.
+    `theme`: its files are checked for links that leave it, as content's are."""
     if cache_dir is None:
         return build_newsroom(read_sources(content, theme=theme), config, now)
     taken_ns = time.time_ns()
@@ -165,35 +140,34 @@ def read_newsroom(content: Path, config: SiteConfig, now: datetime, cache_dir: P
             articles[n] = read_source(content, articles[n])
         sources = replace(sources, articles=tuple(articles))
         missing = unparsed(sources, config, memo, salt)
-    _parse_in_parallel(sources, config, memo, missing)
+    if workers is not None:
+        _parse_in_parallel(sources, config, memo, missing, workers)
     newsroom = build_newsroom(sources, config, now, memo=memo, salt=salt)
-    save_memo(memo, cache_dir, background=background_save)
+    save_memo(memo, cache_dir)
     save_stamps(stamps, cache_dir, taken_ns)
     return newsroom
 
 
-def _parse_in_parallel(sources, config: SiteConfig, memo: ArticleMemo, missing: list[tuple[str, int]]) -> None:
-    """Fill the memo with the articles it lacks, in forked worker processes. Only when there are
-    many, the machine has cores to spare and the process has no other thread (`masthead serve`
-    rebuilds from a watcher thread, and forking a threaded process is unsafe)."""
-    cores = os.cpu_count() or 1
-    if cores < 2 or not _can_fork() or len(missing) < PARALLEL_FROM:
+def _parse_in_parallel(sources, config: SiteConfig, memo: ArticleMemo, missing: list[tuple[str, int]],
+                       workers: Workers) -> None:
+    """Fill the memo with the articles it lacks, on every core, when there are enough of them to
+    be worth starting workers. Each piece of work carries only its own article files."""
+    if workers.cores < 2 or len(missing) < PARALLEL_FROM:
         return
-    chunks = [missing[i::cores * 4] for i in range(cores * 4)]
-    global _WORK
-    _WORK = (sources, config)
-    try:
-        with multiprocessing.get_context("fork").Pool(cores) as pool:
-            for parsed in pool.imap_unordered(_parse_chunk, chunks):
-                for key, article in parsed:
-                    memo[key] = article
-    finally:
-        _WORK = None
+    pieces = [missing[i::workers.cores * 4] for i in range(workers.cores * 4)]
+    calls = []
+    for piece in pieces:
+        own = tuple(sources.articles[n] for _, n in piece)
+        calls.append((replace(sources, articles=own, authors=(), pages=()), config,
+                      [(key, i) for i, (key, _) in enumerate(piece)], author_slugs(sources)))
+    for parsed in workers.map(_parse_piece, calls):
+        for key, article in parsed:
+            memo[key] = article
 
 
-def _parse_chunk(wanted):
-    sources, config = _WORK
-    return [(key, _with_digests(article)) for key, article in parse_some(sources, config, wanted)]
+def _parse_piece(sources, config: SiteConfig, wanted: list[tuple[str, int]], authors: set[str]):
+    """In a worker: parse the piece's articles, with their digests worked out."""
+    return [(key, _with_digests(article)) for key, article in parse_some(sources, config, wanted, authors)]
 
 
 def _with_digests(article):

@@ -75,13 +75,15 @@ def publish(settings_file: Path, now: datetime, say: Callable[[str], None], data
     from .content.editorial import editorial_findings, located
     from .deploy.run import BucketView, deploy, resolve_target
     from .parsecache import read_newsroom
+    from .workers import Workers
 
     report = PublishReport()
     settings = load_settings(settings_file)
     config = site_config(settings, source=str(settings_file))
 
-    newsroom = read_newsroom(Path(settings["PATH"]), config, now, Path(settings["CACHE_PATH"]),
-                             theme=theme_of(settings))
+    with Workers() as workers:
+        newsroom = read_newsroom(Path(settings["PATH"]), config, now, Path(settings["CACHE_PATH"]),
+                                 theme=theme_of(settings), workers=workers)
     found = editorial_findings(newsroom, config.site_url, removes_expired=config.expired == "remove")
     errors = [f for f in located(found, lambda path: Path(path).read_text(encoding="utf-8")) if f.level == "error"]
     if errors:

@@ -87,8 +87,11 @@ def _memo_key(ctx: SchemaContext, salt: str) -> Callable[[SourceFile], str]:
     return key_of
 
 
-def article_context(sources: Sources, config: SiteConfig) -> SchemaContext:
-    return SchemaContext(config, sources.images, frozenset(author_slugs(sources)), BodyRenderer(), sources.modified)
+def article_context(sources: Sources, config: SiteConfig, authors: set[str] | None = None) -> SchemaContext:
+    """What parsing an article needs beside its file; `authors`: the author slugs, when `sources`
+    leaves the author files out (a worker's piece of the articles)."""
+    known = author_slugs(sources) if authors is None else authors
+    return SchemaContext(config, sources.images, frozenset(known), BodyRenderer(), sources.modified)
 
 
 def unparsed(sources: Sources, config: SiteConfig, memo: Mapping[str, Article], salt: str) -> list[tuple[str, int]]:
@@ -98,10 +101,11 @@ def unparsed(sources: Sources, config: SiteConfig, memo: Mapping[str, Article], 
     return [(key, n) for key, n in keys if key not in memo]
 
 
-def parse_some(sources: Sources, config: SiteConfig, wanted: list[tuple[str, int]]) -> list[tuple[str, Article]]:
+def parse_some(sources: Sources, config: SiteConfig, wanted: list[tuple[str, int]],
+               authors: set[str] | None = None) -> list[tuple[str, Article]]:
     """Parse the given articles (for a worker process filling the memo); a file with problems is
     left out, to be parsed and reported by build_newsroom."""
-    ctx = article_context(sources, config)
+    ctx = article_context(sources, config, authors)
     parsed = []
     for key, n in wanted:
         try:

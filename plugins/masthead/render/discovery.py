@@ -1,7 +1,4 @@
-"""Discovery files after Pelican's generators: image crops, sitemaps, the news sitemap, robots.txt.
-
-Also indexes translations (articles sharing a translation_key) for the templates.
-"""
+"""Discovery files: image crops for search results, sitemaps, the news sitemap, robots.txt."""
 
 from __future__ import annotations
 
@@ -9,77 +6,52 @@ import hashlib
 import logging
 import os
 import shutil
-import time
 from pathlib import Path
 
-from pelican.generators import ArticlesGenerator, PagesGenerator
 from PIL import Image, ImageOps
 
 from ..config import SiteConfig
 from ..content import Newsroom
 from ..seo.crops import MIN_WIDTH, RATIOS, crop_box, crop_path, crop_size
 from ..seo.sitemaps import INDEX, NewsEntry, PageEntry, news_files, robots_txt, sitemap_files
-from .reader import NEWSROOM_KEY
 
 logger = logging.getLogger(__name__)
-INDEX_KEY = "MASTHEAD_INDEX"  # lookups the templates need that only exist once Pelican has read everything
 CROP_VERSION = 1
 
 
-def index_translations(generator) -> None:
-    """translation_key -> the published articles of that story, for language switches and hreflang."""
-    groups: dict[str, list] = {}
-    for article in generator.articles:
-        if article.record.translation_key:
-            groups.setdefault(article.record.translation_key, []).append(article)
-    generator.settings[INDEX_KEY]["translations"] = {
-        key: sorted(items, key=lambda a: a.lang) for key, items in groups.items() if len(items) > 1}
-
-
-def write_discovery(generators) -> None:
-    started = time.perf_counter()
-    articles_generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
-    pages_generator = next(g for g in generators if isinstance(g, PagesGenerator))
-    settings = articles_generator.settings
-    config: SiteConfig = settings["MASTHEAD_CONFIG"]
-    newsroom: Newsroom = settings[NEWSROOM_KEY]
-    output = Path(articles_generator.output_path)
+def write_discovery(plan, newsroom: Newsroom, config: SiteConfig, content: Path, cache: Path, output: Path) -> None:
+    """Crops of the built stories' photos, the sitemaps (news included) and robots.txt."""
     base = config.public_url
-    articles = articles_generator.articles
-
-    write_crops(articles + articles_generator.hidden_articles, newsroom, Path(settings["PATH"]),
-                Path(settings["CACHE_PATH"]) / "crops", output)
+    write_crops(plan.built, content, cache / "crops", output)
 
     def url(path: str) -> str:
         return f"{base}/{path}"
 
-    translations = settings[INDEX_KEY]["translations"]
     pages: list[PageEntry] = []
-    newest = {}
-    for article in articles:
-        record = article.record
+    newest: dict[tuple[str, str], object] = {}
+    for story in plan.stories:
+        record = story.record
         changed = record.modified or record.date
-        for key in [("site", "")] + [("author", a.slug) for a in article.authors] + \
-                   [("section", article.category.slug)] + [("tag", t.slug) for t in article.tags]:
+        for key in [("site", "")] + [("author", a.slug) for a in story.authors] + \
+                   [("section", story.category.slug)] + [("tag", t.slug) for t in story.tags]:
             newest[key] = max(newest.get(key, changed), changed)
-        images = ()
+        images: tuple[str, ...] = ()
         if record.image:
             picture = record.image.picture
             images = (url(picture.src) if picture.is_local else picture.src,)
-        group = translations.get(record.translation_key, ())
-        alternates = tuple((a.lang, url(a.url)) for a in group)
-        pages.append(PageEntry(url(article.url), changed, images, alternates))
+        alternates = tuple((version.lang, url(version.url)) for version in story.translations)
+        pages.append(PageEntry(url(story.url), changed, images, alternates))
     pages.append(PageEntry(base + "/", newest.get(("site", ""))))
-    for author, _ in articles_generator.authors:
+    for author, _ in plan.authors:
         pages.append(PageEntry(url(author.url), newest.get(("author", author.slug))))
-    for section, _ in articles_generator.categories:
+    for section, _ in plan.sections:
         pages.append(PageEntry(url(section.url), newest.get(("section", section.slug))))
-    for tag in articles_generator.tags:
+    for tag, _ in plan.tags:
         pages.append(PageEntry(url(tag.url), newest.get(("tag", tag.slug))))
-    for page in pages_generator.pages:
+    for page in plan.pages:
         pages.append(PageEntry(url(page.url)))
 
-    news = news_files([NewsEntry(url(a.url), a.record.title, a.record.date, a.lang) for a in articles],
+    news = news_files([NewsEntry(url(s.url), s.record.title, s.record.date, s.lang) for s in plan.stories],
                       config.name, newsroom.now)
     files = {**sitemap_files(base, pages, news_files=tuple(news)), **news}
     for path, data in files.items():
@@ -87,10 +59,9 @@ def write_discovery(generators) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     (output / "robots.txt").write_text(robots_txt(base, [INDEX, *news]), encoding="utf-8")
-    settings["MASTHEAD_TIMINGS"]["discovery"] = time.perf_counter() - started
 
 
-def write_crops(articles, newsroom: Newsroom, content: Path, cache: Path, output: Path) -> None:
+def write_crops(articles, content: Path, cache: Path, output: Path) -> None:
     """16:9, 4:3 and 1:1 crops of each published featured image, cached by the photo's bytes."""
     pictures = {}  # many articles share a photo: each is cropped once
     for article in articles:

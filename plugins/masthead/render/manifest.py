@@ -11,8 +11,6 @@ import hashlib
 import json
 from pathlib import Path
 
-from pelican.generators import ArticlesGenerator
-
 from ..cards.plan import card_path
 from ..config import SiteConfig
 from ..outputs import MANIFEST_FILE
@@ -41,13 +39,11 @@ def article_entry(article, public: str) -> dict:
     }
 
 
-def write_manifest(generators) -> None:
-    articles_generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
-    config: SiteConfig = articles_generator.settings["MASTHEAD_CONFIG"]
+def write_manifest(stories, config: SiteConfig, output: Path) -> None:
     site = {"name": config.name, "url": config.public_url, "lang": config.default_lang}
-    articles = sorted((article_entry(a, config.public_url) for a in articles_generator.articles),
+    articles = sorted((article_entry(s, config.public_url) for s in stories),
                       key=lambda entry: (entry["published"], entry["id"]), reverse=True)
-    target = Path(articles_generator.output_path) / MANIFEST_FILE
+    target = output / MANIFEST_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(manifest_text(site, articles), encoding="utf-8")
 

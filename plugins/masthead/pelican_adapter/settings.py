@@ -1,7 +1,11 @@
-"""The Pelican settings masthead relies on: URL layout, readers, escaping, feeds off.
+"""The Pelican settings masthead relies on, and the hand-over that leaves Pelican no page to write.
 
-A newsroom may still change any of them in pelicanconf.py: a key whose value differs from
-Pelican's own default is left as the newsroom set it.
+masthead's defaults for Pelican's URL settings (ARTICLE_URL, TAG_SAVE_AS, ...) give the site its
+layout; a newsroom may still change any of them in pelicanconf.py (a key whose value differs from
+Pelican's own default is left as the newsroom set it). `hand_over` takes the layout from them and
+then switches Pelican's own page types off, by settings only: no reader for Markdown (Pelican reads
+no content, so it has no articles, pages, sections, tags, authors or archives to write), no direct
+templates and no feeds. masthead's generator renders all of them from the site plan.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ import copy
 
 from pelican.paginator import PaginationRule
 from pelican.settings import DEFAULT_CONFIG
+
+from ..site.layout import Layout, layout_from_settings
 
 FEED_SETTINGS = (
     "FEED_ATOM", "FEED_RSS", "FEED_ALL_ATOM", "FEED_ALL_RSS", "CATEGORY_FEED_ATOM",
@@ -22,8 +28,6 @@ PELICAN_SETTINGS = {
     "ARTICLE_PATHS": ["articles"],
     "PAGE_PATHS": ["pages"],
     "STATIC_PATHS": ["images"],
-    # .rst and .html files would bypass the schema: only masthead's Markdown reader reads content.
-    "READERS": {"rst": None, "html": None, "htm": None},
     "ARTICLE_URL": "{date:%Y}/{date:%m}/{slug}/",
     "ARTICLE_SAVE_AS": "{date:%Y}/{date:%m}/{slug}/index.html",
     "ARTICLE_LANG_URL": "{date:%Y}/{date:%m}/{slug}/",
@@ -54,21 +58,27 @@ PELICAN_SETTINGS = {
         PaginationRule(1, "{url}", "{save_as}"),
         PaginationRule(2, _PAGED, _PAGED + "index.html"),
     ],
-    # Drafts and scheduled articles are never handed to Pelican (status "skip"); nothing to write.
-    "DRAFT_SAVE_AS": "",
-    "DRAFT_LANG_SAVE_AS": "",
-    "DRAFT_PAGE_SAVE_AS": "",
-    "DRAFT_PAGE_LANG_SAVE_AS": "",
-    "ARTICLE_TRANSLATION_ID": None,
-    "PAGE_TRANSLATION_ID": None,
     "DEFAULT_DATE_FORMAT": "%-d %B %Y",
-    "TYPOGRIFY": False,
     "RELATIVE_URLS": False,
     # Every value from front matter is escaped unless a template marks it safe.
     "JINJA_ENVIRONMENT": {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "extensions": []},
     # Pelican's own feeds are off: masthead's feeds are built with feedgen.
     **{key: None for key in FEED_SETTINGS},
 }
+
+
+# Pelican's readers, all off: content is read by masthead (sources.py, content/), and an .rst or
+# .html file must never bypass the schema.
+NO_READERS = {extension: None for extension in ("md", "markdown", "mkd", "mdown", "rst", "html", "htm")}
+
+
+def hand_over(settings: dict) -> Layout:
+    """masthead's defaults in, the layout out, Pelican's own page types off."""
+    apply_pelican_settings(settings)
+    layout = layout_from_settings(settings)
+    settings["READERS"] = {**settings.get("READERS", {}), **NO_READERS}
+    settings["DIRECT_TEMPLATES"] = []
+    return layout
 
 
 def apply_pelican_settings(settings: dict) -> None:

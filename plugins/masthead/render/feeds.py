@@ -1,6 +1,4 @@
-"""Every feed, once Pelican knows each page's URL: Pelican's articles to feed entries, the plan,
-the documents (written by the build's second process, see second.py).
-"""
+"""Every feed of the site: the plan's stories to feed entries, the feed plan, the documents."""
 
 from __future__ import annotations
 
@@ -9,14 +7,11 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from pelican.generators import ArticlesGenerator
-
 from ..config import SiteConfig
 from ..feeds import FORMATS, Category, FeedDocument, FeedSite, Person, feed_entry, plan_feeds
 from ..feeds.entries import entry_content
 from ..feeds.formats import FeedWriter
-from .incremental import RECORD_KEY, RenderRecord
-from .reader import NEWSROOM_KEY
+from .record import RenderRecord
 
 logger = logging.getLogger(__name__)
 
@@ -31,12 +26,9 @@ def feed_site(config: SiteConfig) -> FeedSite:
                     icon=f"{base}/theme/favicon.svg", hub=config.websub_hub)
 
 
-def write_feeds(generators) -> None:
-    """Entries from Pelican's articles (URLs and content as Pelican wrote them), then the documents."""
-    articles_generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
-    settings = articles_generator.settings
-    articles, newsroom, config = articles_generator.articles, settings[NEWSROOM_KEY], settings["MASTHEAD_CONFIG"]
-    output, record = Path(articles_generator.output_path), settings.get(RECORD_KEY)
+def write_feeds(stories, newsroom, config: SiteConfig, output: Path, record: RenderRecord | None) -> int:
+    """Entries from the site's stories (their addresses and bodies as their pages show them), then
+    the documents. Returns how many documents were written."""
     base = config.public_url
 
     def absolute(path: str) -> str:
@@ -50,7 +42,7 @@ def write_feeds(generators) -> None:
     # Entries are planned without their content, which only the documents written need: most
     # documents of an incremental build are unchanged, and an entry's content costs the most.
     entries, sources = [], {}
-    for article in articles:
+    for article in stories:
         section = Category(slug=article.category.slug, term=article.category.name, url=absolute(article.category.url))
         tags = tuple(Category(slug=t.slug, term=t.name, url=absolute(t.url)) for t in article.tags)
         entry = feed_entry(article.record, absolute(article.url), "", tuple(person(a) for a in article.authors),
@@ -59,8 +51,9 @@ def write_feeds(generators) -> None:
         sources[id(entry)] = article
     site = feed_site(config)
     documents = plan_feeds(entries, site)
-    write_documents(documents, site, output, record, _Contents(sources))
+    written = write_documents(documents, site, output, record, _Contents(sources))
     logger.info("masthead: %d feed documents in %d formats", len(documents), len(FORMATS))
+    return written
 
 
 class _Contents:
@@ -82,12 +75,14 @@ class _Contents:
 
 
 def write_documents(documents: list[FeedDocument], site: FeedSite, output: Path,
-                    record: RenderRecord | None = None, contents: _Contents | None = None) -> None:
+                    record: RenderRecord | None = None, contents: _Contents | None = None) -> int:
     """Serialize each document in every format, unless the last build wrote the same document.
     With `contents`, the documents' entries have no content yet: an entry's key is its other
-    fields and its article's record (which holds the body), and only documents written get it."""
+    fields and its article's record (which holds the body), and only documents written get it.
+    Returns how many documents were written."""
     writer = FeedWriter(site)
     entry_keys: dict[int, str] = {}  # an entry is in about eight documents: digest it once
+    written = 0
 
     def entry_key(entry) -> str:
         if id(entry) not in entry_keys:
@@ -107,5 +102,7 @@ def write_documents(documents: list[FeedDocument], site: FeedSite, output: Path,
         (output / doc.path).parent.mkdir(parents=True, exist_ok=True)
         for fmt, extension in FORMATS.items():
             (output / f"{doc.path}{extension}").write_bytes(writer.write(doc, fmt))
+        written += 1
         if record:
             record.rendered_unit(unit, key, files)
+    return written

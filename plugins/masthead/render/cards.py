@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import multiprocessing
 import os
 import shutil
-import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
 
 import PIL
-from pelican.generators import ArticlesGenerator
 from PIL import features
 
 from ..cards.draw import chain_files, draw_card, encode, require_raqm
@@ -29,9 +25,8 @@ from ..cards.plan import CardJob, CardKeys, card_path
 from ..config import SiteConfig
 from ..content import Newsroom
 from ..content.model import text_direction
-from ..themes import theme_of
-from .incremental import RECORD_KEY, RenderRecord, fingerprints_for
-from .reader import NEWSROOM_KEY
+from ..workers import Workers
+from .record import RenderRecord
 
 logger = logging.getLogger(__name__)
 INLINE_LIMIT = 16  # fewer misses than this are drawn here: starting workers costs more
@@ -39,7 +34,7 @@ INLINE_LIMIT = 16  # fewer misses than this are drawn here: starting workers cos
 
 def card_jobs(articles, authors, sections, newsroom: Newsroom, config: SiteConfig, content: Path,
               fingerprint=repr) -> list[tuple[str, tuple, Callable[[], CardJob]]]:
-    """The cards of the published site, from Pelican's lists of articles, authors and sections:
+    """The cards of the published site, from the plan's stories, authors and sections:
     (path, what it is drawn from, how to make its job). What it is drawn from is cheap to know (an
     article's fingerprint, the files it draws with their size and modification time); the job,
     with its text laid out and the hashes of its files, is made only for cards that changed."""
@@ -89,17 +84,10 @@ def card_jobs(articles, authors, sections, newsroom: Newsroom, config: SiteConfi
     return cards
 
 
-def draw_cards(generators) -> None:
-    """Make sure every changed card is in the cache, then link each into the output."""
-    started = time.perf_counter()
-    articles_generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
-    settings = articles_generator.settings
-    config: SiteConfig = settings["MASTHEAD_CONFIG"]
-    newsroom: Newsroom = settings[NEWSROOM_KEY]
-    content = Path(settings["PATH"])
-    fonts_dir = theme_of(settings).fonts
-    cache = Path(settings["CACHE_PATH"]) / "cards"
-    output = Path(articles_generator.output_path)
+def draw_cards(plan, newsroom: Newsroom, config: SiteConfig, content: Path, fonts_dir: Path, cache: Path,
+               output: Path, record: RenderRecord, workers: Workers) -> tuple[int, int]:
+    """Make sure every changed card is in the cache, then link each into the output.
+    Returns (cards, cards drawn)."""
     require_raqm()
 
     layout = layout_settings(config.cards)
@@ -107,10 +95,8 @@ def draw_cards(generators) -> None:
     fonts = [str(f) for f in chain_files(fonts_dir, layout["fonts"])]
     versions = {"pillow": PIL.__version__, "raqm": features.version("raqm")}
     # Expired articles kept with a notice still show their card when shared.
-    fingerprints = fingerprints_for(settings)
-    cards = card_jobs(articles_generator.articles + articles_generator.hidden_articles,
-                      [a for a, _ in articles_generator.authors], [c for c, _ in articles_generator.categories],
-                      newsroom, config, content, lambda article: fingerprints.of(article, whole=True))
+    cards = card_jobs(plan.built, [a for a, _ in plan.authors], [c for c, _ in plan.sections],
+                      newsroom, config, content, lambda story: story.key)
     shared = repr((layout, versions, [(f, os.stat(f).st_size, os.stat(f).st_mtime_ns) for f in fonts + [logo] if f]))
     hashes: dict[str, str] = {}
 
@@ -120,7 +106,6 @@ def draw_cards(generators) -> None:
         return hashes[path]
 
     key_of = CardKeys(layout, file_hash, fonts, logo, versions)
-    record: RenderRecord = settings[RECORD_KEY]
     changed = []  # (job, unit key, cached file)
     for path, drawn_from, make_job in cards:
         unit_key = record.key("card", shared, repr(drawn_from))
@@ -135,11 +120,7 @@ def draw_cards(generators) -> None:
         for args in work:
             _draw_into_cache(*args)
     else:
-        # forkserver: safe in a threaded process (`masthead serve`), and workers start small.
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        with ProcessPoolExecutor(max_workers=os.cpu_count() or 1,
-                                 mp_context=multiprocessing.get_context(method)) as pool:
-            list(pool.map(_draw_into_cache, *zip(*work), chunksize=max(1, len(work) // (8 * (os.cpu_count() or 1)))))
+        workers.map(_draw_into_cache, work)
 
     for job, unit_key, source in changed:
         target = output / job.path
@@ -149,12 +130,12 @@ def draw_cards(generators) -> None:
         except OSError:
             shutil.copyfile(source, target)
         record.rendered_unit("card:" + job.path, unit_key, [job.path], page=False)
-    settings["MASTHEAD_TIMINGS"]["cards"] = time.perf_counter() - started
-    settings["MASTHEAD_COUNTS"].update(cards=len(cards), cards_drawn=len(missing))
     logger.info("masthead: %d cards, %d drawn", len(cards), len(missing))
+    return len(cards), len(missing)
 
 
 def _draw_into_cache(text: CardText, layout: dict, fonts_dir: str, logo: str, fmt: str, target: str) -> None:
+    """Draw one card into the cache (in a worker process, or here for a few)."""
     data = encode(draw_card(text, layout, Path(fonts_dir), logo), fmt)
     temporary = f"{target}.{os.getpid()}.tmp"
     with open(temporary, "wb") as handle:

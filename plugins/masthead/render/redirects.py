@@ -11,8 +11,6 @@ import html
 import json
 from pathlib import Path
 
-from pelican.generators import ArticlesGenerator, PagesGenerator
-
 from ..config import SiteConfig
 from ..errors import MastheadError
 from ..outputs import REDIRECTS_FILE
@@ -27,28 +25,20 @@ def redirect_page(title: str, url: str, lang: str) -> str:
             f'<p><a href="{target}">{name}</a></p>\n</body>\n</html>\n')
 
 
-def write_redirects(generators) -> None:
-    articles_generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
-    pages_generator = next(g for g in generators if isinstance(g, PagesGenerator))
-    settings = articles_generator.settings
-    config: SiteConfig = settings["MASTHEAD_CONFIG"]
-    output = Path(articles_generator.output_path)
-    built = articles_generator.articles + articles_generator.hidden_articles  # expired ones keep their aliases
-    taken = {a.save_as for a in built} | {p.save_as for p in pages_generator.pages}
-    taken |= {a.save_as for a, _ in articles_generator.authors} | {c.save_as for c, _ in articles_generator.categories}
-    taken |= {t.save_as for t in articles_generator.tags}
-    taken |= {settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html") for name in settings["DIRECT_TEMPLATES"]}
+def write_redirects(stories, taken: set[str], config: SiteConfig, output: Path) -> None:
+    """A redirect page for each alias of a built story; `taken`: the files of the site's pages,
+    which no alias may replace."""
     redirects = {}
-    for article in built:
-        url = f"{config.public_url}/{article.url}"
-        for alias in article.record.aliases:
+    for story in stories:
+        url = f"{config.public_url}/{story.url}"
+        for alias in story.record.aliases:
             key = alias + "index.html" if alias.endswith("/") else alias
             target = output / key
-            if key in taken or target.exists():
-                raise MastheadError(f"{article.record.source}: aliases: {alias!r} is the address of a page "
+            if key in taken or key in redirects or target.exists():
+                raise MastheadError(f"{story.record.source}: aliases: {alias!r} is the address of a page "
                                     "that exists; remove it from aliases")
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(redirect_page(article.title, url, article.lang), encoding="utf-8")
+            target.write_text(redirect_page(story.title, url, story.lang), encoding="utf-8")
             redirects[key] = url
     if redirects:
         (output / REDIRECTS_FILE).parent.mkdir(parents=True, exist_ok=True)

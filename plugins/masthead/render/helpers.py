@@ -20,8 +20,9 @@ from ..share import share_links
 from ..themes import Theme
 
 
-def template_helpers(config: SiteConfig, newsroom: Newsroom, index: dict, theme: Theme) -> tuple[dict, dict]:
-    """Filters and globals; `index` is filled once Pelican has read every article (translations)."""
+def template_helpers(config: SiteConfig, newsroom: Newsroom, theme: Theme) -> tuple[dict, dict]:
+    """Filters and globals. Each is a function of the settings, the authors and what a template
+    passes it, all of which a page's key covers (render/record.py, site/keys.py)."""
     site_url = config.site_url
 
     def absolute(path: str) -> str:
@@ -40,9 +41,12 @@ def template_helpers(config: SiteConfig, newsroom: Newsroom, index: dict, theme:
         return share_links(config.share, absolute(article.url), article.title)
 
     def in_section_order(categories):
-        """Pelican's (section, articles) pairs in MASTHEAD['sections'] order, others after."""
+        """(section, stories) pairs, or sections, in MASTHEAD['sections'] order, others after."""
         order = {name: i for i, name in enumerate(config.sections)}
-        return sorted(categories, key=lambda pair: (order.get(pair[0].name, len(order)), pair[0].name))
+
+        def name(item) -> str:
+            return (item[0] if isinstance(item, tuple) else item).name
+        return sorted(categories, key=lambda item: (order.get(name(item), len(order)), name(item)))
 
     def feed_links(kind: str = "site", key: str = "", title: str = "") -> list[dict]:
         """The three formats of one feed, for <link rel="alternate"> and the visible links."""
@@ -68,10 +72,6 @@ def template_helpers(config: SiteConfig, newsroom: Newsroom, index: dict, theme:
                 handle = link.url.rstrip("/").rsplit("/", 1)[-1]
                 return f"@{handle}" if handle else ""
         return ""
-
-    def translations(article) -> list:
-        """Every published version of the article's story, itself included, by language."""
-        return index["translations"].get(article.record.translation_key, []) if article.record.translation_key else []
 
     def image_data(rel: str) -> ImageData:
         found = newsroom.images.get(rel)
@@ -111,7 +111,7 @@ def template_helpers(config: SiteConfig, newsroom: Newsroom, index: dict, theme:
                "in_section_order": in_section_order}
     globals_ = {"t": theme.label, "direction": text_direction, "share_links": share, "feed_links": feed_links,
                 "card": card, "x_handle": x_handle, "og_locale": og_locale, "public_url": public,
-                "translations": translations, "structured_data": structured_data, "language_name": language_name,
+                "structured_data": structured_data, "language_name": language_name,
                 "masthead": config, "authors_by_slug": newsroom.authors}
     return filters, globals_
 

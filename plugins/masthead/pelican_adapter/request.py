@@ -1,0 +1,56 @@
+"""How masthead.build talks to the plugin during one Pelican run: a request in, the state out.
+
+Pelican's signals hand plugins only Pelican's objects; the build's own inputs (its clock, content
+already read, the output it replaces) and its state (the newsroom, the render record, timings)
+travel in a `BuildRequest` that masthead.build opens around the run (`requested`), never through
+Pelican's settings.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+from ..content import Newsroom
+from ..errors import BuildError
+from ..render.site import BuildState
+from ..workers import Workers
+
+
+@dataclass
+class BuildRequest:
+    """What masthead.build asks of one Pelican run, and where the plugin leaves the build's state."""
+
+    now: datetime | None = None  # the build's clock (`masthead build --now`); the current time if None
+    newsroom: Newsroom | None = None  # already read and checked for the same clock (`masthead publish`)
+    previous_output: Path | None = None  # the output/ this build replaces: unchanged pages stay there
+    state: BuildState | None = None
+    workers: Workers | None = None  # the build's worker processes, shut down when the run ends
+
+
+REQUEST: ContextVar[BuildRequest | None] = ContextVar("masthead_build_request", default=None)
+
+
+@contextmanager
+def requested(request: BuildRequest) -> Iterator[BuildRequest]:
+    """Run Pelican inside this block to build as `request` says; the plugin fills `request.state`."""
+    token = REQUEST.set(request)
+    try:
+        yield request
+    finally:
+        if request.workers is not None:
+            request.workers.close()
+        REQUEST.reset(token)
+
+
+def current_state() -> BuildState:
+    request = REQUEST.get()
+    if request is None or request.state is None:
+        raise BuildError("masthead's plugin was not initialized: PLUGINS must include 'masthead.plugin'")
+    return request.state
+
+

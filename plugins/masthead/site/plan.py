@@ -1,0 +1,265 @@
+"""The site as a plan: from the newsroom, the settings and the clock to every page masthead renders.
+
+`plan_site` is pure. It decides which stories are built and listed, their addresses, the
+sections, tags and authors with their stories, and `units()` turns that into output units: a
+file, a template and the exact context the template gets. The Pelican adapter renders each unit
+whose context key changed (pelican_adapter/generator.py); nothing else reaches a template but the
+site-wide values every unit shares (`shared`, the settings, the theme's helpers).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..config import SiteConfig
+from ..content import Article, Newsroom
+from ..digest.select import edition_path, period_of
+from .layout import Layout
+from .links import LinkTargets, link_resolver
+from .views import Byline, Edition, Neighbour, PageView, Paging, Section, Story, Tag, Teaser, Version
+
+GRANULARITIES = ("YEAR", "MONTH", "DAY")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One page to render: `path` under output/, `template` (a name without .html) and the whole
+    context its template gets beyond the site-wide values."""
+
+    path: str
+    template: str
+    context: dict = field(hash=False)
+
+
+@dataclass
+class SitePlan:
+    layout: Layout
+    stories: tuple[Story, ...]  # published and listed, newest first
+    hidden: tuple[Story, ...]  # expired, kept with a notice: built, listed nowhere
+    listed: tuple[Teaser, ...]  # `stories` as listings show them
+    sections: tuple[tuple[Section, tuple[Teaser, ...]], ...]  # in MASTHEAD["sections"] order
+    tags: tuple[tuple[Tag, tuple[Teaser, ...]], ...]
+    authors: tuple[tuple[Byline, tuple[Teaser, ...]], ...]
+    pages: tuple[PageView, ...]  # published pages (the footer lists them)
+    hidden_pages: tuple[PageView, ...]
+    editions: tuple[Edition, ...]
+    unresolved: tuple[tuple[str, str], ...] = ()  # (file, link) of links to content that is not built
+
+    @property
+    def built(self) -> tuple[Story, ...]:
+        """Every story with a page: listed ones and expired ones kept with a notice."""
+        return self.stories + self.hidden
+
+    @property
+    def shared(self) -> dict:
+        """What every page shows: the section menu and the footer's pages."""
+        return {"sections": tuple(section for section, _ in self.sections), "pages": self.pages}
+
+    def units(self) -> list[Unit]:
+        layout, found = self.layout, []
+        for story in self.built:
+            found.append(Unit(story.save_as, "article", {"article": story, "category": story.category}))
+        for page in self.pages + self.hidden_pages:
+            found.append(Unit(page.save_as, "page", {"page": page}))
+        whole = {"articles": self.listed, "dates": self.listed, "categories": self.sections, "tags": self.tags,
+                 "authors": self.authors}
+        for template, save_as in layout.direct:
+            found += _paged(layout, template, save_as, _folder(save_as), self.listed, {**whole, "page_name": template})
+        for kind, template, groups in (("CATEGORY", "category", self.sections), ("TAG", "tag", self.tags),
+                                       ("AUTHOR", "author", self.authors)):
+            if not layout.save_as.get(kind):
+                continue
+            for owner, teasers in groups:
+                if owner.slug:  # as Pelican: a name without a slug has no page
+                    found += _paged(layout, template, owner.save_as, owner.url, teasers,
+                                    {template: owner, "articles": teasers, "dates": teasers})
+        found += self._period_archives()
+        for edition in self.editions:
+            found.append(Unit(edition.path + "index.html", "edition", {"edition": edition}))
+        found.append(Unit("digests/index.html", "editions", {"editions": self.editions}))
+        return found
+
+    def _period_archives(self) -> list[Unit]:
+        layout, found = self.layout, []
+        for depth, granularity in enumerate(GRANULARITIES, start=1):
+            save_as, url = layout.save_as.get(f"{granularity}_ARCHIVE"), layout.urls.get(f"{granularity}_ARCHIVE", "")
+            if not save_as:
+                continue
+            periods: dict[tuple, list[Teaser]] = {}
+            for teaser in self.listed:
+                moment = teaser.date
+                periods.setdefault((moment.year, moment.month, moment.day)[:depth], []).append(teaser)
+            for period, teasers in periods.items():
+                first = teasers[0].date
+                shown = (period[0],) if depth == 1 else (period[0], calendar.month_name[period[1]], *period[2:])
+                listed = tuple(teasers)
+                found.append(Unit(save_as.format(date=first), "period_archives",
+                                  {"articles": listed, "dates": listed, "period": shown, "period_num": period,
+                                   "url": url.format(date=first)}))
+        return found
+
+
+def _folder(save_as: str) -> str:
+    return save_as[: -len("index.html")] if save_as.endswith("index.html") else save_as
+
+
+def _paged(layout: Layout, template: str, save_as: str, url: str, teasers: tuple, context: dict) -> list[Unit]:
+    """A listing's units: one, or one per page when the template is paginated (PAGINATED_TEMPLATES)."""
+    pages = layout.pages(template, save_as, url, len(teasers))
+    if len(pages) == 1 and not layout.per_page.get(template):
+        return [Unit(save_as, template, context)]
+    units = []
+    for number, (page_file, page_url, first, last) in enumerate(pages, start=1):
+        previous = Neighbour(pages[number - 2][1], number - 1) if number > 1 else None
+        following = Neighbour(pages[number][1], number + 1) if number < len(pages) else None
+        paging = Paging(teasers[first:last], number, len(pages), page_url, page_file,
+                        previous.url if previous else "", following.url if following else "")
+        paged = {"articles_paginator": paging, "articles_page": paging, "articles_previous_page": previous,
+                 "articles_next_page": following, "dates_paginator": paging, "dates_page": paging,
+                 "dates_previous_page": previous, "dates_next_page": following}
+        units.append(Unit(page_file, template, {**context, **paged}))
+    return units
+
+
+def plan_site(newsroom: Newsroom, config: SiteConfig, layout: Layout) -> SitePlan:
+    """Which stories and pages are built, where, and what every listing holds."""
+    now = newsroom.now
+    listed_records: list[Article] = []
+    hidden_records: list[Article] = []
+    for article in sorted(newsroom.articles, key=lambda a: a.rel):
+        state = article.state(now)
+        if state == "published":
+            listed_records.append(article)
+        elif state == "expired" and config.expired == "notice":
+            hidden_records.append(article)
+    listed_records.sort(key=lambda a: a.date, reverse=True)  # stable: same date, by file name
+    hidden_records.sort(key=lambda a: a.date, reverse=True)
+
+    sections: dict[str, Section] = {}
+    tags: dict[str, Tag] = {}
+    bylines: dict[str, Byline] = {}
+
+    def named(kind: str, made: dict, name: str):
+        """One section or tag object per name, with its slug and addresses."""
+        if name not in made:
+            slug = layout.slug(kind, name)
+            view = Section if kind == "CATEGORY" else Tag
+            made[name] = view(name, slug, layout.url(kind, slug=slug, name=name),
+                              layout.file(kind, slug=slug, name=name))
+        return made[name]
+
+    def section(name: str) -> Section:
+        return named("CATEGORY", sections, name)
+
+    def tag(name: str) -> Tag:
+        return named("TAG", tags, name)
+
+    def byline(slug: str) -> Byline:
+        if slug not in bylines:
+            profile = newsroom.authors[slug]
+            bylines[slug] = Byline(profile.name, slug, layout.url("AUTHOR", slug=slug, name=profile.name),
+                                   layout.file("AUTHOR", slug=slug, name=profile.name), profile)
+        return bylines[slug]
+
+    def addresses(article: Article) -> tuple[str, str]:
+        kind = "ARTICLE" if article.lang == layout.default_lang else "ARTICLE_LANG"
+        values = {"slug": article.slug, "date": article.date, "lang": article.lang, "title": article.title,
+                  "id": article.id, "path": article.rel, "category": section(article.category).slug,
+                  "author": article.authors[0] if article.authors else ""}
+        return layout.url(kind, **values), layout.file(kind, **values)
+
+    places = {id(a): addresses(a) for a in listed_records + hidden_records}
+    groups: dict[str, list[Article]] = {}
+    for article in listed_records:
+        if article.translation_key:
+            groups.setdefault(article.translation_key, []).append(article)
+    versions = {key: tuple(Version(a.lang, places[id(a)][0]) for a in sorted(found, key=lambda a: a.lang))
+                for key, found in groups.items() if len(found) > 1}
+
+    page_places = {}
+    for page in newsroom.pages:
+        if page.status != "draft":
+            kind = "PAGE" if page.lang == layout.default_lang else "PAGE_LANG"
+            values = {"slug": page.slug, "lang": page.lang, "title": page.title, "path": page.rel}
+            page_places[page.rel] = (layout.url(kind, **values), layout.file(kind, **values))
+    for article in listed_records:  # the sections, tags and authors that have pages
+        section(article.category)
+        for name in article.tags:
+            tag(name)
+        for slug in article.authors:
+            byline(slug)
+    targets = LinkTargets(files={**{a.rel: places[id(a)][0] for a in listed_records + hidden_records},
+                                 **{rel: url for rel, (url, _) in page_places.items()},
+                                 **{rel: rel for rel in newsroom.images}},
+                          sections={name: s.url for name, s in sections.items()},
+                          tags={name: t.url for name, t in tags.items()},
+                          authors={b.name: b.url for b in bylines.values()}, index="")
+    resolve = link_resolver(targets, config.site_url, layout.link_pattern)
+    unresolved: list[tuple[str, str]] = []
+
+    def resolved(html: str, source: str, rel: str) -> str:
+        body, missing = resolve(html, rel)
+        unresolved.extend((source, link) for link in missing)
+        return body if body != html else ""
+
+    def story(article: Article, expired: bool) -> Story:
+        url, save_as = places[id(article)]
+        return Story(article, url, save_as, layout.locale_date(article.date, article.lang), section(article.category),
+                     tuple(tag(t) for t in article.tags), tuple(byline(a) for a in article.authors),
+                     versions.get(article.translation_key, ()) if article.translation_key else (), expired,
+                     resolved(article.body_html, article.source, article.rel))
+
+    stories = tuple(story(a, False) for a in listed_records)
+    hidden = tuple(story(a, True) for a in hidden_records)
+    listed = tuple(s.teaser for s in stories)
+
+    by_section: dict[Section, list[Teaser]] = {}
+    by_tag: dict[Tag, list[Teaser]] = {}
+    by_author: dict[Byline, list[Teaser]] = {}
+    for teaser in listed:
+        by_section.setdefault(teaser.category, []).append(teaser)
+        for t in teaser.tags:
+            by_tag.setdefault(t, []).append(teaser)
+        for a in teaser.authors:
+            by_author.setdefault(a, []).append(teaser)
+    order = {name: n for n, name in enumerate(config.sections)}
+    section_list = tuple(sorted(((s, tuple(found)) for s, found in by_section.items()),
+                                key=lambda pair: (order.get(pair[0].name, len(order)), pair[0].slug, pair[0].name)))
+    tag_list = tuple(sorted(((t, tuple(found)) for t, found in by_tag.items()), key=lambda p: (p[0].slug, p[0].name)))
+    author_list = tuple(sorted(((a, tuple(found)) for a, found in by_author.items()),
+                               key=lambda p: (layout.slug("AUTHOR", p[0].name), p[0].slug)))
+
+    page_views: list[PageView] = []
+    hidden_pages: list[PageView] = []
+    for page in sorted(newsroom.pages, key=lambda p: (p.rel.rsplit("/", 1)[-1], p.rel)):
+        if page.rel in page_places:
+            view = PageView(page, *page_places[page.rel], resolved(page.body_html, page.source, page.rel))
+            (hidden_pages if page.status == "hidden" else page_views).append(view)
+
+    return SitePlan(layout=layout, stories=stories, hidden=hidden, listed=listed, sections=section_list,
+                    tags=tag_list, authors=author_list, pages=tuple(page_views), hidden_pages=tuple(hidden_pages),
+                    editions=editions(listed, config), unresolved=tuple(unresolved))
+
+
+def editions(listed: tuple[Teaser, ...], config: SiteConfig) -> tuple[Edition, ...]:
+    """The digest editions on the site, newest first: a page per day and per ISO week with stories,
+    named as `masthead digest send` names its periods."""
+    found: dict[tuple[str, str], tuple[str, list[Teaser]]] = {}
+    for teaser in listed:  # newest first
+        for frequency in ("daily", "weekly"):
+            period = period_of(frequency, teaser.date, config.timezone)
+            if (frequency, period) not in found:
+                found[(frequency, period)] = (edition_title(frequency, period, teaser.date, config), [])
+            found[(frequency, period)][1].append(teaser)
+    made = [Edition(frequency, period, title, edition_path(period), tuple(teasers))
+            for (frequency, period), (title, teasers) in found.items()]
+    return tuple(sorted(made, key=lambda e: e.period, reverse=True))
+
+
+def edition_title(frequency: str, period: str, moment: datetime, config: SiteConfig) -> str:
+    if frequency == "daily":
+        return f"{moment.astimezone(config.timezone):%-d %B %Y}"
+    year, week = period.split("-W")
+    return f"Week {week}, {year}"

@@ -1,0 +1,218 @@
+"""What templates see: stories, sections, tags, bylines and pages, each with the key of what it shows.
+
+Every object a template can be given carries `key`, a digest of everything it exposes, so a page's
+key is computed from exactly the context it is rendered with (see keys.py). A `Teaser` is a story
+as a listing shows it: no body (its record's body and source lines are empty), so a listing's key
+leaves the body out without trusting the template not to read it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from markupsafe import Markup
+
+from ..content import Article, Author, Page
+
+
+def digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section (Pelican's "category"), linked from stories, the menu and listings."""
+
+    name: str
+    slug: str
+    url: str
+    save_as: str
+
+    @property
+    def key(self) -> str:
+        return repr((type(self).__name__, self.name, self.slug, self.url))
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Tag(Section):
+    """A tag: the same parts as a section."""
+
+
+@dataclass(frozen=True)
+class Byline:
+    """An author as pages link to them; `profile` is their record (name, role, bio, avatar, links)."""
+
+    name: str
+    slug: str
+    url: str
+    save_as: str
+    profile: Author = field(compare=False)
+
+    @property
+    def key(self) -> str:
+        return repr(("Byline", self.slug, self.url, self.profile))
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Version:
+    """One language's version of a story, for language switches and hreflang."""
+
+    lang: str
+    url: str
+
+    @property
+    def key(self) -> str:
+        return repr((self.lang, self.url))
+
+
+@dataclass(frozen=True, eq=False)
+class _Shown:
+    """What a story's page and its teasers share."""
+
+    record: Article
+    url: str
+    save_as: str
+    locale_date: str
+    category: Section
+    tags: tuple[Tag, ...]
+    authors: tuple[Byline, ...]
+    translations: tuple[Version, ...] = ()  # every version of the story, this one included; () when alone
+    expired: bool = False
+
+    title = property(lambda self: self.record.title)
+    date = property(lambda self: self.record.date)
+    lang = property(lambda self: self.record.lang)
+    slug = property(lambda self: self.record.slug)
+    summary = property(lambda self: self.record.summary)
+    modified = property(lambda self: self.record.modified)
+
+    def _shown(self, record_digest: str) -> str:
+        return digest(record_digest, self.url, self.save_as, self.locale_date, self.category.key,
+                      [t.key for t in self.tags], [a.key for a in self.authors],
+                      [v.key for v in self.translations], self.expired)
+
+
+@dataclass(frozen=True, eq=False)
+class Story(_Shown):
+    """A published (or expired but kept) article as its page shows it."""
+
+    body: str = ""  # the body with its links to other content resolved, when it has any (links.py)
+
+    @property
+    def content(self) -> Markup:
+        # sanitized when the file was read (content/sanitize.py); links resolved to addresses only
+        return Markup(self.body or self.record.body_html)
+
+    @cached_property
+    def key(self) -> str:
+        return digest(self._shown(self.record.digest), self.body)
+
+    @cached_property
+    def teaser(self) -> Teaser:
+        listed = replace(self.record, body_html="", lines=())
+        return Teaser(listed, self.url, self.save_as, self.locale_date, self.category, self.tags, self.authors,
+                      self.translations, self.expired, self._shown(self.record.listing_digest))
+
+
+@dataclass(frozen=True, eq=False)
+class Teaser(_Shown):
+    """A story in a listing: everything but its body (its record's body is empty)."""
+
+    key: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class PageView:
+    """A page (about us, corrections policy) as its own page and the footer show it."""
+
+    record: Page
+    url: str
+    save_as: str
+    body: str = ""  # the body with its links resolved, when it has any
+
+    title = property(lambda self: self.record.title)
+    lang = property(lambda self: self.record.lang)
+    slug = property(lambda self: self.record.slug)
+    summary = property(lambda self: self.record.summary)
+
+    @property
+    def content(self) -> Markup:
+        return Markup(self.body or self.record.body_html)
+
+    @cached_property
+    def key(self) -> str:
+        return digest(self.record, self.url, self.save_as, self.body)
+
+
+@dataclass(frozen=True, eq=False)
+class Paging:
+    """One page of a paginated listing, with the names Pelican's themes use: `articles_page`
+    (object_list, number, has_previous(), has_next()), its paginator (num_pages) and neighbours."""
+
+    object_list: tuple
+    number: int
+    num_pages: int
+    url: str
+    save_as: str
+    previous_url: str = ""
+    next_url: str = ""
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    @property
+    def paginator(self) -> Paging:
+        return self
+
+    @property
+    def key(self) -> str:
+        return repr(("Paging", self.number, self.num_pages, self.url, self.save_as, self.previous_url,
+                     self.next_url))
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """The previous or next page of a listing, as `articles_previous_page` / `articles_next_page`."""
+
+    url: str
+    number: int
+
+    @property
+    def key(self) -> str:
+        return repr((self.url, self.number))
+
+
+@dataclass(frozen=True, eq=False)
+class Edition:
+    """A digest edition on the site: one day's or one ISO week's stories."""
+
+    frequency: str
+    period: str
+    title: str
+    path: str
+    articles: tuple[Teaser, ...]
+
+    @property
+    def sections(self) -> list[tuple[str, list[Teaser]]]:
+        grouped: dict[str, list[Teaser]] = {}
+        for article in self.articles:
+            grouped.setdefault(article.category.name, []).append(article)
+        return list(grouped.items())
+
+    @property
+    def key(self) -> str:
+        return repr(("Edition", self.frequency, self.period, self.title, self.path, [a.key for a in self.articles]))

@@ -1,0 +1,54 @@
+"""One way a build runs work on every core: a pool of worker processes started by a fork server.
+
+The pool is the same whatever else the build's process is doing: its workers are forked from a
+small server process started for them (or spawned where there is none), never from the build's
+own process, so a thread the caller happens to run (`masthead publish` reading the bucket,
+`masthead serve` watching files) cannot leave them a lock held. Work goes to the pool only in
+pieces worth the trip (parsing many articles, drawing many cards); arguments and results travel
+pickled, so what a worker is given says what it uses.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable, Iterable
+
+PRELOAD = ["masthead.content", "masthead.cards.draw"]  # imported once by the server, not by each worker
+
+
+def start_method() -> str:
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+class Workers:
+    """A process pool, started on first use and shut down by close() (a build's end)."""
+
+    def __init__(self, cores: int | None = None) -> None:
+        self.cores = cores or os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map(self, function: Callable, calls: Iterable[tuple]) -> list:
+        """function(*arguments) for each tuple of `calls`, on every core; results in order."""
+        calls = list(calls)
+        if not calls:
+            return []
+        if self._pool is None:
+            context = multiprocessing.get_context(start_method())
+            if start_method() == "forkserver":
+                context.set_forkserver_preload(PRELOAD)
+            self._pool = ProcessPoolExecutor(max_workers=self.cores, mp_context=context)
+        chunk = max(1, len(calls) // (8 * self.cores))
+        return list(self._pool.map(function, *zip(*calls), chunksize=chunk))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()

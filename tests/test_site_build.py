@@ -312,3 +312,48 @@ def test_the_settings_file_runs_once_per_build(newsroom):
     assert runs.read_text().count("run") == 1
     report = newsroom.build()
     assert report.unchanged and runs.read_text().count("run") == 2
+
+
+def many_stories(room, count: int = 60) -> None:
+    for n in range(count):
+        room.article(f"s{n:03d}", title=f"Story {n}", slug=f"story-{n}",
+                     date=f"2026-11-{1 + n % 25:02d}T{n // 25:02d}:00+01:00", tags=[f"Tag {n % 7}", f"Topic {n % 11}"], category=("World", "Europe")[n % 2])
+
+
+def test_pages_shared_out_to_worker_processes_are_the_pages_one_process_renders(newsroom, tmp_path, monkeypatch):
+    import masthead.render.site as site
+    from masthead.build import build_site
+
+    many_stories(newsroom)
+    monkeypatch.setattr(site, "PARALLEL_FROM", 10**9)
+    build_site(newsroom.settings_file, output=tmp_path / "one")
+    monkeypatch.setattr(site, "PARALLEL_FROM", 1)
+    shared = build_site(newsroom.settings_file, output=tmp_path / "shared")
+    assert shared.counts["pages_rendered"] > 100
+    assert snapshot(tmp_path / "shared") == snapshot(tmp_path / "one")
+
+
+def test_a_template_error_in_a_worker_fails_the_build_with_its_message(newsroom, tmp_path, monkeypatch):
+    import masthead.render.site as site
+
+    many_stories(newsroom)
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "theme", theme)
+    newsroom.settings_file.write_text(newsroom.settings_file.read_text().replace(repr(str(REPO / "theme")),
+                                                                                 repr(str(theme))))
+    (theme / "templates" / "tag.html").write_text("{% extends 'base.html' %}{% block content %}{{ 1 / 0 }}"
+                                                  "{% endblock %}")
+    monkeypatch.setattr(site, "PARALLEL_FROM", 1)
+    with pytest.raises(BuildError, match="ZeroDivisionError: division by zero"):
+        newsroom.build()
+    assert not newsroom.output.exists()
+
+
+def test_settings_a_worker_cannot_be_handed_are_rendered_in_one_process(newsroom, monkeypatch):
+    import masthead.render.site as site
+
+    many_stories(newsroom, 10)
+    newsroom.settings_file.write_text(newsroom.settings_file.read_text() + "\nSHOUT = lambda text: text.upper()\n")
+    monkeypatch.setattr(site, "PARALLEL_FROM", 1)
+    report = newsroom.build()
+    assert report.counts["pages_rendered"] > 10 and (newsroom.output / "2026/11/story-1/index.html").is_file()

@@ -4,18 +4,20 @@ The pool is the same whatever else the build's process is doing: its workers are
 small server process started for them (or spawned where there is none), never from the build's
 own process, so a thread the caller happens to run (`masthead publish` reading the bucket,
 `masthead serve` watching files) cannot leave them a lock held. Work goes to the pool only in
-pieces worth the trip (parsing many articles, drawing many cards); arguments and results travel
-pickled, so what a worker is given says what it uses.
+pieces worth the trip (parsing many articles, drawing many cards, writing many feed documents
+while the build renders its pages); arguments and results travel pickled, so what a worker is
+given says what it uses.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Callable, Iterable
 
-PRELOAD = ["masthead.content", "masthead.cards.draw"]  # imported once by the server, not by each worker
+# imported once by the server, not by each worker
+PRELOAD = ["masthead.content", "masthead.cards.draw", "masthead.feeds.formats"]
 
 
 def start_method() -> str:
@@ -34,13 +36,20 @@ class Workers:
         calls = list(calls)
         if not calls:
             return []
+        chunk = max(1, len(calls) // (8 * self.cores))
+        return list(self._started().map(function, *zip(*calls), chunksize=chunk))
+
+    def submit(self, function: Callable, *arguments) -> Future:
+        """function(*arguments) in a worker while the caller goes on; the future has its result."""
+        return self._started().submit(function, *arguments)
+
+    def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
             context = multiprocessing.get_context(start_method())
             if start_method() == "forkserver":
                 context.set_forkserver_preload(PRELOAD)
             self._pool = ProcessPoolExecutor(max_workers=self.cores, mp_context=context)
-        chunk = max(1, len(calls) // (8 * self.cores))
-        return list(self._pool.map(function, *zip(*calls), chunksize=chunk))
+        return self._pool
 
     def close(self) -> None:
         if self._pool is not None:

@@ -1,8 +1,8 @@
 """masthead's generator, added to Pelican's through the `get_generators` signal.
 
-Pelican builds its template environment (theme, overrides, JINJA_* settings) and calls
-generate_context, then generate_output with its writer; masthead renders its own units instead
-(render/site.py), so the writer is not used.
+Pelican calls generate_context, then generate_output with its writer; masthead renders the site
+plan instead (render/site.py, with the template environment of render/environment.py), so
+neither Pelican's writer nor its template environment is used.
 """
 
 from __future__ import annotations
@@ -20,4 +20,4 @@ class MastheadGenerator(Generator):
         """Nothing to add to Pelican's context: every template gets its context from the plan."""
 
     def generate_output(self, writer) -> None:
-        render_site(current_state(), self.env, self.settings, Path(self.output_path))
+        render_site(current_state(), self.settings, Path(self.output_path))

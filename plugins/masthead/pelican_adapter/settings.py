@@ -61,7 +61,10 @@ PELICAN_SETTINGS = {
     "DEFAULT_DATE_FORMAT": "%-d %B %Y",
     "RELATIVE_URLS": False,
     # Every value from front matter is escaped unless a template marks it safe.
-    "JINJA_ENVIRONMENT": {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "extensions": []},
+    # auto_reload off: a build makes a new environment, and a template looked up again (a partial
+    # included for every story of a listing) is then not stat()ed each time.
+    "JINJA_ENVIRONMENT": {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "extensions": [],
+                          "auto_reload": False},
     # Pelican's own feeds are off: masthead's feeds are built with feedgen.
     **{key: None for key in FEED_SETTINGS},
 }

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
 from pathlib import Path
 from typing import Callable
 
@@ -26,6 +25,7 @@ from ..config import SiteConfig
 from ..content import Newsroom
 from ..content.model import text_direction
 from ..workers import Workers
+from .files import OutputFolder
 from .record import RenderRecord
 
 logger = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ def card_jobs(articles, authors, sections, newsroom: Newsroom, config: SiteConfi
 
 
 def draw_cards(plan, newsroom: Newsroom, config: SiteConfig, content: Path, fonts_dir: Path, cache: Path,
-               output: Path, record: RenderRecord, workers: Workers) -> tuple[int, int]:
+               output: OutputFolder, record: RenderRecord, workers: Workers) -> tuple[int, int]:
     """Make sure every changed card is in the cache, then link each into the output.
     Returns (cards, cards drawn)."""
     require_raqm()
@@ -123,12 +123,7 @@ def draw_cards(plan, newsroom: Newsroom, config: SiteConfig, content: Path, font
         workers.map(_draw_into_cache, work)
 
     for job, unit_key, source in changed:
-        target = output / job.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+        output.link(source, job.path)
         record.rendered_unit("card:" + job.path, unit_key, [job.path], page=False)
     logger.info("masthead: %d cards, %d drawn", len(cards), len(missing))
     return len(cards), len(missing)

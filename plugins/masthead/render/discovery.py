@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
 from pathlib import Path
 
 from PIL import Image, ImageOps
@@ -14,12 +13,14 @@ from ..config import SiteConfig
 from ..content import Newsroom
 from ..seo.crops import MIN_WIDTH, RATIOS, crop_box, crop_path, crop_size
 from ..seo.sitemaps import INDEX, NewsEntry, PageEntry, news_files, robots_txt, sitemap_files
+from .files import OutputFolder
 
 logger = logging.getLogger(__name__)
 CROP_VERSION = 1
 
 
-def write_discovery(plan, newsroom: Newsroom, config: SiteConfig, content: Path, cache: Path, output: Path) -> None:
+def write_discovery(plan, newsroom: Newsroom, config: SiteConfig, content: Path, cache: Path,
+                    output: OutputFolder) -> None:
     """Crops of the built stories' photos, the sitemaps (news included) and robots.txt."""
     base = config.public_url
     write_crops(plan.built, content, cache / "crops", output)
@@ -55,13 +56,11 @@ def write_discovery(plan, newsroom: Newsroom, config: SiteConfig, content: Path,
                       config.name, newsroom.now)
     files = {**sitemap_files(base, pages, news_files=tuple(news)), **news}
     for path, data in files.items():
-        target = output / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    (output / "robots.txt").write_text(robots_txt(base, [INDEX, *news]), encoding="utf-8")
+        output.write_bytes(path, data)
+    output.write_text("robots.txt", robots_txt(base, [INDEX, *news]))
 
 
-def write_crops(articles, content: Path, cache: Path, output: Path) -> None:
+def write_crops(articles, content: Path, cache: Path, output: OutputFolder) -> None:
     """16:9, 4:3 and 1:1 crops of each published featured image, cached by the photo's bytes."""
     pictures = {}  # many articles share a photo: each is cropped once
     for article in articles:
@@ -78,7 +77,6 @@ def write_crops(articles, content: Path, cache: Path, output: Path) -> None:
                 warned = True
                 logger.warning("%s: %d×%d px is too small for %d px wide search crops; the crops use what "
                                "there is", f"content/{picture.src}", picture.width, picture.height, MIN_WIDTH)
-            target = output / crop_path(picture.src, name)
             digest = digest or hashlib.sha256(source.read_bytes()).hexdigest()
             cached = cache / f"{digest}-{name}-v{CROP_VERSION}.jpg"
             if not cached.exists():
@@ -88,8 +86,4 @@ def write_crops(articles, content: Path, cache: Path, output: Path) -> None:
                 temporary = cached.with_suffix(f".{os.getpid()}.tmp")
                 crop.save(temporary, "JPEG", quality=85, optimize=True, progressive=True)
                 os.replace(temporary, cached)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(cached, target)
-            except OSError:
-                shutil.copyfile(cached, target)
+            output.link(cached, crop_path(picture.src, name))

@@ -11,6 +11,8 @@ from ..config import SiteConfig
 from ..feeds import FORMATS, Category, FeedDocument, FeedSite, Person, feed_entry, plan_feeds
 from ..feeds.entries import entry_content
 from ..feeds.formats import FeedWriter
+from ..workers import Workers
+from .files import OutputFolder
 from .record import RenderRecord
 
 logger = logging.getLogger(__name__)
@@ -26,9 +28,10 @@ def feed_site(config: SiteConfig) -> FeedSite:
                     icon=f"{base}/theme/favicon.svg", hub=config.websub_hub)
 
 
-def write_feeds(stories, newsroom, config: SiteConfig, output: Path, record: RenderRecord | None) -> int:
+def write_feeds(stories, newsroom, config: SiteConfig, output: OutputFolder, record: RenderRecord | None,
+                workers: Workers | None = None) -> FeedsWritten:
     """Entries from the site's stories (their addresses and bodies as their pages show them), then
-    the documents. Returns how many documents were written."""
+    the documents: written by a worker when there are many (`finish()` waits for them)."""
     base = config.public_url
 
     def absolute(path: str) -> str:
@@ -51,9 +54,8 @@ def write_feeds(stories, newsroom, config: SiteConfig, output: Path, record: Ren
         sources[id(entry)] = article
     site = feed_site(config)
     documents = plan_feeds(entries, site)
-    written = write_documents(documents, site, output, record, _Contents(sources))
     logger.info("masthead: %d feed documents in %d formats", len(documents), len(FORMATS))
-    return written
+    return write_documents(documents, site, output, record, _Contents(sources), workers)
 
 
 class _Contents:
@@ -65,7 +67,7 @@ class _Contents:
         self.done: dict[int, object] = {}
 
     def digest(self, entry) -> str:
-        return self.sources[id(entry)].record.digest
+        return self.sources[id(entry)].key  # the story's record and its body as pages show it
 
     def complete(self, entry):
         if id(entry) not in self.done:
@@ -74,15 +76,31 @@ class _Contents:
         return self.done[id(entry)]
 
 
-def write_documents(documents: list[FeedDocument], site: FeedSite, output: Path,
-                    record: RenderRecord | None = None, contents: _Contents | None = None) -> int:
+PARALLEL_FROM = 32  # fewer documents are written here: handing them to a worker costs more
+
+
+class FeedsWritten:
+    """Feed documents being written; finish() waits for them and records them as rendered."""
+
+    def __init__(self, units: list[tuple[str, str, list[str]]], record: RenderRecord | None, job=None) -> None:
+        self.units, self.record, self.job = units, record, job
+
+    def finish(self) -> int:
+        if self.job is not None:
+            self.job.result()  # a worker's error is raised here
+        if self.record is not None:
+            for unit, key, files in self.units:
+                self.record.rendered_unit(unit, key, files)
+        return len(self.units)
+
+
+def write_documents(documents: list[FeedDocument], site: FeedSite, output: OutputFolder,
+                    record: RenderRecord | None = None, contents: _Contents | None = None,
+                    workers: Workers | None = None) -> FeedsWritten:
     """Serialize each document in every format, unless the last build wrote the same document.
     With `contents`, the documents' entries have no content yet: an entry's key is its other
-    fields and its article's record (which holds the body), and only documents written get it.
-    Returns how many documents were written."""
-    writer = FeedWriter(site)
+    fields and its article's story (which holds the body), and only documents written get it."""
     entry_keys: dict[int, str] = {}  # an entry is in about eight documents: digest it once
-    written = 0
 
     def entry_key(entry) -> str:
         if id(entry) not in entry_keys:
@@ -90,8 +108,8 @@ def write_documents(documents: list[FeedDocument], site: FeedSite, output: Path,
             entry_keys[id(entry)] = hashlib.sha256(shown.encode("utf-8", "surrogatepass")).hexdigest()
         return entry_keys[id(entry)]
 
+    wanted, units = [], []
     for doc in documents:
-        files = sorted(f"{doc.path}{extension}" for extension in FORMATS.values())
         unit = "feed:" + doc.path
         key = record.key(unit, repr((replace(doc, entries=()), site)),
                          *(entry_key(e) for e in doc.entries)) if record else ""
@@ -99,10 +117,19 @@ def write_documents(documents: list[FeedDocument], site: FeedSite, output: Path,
             continue
         if contents:
             doc = replace(doc, entries=tuple(contents.complete(e) for e in doc.entries))
-        (output / doc.path).parent.mkdir(parents=True, exist_ok=True)
+        wanted.append(doc)
+        units.append((unit, key, sorted(f"{doc.path}{extension}" for extension in FORMATS.values())))
+    if workers is not None and len(wanted) >= PARALLEL_FROM:
+        return FeedsWritten(units, record, workers.submit(write_files, wanted, site, str(output.root)))
+    write_files(wanted, site, output)
+    return FeedsWritten(units, record)
+
+
+def write_files(documents: list[FeedDocument], site: FeedSite, output: OutputFolder | str) -> None:
+    """Each document in every format (in a worker, or here); entries shared by documents are
+    serialized once per format."""
+    folder = output if isinstance(output, OutputFolder) else OutputFolder(Path(output))
+    writer = FeedWriter(site)
+    for doc in documents:
         for fmt, extension in FORMATS.items():
-            (output / f"{doc.path}{extension}").write_bytes(writer.write(doc, fmt))
-        written += 1
-        if record:
-            record.rendered_unit(unit, key, files)
-    return written
+            folder.write_bytes(f"{doc.path}{extension}", writer.write(doc, fmt))

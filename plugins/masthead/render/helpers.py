@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Mapping
 
 from markupsafe import Markup
 
@@ -10,8 +11,8 @@ from ..cards.layout import layout_settings
 from ..cards.plan import SIZE as CARD_SIZE
 from ..cards.plan import card_path
 from ..config import SiteConfig
-from ..content import Newsroom, Picture
-from ..content.model import text_direction
+from ..content import Author, Picture
+from ..content.model import ImageFile, text_direction
 from ..feeds import FORMATS, MEDIA_TYPES, feed_path
 from ..feeds.model import FORMAT_NAMES
 from ..seo.crops import RATIOS, crop_path, crop_size
@@ -20,9 +21,10 @@ from ..share import share_links
 from ..themes import Theme
 
 
-def template_helpers(config: SiteConfig, newsroom: Newsroom, theme: Theme) -> tuple[dict, dict]:
-    """Filters and globals. Each is a function of the settings, the authors and what a template
-    passes it, all of which a page's key covers (render/record.py, site/keys.py)."""
+def template_helpers(config: SiteConfig, authors: Mapping[str, Author], logo: ImageFile | None,
+                     theme: Theme) -> tuple[dict, dict]:
+    """Filters and globals. Each is a function of the settings, the authors, the logo and what a
+    template passes it, all of which a page's key covers (render/record.py, site/keys.py)."""
     site_url = config.site_url
 
     def absolute(path: str) -> str:
@@ -74,7 +76,7 @@ def template_helpers(config: SiteConfig, newsroom: Newsroom, theme: Theme) -> tu
         return ""
 
     def image_data(rel: str) -> ImageData:
-        found = newsroom.images.get(rel)
+        found = logo if rel == f"images/{config.logo}" else None
         return ImageData(f"{public}/{rel}", found.width if found else None, found.height if found else None)
 
     publisher = Publisher(config.name, public + "/", image_data(f"images/{config.logo}") if config.logo else None)
@@ -112,7 +114,7 @@ def template_helpers(config: SiteConfig, newsroom: Newsroom, theme: Theme) -> tu
     globals_ = {"t": theme.label, "direction": text_direction, "share_links": share, "feed_links": feed_links,
                 "card": card, "x_handle": x_handle, "og_locale": og_locale, "public_url": public,
                 "structured_data": structured_data, "language_name": language_name,
-                "masthead": config, "authors_by_slug": newsroom.authors}
+                "masthead": config, "authors_by_slug": authors}
     return filters, globals_
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 from ..cards.plan import card_path
 from ..config import SiteConfig
 from ..outputs import MANIFEST_FILE
+from .files import OutputFolder
 
 
 def article_entry(article, public: str) -> dict:
@@ -39,13 +39,11 @@ def article_entry(article, public: str) -> dict:
     }
 
 
-def write_manifest(stories, config: SiteConfig, output: Path) -> None:
+def write_manifest(stories, config: SiteConfig, output: OutputFolder) -> None:
     site = {"name": config.name, "url": config.public_url, "lang": config.default_lang}
     articles = sorted((article_entry(s, config.public_url) for s in stories),
                       key=lambda entry: (entry["published"], entry["id"]), reverse=True)
-    target = output / MANIFEST_FILE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(manifest_text(site, articles), encoding="utf-8")
+    output.write_text(MANIFEST_FILE, manifest_text(site, articles))
 
 
 def manifest_text(site: dict, articles: list[dict]) -> str:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import html
 import json
-from pathlib import Path
 
 from ..config import SiteConfig
 from ..errors import MastheadError
 from ..outputs import REDIRECTS_FILE
+from .files import OutputFolder
 
 
 def redirect_page(title: str, url: str, lang: str) -> str:
@@ -25,7 +25,7 @@ def redirect_page(title: str, url: str, lang: str) -> str:
             f'<p><a href="{target}">{name}</a></p>\n</body>\n</html>\n')
 
 
-def write_redirects(stories, taken: set[str], config: SiteConfig, output: Path) -> None:
+def write_redirects(stories, taken: set[str], config: SiteConfig, output: OutputFolder) -> None:
     """A redirect page for each alias of a built story; `taken`: the files of the site's pages,
     which no alias may replace."""
     redirects = {}
@@ -33,13 +33,10 @@ def write_redirects(stories, taken: set[str], config: SiteConfig, output: Path) 
         url = f"{config.public_url}/{story.url}"
         for alias in story.record.aliases:
             key = alias + "index.html" if alias.endswith("/") else alias
-            target = output / key
-            if key in taken or key in redirects or target.exists():
+            if key in taken or key in redirects or (output.root / key).exists():
                 raise MastheadError(f"{story.record.source}: aliases: {alias!r} is the address of a page "
                                     "that exists; remove it from aliases")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(redirect_page(story.title, url, story.lang), encoding="utf-8")
+            output.write_text(key, redirect_page(story.title, url, story.lang))
             redirects[key] = url
     if redirects:
-        (output / REDIRECTS_FILE).parent.mkdir(parents=True, exist_ok=True)
-        (output / REDIRECTS_FILE).write_text(json.dumps(redirects, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        output.write_text(REDIRECTS_FILE, json.dumps(redirects, indent=1, sort_keys=True) + "\n")

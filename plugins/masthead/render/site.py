@@ -7,11 +7,10 @@ the template environment, and calls `render_site` once Pelican's own generators 
 from __future__ import annotations
 
 import logging
+import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from jinja2 import Environment
 
 from ..config import SiteConfig
 from ..content import Newsroom
@@ -23,7 +22,9 @@ from ..themes import Theme
 from ..workers import Workers
 from .cards import draw_cards
 from .discovery import write_discovery
+from .environment import TemplateKit, environment_for
 from .feeds import write_feeds
+from .files import OutputFolder
 from .manifest import write_manifest
 from .record import RenderRecord
 from .redirects import write_redirects
@@ -43,6 +44,7 @@ class BuildState:
     workers: Workers
     content: Path  # the content folder
     cache: Path  # CACHE_PATH: parse cache, cards, crops
+    kit: TemplateKit  # what the template environment is made from
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for reports and bench/
     counts: dict[str, int] = field(default_factory=dict)  # what each stage made
     plan: SitePlan | None = None
@@ -51,21 +53,27 @@ class BuildState:
         self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
 
 
-def render_site(state: BuildState, env: Environment, settings: dict, output: Path) -> None:
-    """Every output of the site into `output` (a staging folder: masthead.build swaps it in)."""
+def render_site(state: BuildState, settings: dict, root: Path) -> None:
+    """Every output of the site into `root` (a staging folder: masthead.build swaps it in)."""
     started = time.perf_counter()
+    output = OutputFolder(root)
     plan = state.plan = plan_site(state.newsroom, state.config, state.layout)
     units = plan.units()
     for source, link in plan.unresolved:
         logger.warning("%s: the link %s names nothing on the site; it is left as written", source, link)
     state.timed("plan", started)
 
+    started = time.perf_counter()  # feeds first: a worker writes them while the pages are rendered here
+    feeds = write_feeds(plan.stories, state.newsroom, state.config, output, state.record, state.workers)
+    state.timed("feeds", started)
+
     started = time.perf_counter()
-    render_pages(units, env, {**settings, **plan.shared}, plan.shared, state.record, output)
+    base = {key: value for key, value in settings.items() if key not in TEMPLATE_SETTINGS}
+    render_pages(units, state.kit, {**base, **plan.shared}, plan.shared, state.record, output, state.workers)
     state.timed("pages", started)
 
     started = time.perf_counter()
-    state.counts["feeds_written"] = write_feeds(plan.stories, state.newsroom, state.config, output, state.record)
+    state.counts["feeds_written"] = feeds.finish()
     state.timed("feeds", started)
 
     started = time.perf_counter()
@@ -81,23 +89,55 @@ def render_site(state: BuildState, env: Environment, settings: dict, output: Pat
     state.timed("discovery", started)
 
 
-def render_pages(units: list[Unit], env: Environment, base: dict, shared: dict, record: RenderRecord,
-                 output: Path) -> None:
+TEMPLATE_SETTINGS = ("JINJA_FILTERS", "JINJA_GLOBALS", "JINJA_TESTS")  # in the environment, not the context
+PARALLEL_FROM = 200  # fewer pages are rendered here: handing them to workers costs more
+
+
+def render_pages(units: list[Unit], kit: TemplateKit, base: dict, shared: dict, record: RenderRecord,
+                 output: OutputFolder, workers: Workers | None = None) -> None:
     """Render each unit whose key (its context's, and the shared values') changed since the last
-    build; a template gets the settings, the shared values and its unit's context, nothing else."""
+    build; a template gets the settings, the shared values and its unit's context, nothing else.
+    Many pages are shared out: the workers render their shares while this process renders its own."""
     keys = ContextKeys()
     shared_key = keys.of(shared)
     written: dict[str, str] = {}
+    todo: list[tuple[Unit, str]] = []
     for unit in units:
         if unit.path in written:
             raise BuildError(f"{unit.path}: two pages would be written to the same file ({written[unit.path]} and "
                              f"{unit.template}); change one of their slugs or the URL settings")
         written[unit.path] = unit.template
         key = record.key(unit.path, unit.template, shared_key, keys.of(unit.context))
-        if record.unchanged(unit.path, key):
-            continue
-        text = env.get_template(f"{unit.template}.html").render({**base, **unit.context, "output_file": unit.path})
-        target = output / unit.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        if not record.unchanged(unit.path, key):
+            todo.append((unit, key))
+    jobs = []
+    mine = [unit for unit, _ in todo]
+    if workers is not None and workers.cores > 1 and len(todo) >= PARALLEL_FROM and _can_travel(kit, base):
+        shares = [mine[n::workers.cores] for n in range(workers.cores)]
+        mine = shares[0]
+        jobs = [workers.submit(render_share, kit, base, [(u.path, u.template, u.context) for u in share],
+                               str(output.root)) for share in shares[1:]]
+    render_share(kit, base, [(u.path, u.template, u.context) for u in mine], output)
+    for job in jobs:
+        job.result()  # a worker's error (a template error in its share) is raised here
+    for unit, key in todo:
         record.rendered_unit(unit.path, key, [unit.path])
+
+
+def render_share(kit: TemplateKit, base: dict, units: list[tuple[str, str, dict]], output: OutputFolder | str) -> None:
+    """Render and write pages (in a worker, or here) with the build's template environment."""
+    env = environment_for(kit)
+    folder = output if isinstance(output, OutputFolder) else OutputFolder(Path(output))
+    for path, template, context in units:
+        folder.write_text(path, env.get_template(f"{template}.html").render({**base, **context, "output_file": path}))
+
+
+def _can_travel(kit: TemplateKit, base: dict) -> bool:
+    """Whether the environment's parts and the settings can be handed to a worker (a settings file
+    may hold a function made in place, which cannot); if not, every page is rendered here."""
+    try:
+        pickle.dumps((kit, base))
+        return True
+    except Exception as exc:  # noqa: BLE001 - pickling raises whatever the object raises
+        logger.debug("pages rendered in one process: the settings cannot be handed to a worker (%s)", exc)
+        return False

@@ -44,6 +44,7 @@ def test_build_writes_output_and_says_what_it_held_back(newsroom, run):
     assert result.exit_code == 0, result.output
     assert re.match(r"Built 1 article and 0 pages into output/ \(\d+ files, [\d.]+ s\); "
                     r"held back: 0 scheduled, 1 draft\.", result.output)
+    assert "Processed" not in result.output  # Pelican's own closing line counts what Pelican read: nothing
     assert (newsroom.output / "2026/11/live/index.html").is_file()
 
 

@@ -12,7 +12,7 @@ from masthead.build import load_settings
 from masthead.config import site_config
 from masthead.content import build_newsroom
 from masthead.errors import ContentError
-from masthead.parsecache import CACHE_FILE, read_newsroom
+from masthead.parsecache import SHARDS, read_newsroom, shard_file
 from masthead.sources import read_sources
 from masthead.workers import Workers
 
@@ -49,12 +49,13 @@ def test_a_damaged_cache_is_only_slower(newsroom, tmp_path, caplog):
     newsroom.article("one", title="One", slug="one")
     cache = tmp_path / "cache"
     cache.mkdir()
-    (cache / CACHE_FILE).write_bytes(b"not a pickle")
+    for shard in range(SHARDS):
+        shard_file(cache, shard).write_bytes(b"not a pickle")
     with caplog.at_level(logging.WARNING):
         room = read(newsroom, cache)
     assert [a.title for a in room.articles] == ["One"]
     assert "unreadable" in caplog.text
-    assert (cache / CACHE_FILE).read_bytes() != b"not a pickle"
+    assert all(shard_file(cache, shard).read_bytes() != b"not a pickle" for shard in range(SHARDS))
 
 
 def test_many_new_articles_are_parsed_in_worker_processes_with_the_same_result(newsroom, tmp_path, parses):

@@ -93,7 +93,6 @@ def build_site(settings_file: Path, now: datetime | None = None,
 def _build(settings_file: Path, clock: datetime, output: Path | None, overrides: dict, newsroom,
            values: dict) -> BuildReport:
     from pelican import Pelican
-    from pelican.log import console
 
     from .pelican_adapter import BuildRequest, requested
     from .render.record import clock_horizon
@@ -121,8 +120,6 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
 
     errors = _ErrorRecorder()
     logging.getLogger().addHandler(errors)
-    # Pelican's closing "Done: processed 0 articles" speaks of the content Pelican read, which is none.
-    quiet, console.quiet = console.quiet, True
     try:
         with requested(request):
             pelican = Pelican(settings)
@@ -144,7 +141,6 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
             raise BuildError(f"{type(exc).__name__}: {exc} (run with -v for the traceback)") from exc
         raise
     finally:
-        console.quiet = quiet
         logging.getLogger().removeHandler(errors)
         gc.unfreeze()  # a long-running process (`masthead serve`) frees them later
 

@@ -14,6 +14,7 @@ import logging
 import os
 import pickle
 import time
+import zlib
 from dataclasses import replace
 from datetime import datetime
 from importlib.metadata import version
@@ -28,7 +29,10 @@ from .themes import Theme
 from .workers import Workers
 
 logger = logging.getLogger(__name__)
-CACHE_FILE = "masthead-articles.pickle"
+# Parsed records in SHARDS files by their key: an edit rewrites one or two shards, not every record.
+CACHE_FILE = "masthead-articles-{shard:02d}.pickle"
+OLD_CACHE_FILE = "masthead-articles.pickle"  # one file, before 0.3.0: removed when the shards are written
+SHARDS = 16
 STAMPS_FILE = "masthead-stamps.pickle"  # each article file's size, mtime, inode and digest
 PARALLEL_FROM = 200  # fewer articles parse faster than worker processes start
 
@@ -44,12 +48,14 @@ def code_salt() -> str:
 
 
 class ArticleMemo(dict):
-    """A dict that remembers which entries this build used, so the saved file never grows stale."""
+    """A dict that remembers which entries this build used and added, so only the shards that
+    changed are written again and the saved files never grow stale."""
 
-    def __init__(self, entries: dict) -> None:
+    def __init__(self, entries: dict, damaged: set[int] | None = None) -> None:
         super().__init__(entries)
         self.used: set[str] = set()
-        self.added = 0
+        self.added: set[str] = set()
+        self.damaged = damaged or set()  # shards that could not be read: written afresh
 
     def get(self, key, default=None):
         if key in self:
@@ -58,42 +64,61 @@ class ArticleMemo(dict):
 
     def __setitem__(self, key, value) -> None:
         self.used.add(key)
-        self.added += 1
+        self.added.add(key)
         super().__setitem__(key, value)
 
 
+def shard_of(key: str) -> int:
+    return zlib.crc32(key.encode()) % SHARDS
+
+
+def shard_file(cache_dir: Path, shard: int) -> Path:
+    return cache_dir / CACHE_FILE.format(shard=shard)
+
+
 def load_memo(cache_dir: Path) -> ArticleMemo:
-    path = cache_dir / CACHE_FILE
-    try:
-        with path.open("rb") as handle:
-            entries = pickle.load(handle)
-    except FileNotFoundError:
-        entries = {}
-    except Exception as exc:  # noqa: BLE001 - a damaged cache is only slower, never wrong
-        logger.warning("%s: unreadable (%s); parsing every article again", path, exc)
-        entries = {}
-    return ArticleMemo(entries if isinstance(entries, dict) else {})
+    entries: dict = {}
+    damaged = set()
+    for shard in range(SHARDS):
+        path = shard_file(cache_dir, shard)
+        try:
+            with path.open("rb") as handle:
+                found = pickle.load(handle)
+            entries.update(found if isinstance(found, dict) else {})
+        except FileNotFoundError:
+            continue
+        except Exception as exc:  # noqa: BLE001 - a damaged cache is only slower, never wrong
+            logger.warning("%s: unreadable (%s); parsing its articles again", path, exc)
+            damaged.add(shard)
+    return ArticleMemo(entries, damaged)
 
 
 def save_memo(memo: ArticleMemo, cache_dir: Path) -> None:
-    """Write the entries this build used, when any was new or some went unused."""
-    if not memo.added and len(memo.used) == len(memo):
+    """Write the shards whose entries changed: one gained an entry, or holds one this build did
+    not use (an edited article's earlier record), or could not be read."""
+    dropped = {shard_of(key) for key in memo.keys() - memo.used}
+    changed = {shard_of(key) for key in memo.added} | dropped | memo.damaged
+    if not changed:
         return
-    kept = {key: memo[key] for key in memo.used if key in memo}
-    for record in kept.values():
-        _with_digests(record)
+    kept: dict[int, dict] = {shard: {} for shard in changed}
+    for key in memo.used:
+        shard = shard_of(key)
+        if shard in kept and key in memo:
+            kept[shard][key] = _with_digests(dict.__getitem__(memo, key))
     cache_dir.mkdir(parents=True, exist_ok=True)
-    _write(kept, cache_dir)
+    for shard, entries in kept.items():
+        _write(entries, shard_file(cache_dir, shard))
+    (cache_dir / OLD_CACHE_FILE).unlink(missing_ok=True)
 
 
-def _write(kept: dict, cache_dir: Path) -> None:
-    temporary = cache_dir / f"{CACHE_FILE}.{os.getpid()}.tmp"
+def _write(kept: dict, path: Path) -> None:
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         with temporary.open("wb") as handle:
             pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, cache_dir / CACHE_FILE)
+        os.replace(temporary, path)
     except OSError as exc:  # a cache that cannot be written only makes the next build slower
-        logger.warning("%s: could not write the parse cache (%s)", cache_dir / CACHE_FILE, exc)
+        logger.warning("%s: could not write the parse cache (%s)", path, exc)
         temporary.unlink(missing_ok=True)
 
 

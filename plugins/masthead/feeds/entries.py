@@ -65,7 +65,7 @@ def absolute_html(html: str, base_url: str) -> str:
 
 def feed_entry(article: Article, url: str, content_html: str, authors: tuple[Person, ...],
                section: Category, tags: tuple[Category, ...], site_url: str) -> FeedEntry:
-    """The entry for one published article; `url` is absolute, `content_html` as Pelican wrote it."""
+    """The entry for one published article; `url` is absolute, `content_html` as its page shows it."""
     image = None
     if article.image:
         picture = article.image.picture

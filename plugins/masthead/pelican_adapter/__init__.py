@@ -12,26 +12,22 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pelican import __file__ as pelican_file
 from pelican import __version__ as pelican_version
 from pelican import signals
 
 from ..config import site_config
 from ..errors import BuildError
 from ..parsecache import read_newsroom
-from ..render.environment import TemplateKit
-from ..render.helpers import template_helpers
 from ..render.record import RenderRecord, site_key
 from ..render.site import BuildState
 from ..themes import theme_of
 from ..workers import Workers
 from .generator import MastheadGenerator
 from .request import REQUEST, BuildRequest, current_state, requested
-from .settings import hand_over
+from .settings import hand_over, template_kit
 
 __all__ = ["BuildRequest", "current_state", "register", "requested"]
 
@@ -76,23 +72,11 @@ def start_build(pelican) -> None:
         newsroom = read_newsroom(Path(settings["PATH"]), config, now, Path(settings["CACHE_PATH"]),
                                  theme=theme, workers=workers)
     record = RenderRecord(request.previous_output, site_key(settings, config, newsroom, theme))
-    logo = newsroom.images.get(f"images/{config.logo}") if config.logo else None
-    kit = TemplateKit(token=uuid.uuid4().hex, overrides=tuple(map(str, settings["THEME_TEMPLATES_OVERRIDES"])),
-                      theme_templates=str(Path(settings["THEME"]) / "templates"),
-                      simple_templates=str(Path(pelican_file).parent / "themes" / "simple" / "templates"),
-                      options=dict(settings["JINJA_ENVIRONMENT"]), config=config, authors=dict(newsroom.authors),
-                      logo=logo, theme=theme, plugins=tuple(map(str, settings.get("PLUGINS") or ())),
-                      filters=dict(settings.get("JINJA_FILTERS") or {}),
-                      globals=dict(settings.get("JINJA_GLOBALS") or {}), tests=dict(settings.get("JINJA_TESTS") or {}))
+    kit = template_kit(settings, config, newsroom, theme)
     request.state = BuildState(config=config, newsroom=newsroom, theme=theme, layout=layout, record=record,
                                workers=workers, content=Path(settings["PATH"]), cache=Path(settings["CACHE_PATH"]),
                                kit=kit)
     request.state.timed("content", started)
-    # The theme's filters and globals in Pelican's settings for them too: Pelican's own generators
-    # compile some of the theme's templates (and find nothing to render with them).
-    filters, globals_ = template_helpers(config, newsroom.authors, logo, theme)
-    settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **filters}
-    settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), **globals_}
     logger.info("masthead: %d published, %d scheduled, %d drafts, %d expired, %d authors",
                 len(newsroom.published), len(newsroom.scheduled), len(newsroom.drafts),
                 len(newsroom.expired), len(newsroom.authors))

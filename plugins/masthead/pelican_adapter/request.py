@@ -15,6 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
+from pelican.log import console
+
 from ..content import Newsroom
 from ..errors import BuildError
 from ..render.site import BuildState
@@ -37,11 +39,15 @@ REQUEST: ContextVar[BuildRequest | None] = ContextVar("masthead_build_request", 
 
 @contextmanager
 def requested(request: BuildRequest) -> Iterator[BuildRequest]:
-    """Run Pelican inside this block to build as `request` says; the plugin fills `request.state`."""
+    """Run Pelican inside this block to build as `request` says; the plugin fills `request.state`.
+    Pelican's console is quiet meanwhile: its closing "Done: processed 0 articles" speaks of the
+    content Pelican read, which is none (masthead's build reports what it built)."""
     token = REQUEST.set(request)
+    quiet, console.quiet = console.quiet, True
     try:
         yield request
     finally:
+        console.quiet = quiet
         if request.workers is not None:
             request.workers.close()
         REQUEST.reset(token)

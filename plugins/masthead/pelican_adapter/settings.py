@@ -11,11 +11,19 @@ templates and no feeds. masthead's generator renders all of them from the site p
 from __future__ import annotations
 
 import copy
+import uuid
+from pathlib import Path
 
+from pelican import __file__ as pelican_file
 from pelican.paginator import PaginationRule
 from pelican.settings import DEFAULT_CONFIG
 
+from ..config import SiteConfig
+from ..content import Newsroom
+from ..render.environment import TemplateKit
+from ..render.helpers import template_helpers
 from ..site.layout import Layout, layout_from_settings
+from ..themes import Theme
 
 FEED_SETTINGS = (
     "FEED_ATOM", "FEED_RSS", "FEED_ALL_ATOM", "FEED_ALL_RSS", "CATEGORY_FEED_ATOM",
@@ -82,6 +90,24 @@ def hand_over(settings: dict) -> Layout:
     settings["READERS"] = {**settings.get("READERS", {}), **NO_READERS}
     settings["DIRECT_TEMPLATES"] = []
     return layout
+
+
+def template_kit(settings: dict, config: SiteConfig, newsroom: Newsroom, theme: Theme) -> TemplateKit:
+    """What masthead's template environment is made from: the theme and the JINJA_* settings.
+    masthead's helpers also go into Pelican's JINJA_FILTERS and JINJA_GLOBALS: Pelican's own
+    generators compile some of the theme's templates (and find nothing to render with them)."""
+    logo = newsroom.images.get(f"images/{config.logo}") if config.logo else None
+    kit = TemplateKit(token=uuid.uuid4().hex, overrides=tuple(map(str, settings["THEME_TEMPLATES_OVERRIDES"])),
+                      theme_templates=str(Path(settings["THEME"]) / "templates"),
+                      simple_templates=str(Path(pelican_file).parent / "themes" / "simple" / "templates"),
+                      options=dict(settings["JINJA_ENVIRONMENT"]), config=config, authors=dict(newsroom.authors),
+                      logo=logo, theme=theme, plugins=tuple(map(str, settings.get("PLUGINS") or ())),
+                      filters=dict(settings.get("JINJA_FILTERS") or {}),
+                      globals=dict(settings.get("JINJA_GLOBALS") or {}), tests=dict(settings.get("JINJA_TESTS") or {}))
+    filters, globals_ = template_helpers(config, newsroom.authors, logo, theme)
+    settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **filters}
+    settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), **globals_}
+    return kit
 
 
 def apply_pelican_settings(settings: dict) -> None:

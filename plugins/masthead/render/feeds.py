@@ -98,14 +98,17 @@ def write_documents(documents: list[FeedDocument], site: FeedSite, output: Outpu
                     record: RenderRecord | None = None, contents: _Contents | None = None,
                     workers: Workers | None = None) -> FeedsWritten:
     """Serialize each document in every format, unless the last build wrote the same document.
-    With `contents`, the documents' entries have no content yet: an entry's key is its other
-    fields and its article's story (which holds the body), and only documents written get it."""
+    With `contents`, the documents' entries have no content yet: an entry's key is its story's
+    (which covers its body and everything else it shows), and only documents written get it."""
     entry_keys: dict[int, str] = {}  # an entry is in about eight documents: digest it once
 
     def entry_key(entry) -> str:
+        """With `contents`, the key of the story the entry is made from (which covers all it
+        shows; the authors and the site are in every key), else a digest of the entry."""
+        if contents:
+            return contents.digest(entry)
         if id(entry) not in entry_keys:
-            shown = repr(entry) + (contents.digest(entry) if contents else "")
-            entry_keys[id(entry)] = hashlib.sha256(shown.encode("utf-8", "surrogatepass")).hexdigest()
+            entry_keys[id(entry)] = hashlib.sha256(repr(entry).encode("utf-8", "surrogatepass")).hexdigest()
         return entry_keys[id(entry)]
 
     wanted, units = [], []

@@ -9,7 +9,7 @@ leaves the body out without trusting the template not to read it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from markupsafe import Markup
@@ -117,9 +117,29 @@ class Story(_Shown):
 
     @cached_property
     def teaser(self) -> Teaser:
-        listed = replace(self.record, body_html="", lines=())
-        return Teaser(listed, self.url, self.save_as, self.locale_date, self.category, self.tags, self.authors,
-                      self.translations, self.expired, self._shown(self.record.listing_digest))
+        return Teaser(Listed(self.record), self.url, self.save_as, self.locale_date,  # type: ignore[arg-type]
+                      self.category, self.tags, self.authors, self.translations, self.expired,
+                      self._shown(self.record.listing_digest))
+
+
+class Listed:
+    """An article's record as a listing sees it: every field but the body (and its source lines)."""
+
+    __slots__ = ("_record",)
+    HIDDEN = {"body_html": "", "lines": ()}
+
+    def __init__(self, record: Article) -> None:
+        self._record = record
+
+    def __getattr__(self, name: str):
+        if name in Listed.HIDDEN:
+            return Listed.HIDDEN[name]
+        return getattr(self._record, name)
+
+    def __reduce__(self):  # a worker rendering a listing gets the record without its body
+        from dataclasses import replace
+
+        return Listed, (replace(self._record, body_html="", lines=()),)
 
 
 @dataclass(frozen=True, eq=False)

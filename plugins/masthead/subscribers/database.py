@@ -1,0 +1,238 @@
+"""The subscriber database on either engine: an SQLite file (the default, for a newsroom on one
+machine) or PostgreSQL (a `postgresql://` URL, for state shared by CI runners and several service
+processes).
+
+masthead's SQL is written once, with `?` placeholders and what both engines share (ON CONFLICT,
+CHECK, no engine's own functions). `open_database` gives a `Database` that adapts the rest:
+placeholders, rows readable by name and by position, a transaction that takes the write lock at
+once, the schema version (SQLite's user_version, a one-row table in PostgreSQL), and faults of the
+server (locked, read-only, full, unreachable) turned into StoreUnavailable.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+from ..errors import MastheadError
+
+URL_SCHEMES = ("postgresql://", "postgres://")
+ENVIRONMENT_URL = "MASTHEAD_DATABASE_URL"  # the password stays out of the settings (and out of git)
+
+
+class StoreUnavailable(MastheadError):
+    """The database cannot be written now (locked by another process, read-only, out of space,
+    unreachable): nothing was changed; try again later."""
+
+
+def is_url(target: str | Path) -> bool:
+    return str(target).startswith(URL_SCHEMES)
+
+
+def shown(target: str | Path) -> str:
+    """The database as messages name it: a URL without its password."""
+    if not is_url(target):
+        return str(target)
+    parts = urlsplit(str(target))
+    host = parts.hostname or ""
+    netloc = (f"{parts.username}@" if parts.username else "") + host + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def database_target(configured: str, folder: Path) -> str | Path:
+    """The database a newsroom uses: MASTHEAD_DATABASE_URL from the environment, else
+    MASTHEAD["database"] (a URL, or a file relative to the settings' folder)."""
+    found = os.environ.get(ENVIRONMENT_URL) or configured
+    return found if is_url(found) else (folder / found)
+
+
+class Row(tuple):
+    """A row readable by position (row[0]) and by column name (row["email"])."""
+
+    names: dict[str, int] = {}
+
+    def __getitem__(self, key):  # type: ignore[override]
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self.names[key])
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self.names)
+
+
+class Database:
+    """One connection to the subscriber database."""
+
+    engine = ""
+    errors: tuple[type[BaseException], ...] = ()
+
+    def execute(self, sql: str, params: tuple | list = ()):
+        raise NotImplementedError
+
+    def transaction(self):
+        raise NotImplementedError
+
+    def schema_version(self) -> int:
+        raise NotImplementedError
+
+    def set_schema_version(self, version: int) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class SQLiteDatabase(Database):
+    engine = "sqlite"
+    errors = (sqlite3.Error,)
+
+    def __init__(self, path: Path, wait: float, any_thread: bool) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=not any_thread, timeout=wait)
+        self.db.row_factory = sqlite3.Row
+        self._use_wal(wait)
+        # With WAL, NORMAL survives any crash of masthead itself; only a power cut can lose the last
+        # commits, and for the delivery journal that means a resend, never a skip.
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+
+    def _use_wal(self, wait: float) -> None:
+        """Write-ahead logging, set once per file. Switching a new file to it takes a lock that
+        SQLite does not wait for (no busy timeout applies): processes that open a new database at
+        the same moment try again for up to `wait` seconds."""
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise StoreUnavailable(f"the subscriber database cannot be opened now ({exc})") from exc
+                time.sleep(0.01)
+
+    def execute(self, sql: str, params: tuple | list = ()):
+        return self.db.execute(sql, params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE: the write lock at once, so two writers never both read, then both write."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(f"the subscriber database cannot be written now ({exc})") from exc
+        try:
+            yield
+        except BaseException as error:
+            if self.db.in_transaction:  # SQLite ends some failed transactions itself
+                self.db.execute("ROLLBACK")
+            if isinstance(error, sqlite3.OperationalError):  # read-only, locked, full: not the caller's bug
+                raise StoreUnavailable(f"the subscriber database cannot be written now ({error})") from error
+            raise
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise StoreUnavailable(f"the subscriber database cannot be written now ({exc})") from exc
+
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def set_schema_version(self, version: int) -> None:
+        self.db.execute(f"PRAGMA user_version = {int(version)}")
+
+    def close(self) -> None:
+        self.db.close()
+
+
+_PLACEHOLDER = re.compile(r"\?")
+_POOLS: dict[str, object] = {}  # one connection pool per database URL and process
+_POOLS_LOCK = threading.Lock()
+MIGRATION_LOCK = 0x6D617374  # "mast": the advisory lock migrations take in PostgreSQL
+
+
+class PostgresDatabase(Database):
+    """A connection taken from the process's pool for this URL (psycopg 3), given back on close."""
+
+    engine = "postgresql"
+
+    def __init__(self, url: str, wait: float) -> None:
+        import psycopg
+        from psycopg_pool import ConnectionPool, PoolTimeout
+
+        self._psycopg = psycopg
+        self.errors = (psycopg.Error,)
+        with _POOLS_LOCK:
+            pool = _POOLS.get(url)
+            if pool is None:
+                pool = _POOLS[url] = ConnectionPool(url, min_size=0, max_size=16, open=True,
+                                                    kwargs={"autocommit": True}, name="masthead")
+        self.pool = pool
+        try:
+            self.db = pool.getconn(timeout=max(wait, 0.5))
+        except (PoolTimeout, psycopg.OperationalError) as exc:
+            raise StoreUnavailable(f"the subscriber database {shown(url)} cannot be reached now "
+                                   f"({_first_line(exc)})") from None
+        self.db.row_factory = _row_factory
+        self.db.execute(f"SET lock_timeout = '{int(wait * 1000)}ms'")
+        self.db.execute("CREATE TABLE IF NOT EXISTS masthead_schema (version INTEGER NOT NULL)")
+
+    def execute(self, sql: str, params: tuple | list = ()):
+        try:
+            return self.db.execute(_PLACEHOLDER.sub("%s", sql.replace("%", "%%")), tuple(params))
+        except self._psycopg.OperationalError as exc:
+            raise StoreUnavailable(f"the subscriber database cannot be used now ({_first_line(exc)})") from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        psycopg = self._psycopg
+        try:
+            with self.db.transaction():
+                yield
+        except (psycopg.OperationalError, psycopg.errors.ReadOnlySqlTransaction,
+                psycopg.errors.LockNotAvailable) as exc:
+            raise StoreUnavailable(f"the subscriber database cannot be written now ({_first_line(exc)})") from exc
+
+    def lock_for_migration(self) -> None:
+        """Inside a transaction: one process migrates, the others wait for it."""
+        self.db.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+
+    def schema_version(self) -> int:
+        row = self.db.execute("SELECT version FROM masthead_schema").fetchone()
+        return row[0] if row else 0
+
+    def set_schema_version(self, version: int) -> None:
+        if self.db.execute("UPDATE masthead_schema SET version = %s", (version,)).rowcount == 0:
+            self.db.execute("INSERT INTO masthead_schema (version) VALUES (%s)", (version,))
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.pool.putconn(self.db)
+            self.db = None
+
+
+def _row_factory(cursor):
+    names = {column.name: n for n, column in enumerate(cursor.description or ())}
+    kind = type("Row", (Row,), {"names": names})
+    return kind
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def open_database(target: str | Path, wait: float = 30, any_thread: bool = False) -> Database:
+    """`target`: a file (SQLite) or a postgresql:// URL. `wait`: seconds a write waits for another
+    writer's lock before StoreUnavailable. `any_thread`: the connection may be closed by another
+    thread than the one using it (SQLite)."""
+    if is_url(target):
+        return PostgresDatabase(str(target), wait)
+    return SQLiteDatabase(Path(target), wait, any_thread)

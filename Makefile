@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TESTED := $(VENV)/.tested
 
-.PHONY: site test test-lowest lint browser serve check clean
+.PHONY: site test test-lowest lint browser postgres serve check clean
 
 # Build the sample newsroom into output/.
 site: $(STAMP)
@@ -16,7 +16,7 @@ site: $(STAMP)
 # Run the whole test suite (what .ci/run runs): lint and types first, then every test with the
 # newest Pelican and python-markdown pyproject.toml allows, then the tests that drive Pelican with
 # the lowest.
-test: lint browser
+test: lint browser postgres
 	$(BIN)/python -m pytest
 	$(MAKE) test-lowest
 
@@ -47,6 +47,13 @@ browser:
 		|| { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
 		else echo "The browser tests need Chromium and chromedriver (Debian/Ubuntu: sudo apt-get install chromium chromium-driver)"; exit 1; fi; }
+
+# The subscriber tests run on a real PostgreSQL server too (tests/postgres.py starts one per run).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null \
+		|| { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; \
+		else echo "The subscriber tests need PostgreSQL's server (Debian/Ubuntu: sudo apt-get install postgresql)"; exit 1; fi; }
 
 serve: $(STAMP)
 	$(BIN)/masthead serve

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import textwrap
 import time
 from datetime import datetime, timezone
@@ -158,6 +160,27 @@ def seaweed(tmp_path_factory):
     store = start_seaweed(tmp_path_factory.mktemp("seaweed"))
     yield store
     store.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One PostgreSQL server for the test session; each test that asks gets a database of its own.
+    Its folder is outside pytest's (which only root may enter): the server runs as `postgres`."""
+    from postgres import start_postgres
+
+    folder = Path(tempfile.mkdtemp(prefix="masthead-postgres-"))
+    server = start_postgres(folder)
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """The subscriber database on each engine: an SQLite file, or a fresh PostgreSQL database (URL)."""
+    if request.param == "sqlite":
+        return tmp_path / "subscribers.sqlite3"
+    return request.getfixturevalue("postgres").fresh_database()
 
 
 @pytest.fixture

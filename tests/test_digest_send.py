@@ -19,7 +19,7 @@ from conftest import DEFAULT_MASTHEAD, THEME, Newsroom, link_token
 NOW = datetime(2026, 11, 27, 12, tzinfo=timezone.utc)
 
 
-def newsroom_with_readers(tmp_path, port, readers):
+def newsroom_with_readers(tmp_path, port, readers, database=None):
     masthead = {**DEFAULT_MASTHEAD, "digest": {
         "from": "The Gazette <digest@news.example>", "unsubscribe_url": "https://subscribe.news.example/unsubscribe",
         "smtp": {"host": "127.0.0.1", "port": port, "security": "none"}}}
@@ -29,7 +29,7 @@ def newsroom_with_readers(tmp_path, port, readers):
     room.article("two", title="گفت‌وگوها از سر گرفته شد", slug="two", lang="fa", category="Europe",
                  date="2026-11-27T10:00+01:00")
     room.build(now=NOW)
-    store = SubscriberStore(room.root / "subscribers.sqlite3")
+    store = SubscriberStore(database or room.root / "subscribers.sqlite3")
     for address, fields in readers.items():
         from masthead.subscribers.model import Interests, subscriber_from
         store.add(subscriber_from({"email": address, **fields}, Interests(), "test"))
@@ -45,11 +45,11 @@ def send(room, store, port, dry_run=False, now=NOW):
     return report, lines
 
 
-def test_each_reader_gets_one_message_with_what_they_follow(tmp_path, smtp):
+def test_each_reader_gets_one_message_with_what_they_follow(tmp_path, smtp, database):
     port, server = smtp
     readers = {"all@example.org": {}, "europe@example.org": {"sections": ["Europe"]},
                "nothing@example.org": {"sections": ["Opinion"]}}
-    room, store = newsroom_with_readers(tmp_path, port, readers)
+    room, store = newsroom_with_readers(tmp_path, port, readers, database)
     report, lines = send(room, store, port, dry_run=True)
     assert lines == [f"edition {report.edition} (daily, 2026-11-27): 3 active readers, 2 messages to send, "
                      "0 already sent, 1 with nothing new"]
@@ -74,10 +74,10 @@ def test_each_reader_gets_one_message_with_what_they_follow(tmp_path, smtp):
     assert again.sent == 0 and again.skipped_already_sent == 2 and len(server.messages) == 2
 
 
-def test_4xx_is_tried_again_on_the_next_run_and_5xx_bounces_after_the_limit(tmp_path, smtp):
+def test_4xx_is_tried_again_on_the_next_run_and_5xx_bounces_after_the_limit(tmp_path, smtp, database):
     port, server = smtp
     room, store = newsroom_with_readers(tmp_path, port, {"tempfail-a@example.org": {}, "bounce-b@example.org": {},
-                                                         "ok@example.org": {}})
+                                                         "ok@example.org": {}}, database)
     report, _ = send(room, store, port)
     assert (report.sent, report.deferred, report.bounced) == (1, 1, 0)
     assert store.get("bounce-b@example.org").bounces == 1 and store.get("bounce-b@example.org").status == "active"
@@ -91,27 +91,24 @@ def test_4xx_is_tried_again_on_the_next_run_and_5xx_bounces_after_the_limit(tmp_
     assert later.bounced == 1 and store.get("bounce-b@example.org").status == "bounced"
 
 
-def test_killed_mid_run_and_run_again_every_reader_gets_exactly_one(tmp_path, smtp):
+def test_killed_mid_run_and_run_again_every_reader_gets_exactly_one(tmp_path, smtp, database):
     port, server = smtp
     readers = {f"reader{n:02d}@example.org": {} for n in range(12)}  # one shared body, twelve tokens
-    room, store = newsroom_with_readers(tmp_path, port, readers)
-    store.close()
+    room, store = newsroom_with_readers(tmp_path, port, readers, database)
     command = [sys.executable, "-c", "from masthead.cli import main; main()", "digest", "send",
-               "--settings", str(room.settings_file), "--now", NOW.isoformat()]
+               "--settings", str(room.settings_file), "--now", NOW.isoformat(), "--database", str(database)]
     server.hold_after(5)
     process = subprocess.Popen(command, cwd=room.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                start_new_session=True)
     assert server.holding.wait(60), process.communicate()
     # Kill once the five accepted messages are recorded: the moment between a server's 250 and
     # the journal's 'sent' is the one window the README documents, and it is not what this tests.
-    import sqlite3
     import time
 
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        with sqlite3.connect(room.root / "subscribers.sqlite3") as db:
-            if db.execute("SELECT COUNT(*) FROM deliveries WHERE state = 'sent'").fetchone()[0] == 5:
-                break
+        if store.db.execute("SELECT COUNT(*) FROM deliveries WHERE state = 'sent'").fetchone()[0] == 5:
+            break
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)  # dies while the server holds message 6, before accepting it
     process.wait()
@@ -123,7 +120,7 @@ def test_killed_mid_run_and_run_again_every_reader_gets_exactly_one(tmp_path, sm
     assert "7 sent, 5 already sent" in finished.stdout
     for address in readers:
         [message] = server.to(address)
-        assert link_token(SubscriberStore(room.root / "subscribers.sqlite3").get(address).token) in message["List-Unsubscribe"]
+        assert link_token(store.get(address).token) in message["List-Unsubscribe"]
 
 
 def test_preview_can_send_a_test_copy_that_is_not_recorded(tmp_path, smtp, monkeypatch):
@@ -166,9 +163,9 @@ def test_each_edition_is_on_the_site_and_the_email_links_to_it(tmp_path, smtp):
     assert 'href="https://news.example/digests/2026-11-27/"' in message.get_body(("html",)).get_content()
 
 
-def test_a_server_that_cannot_be_used_stops_the_run_and_bounces_nobody(tmp_path, smtp):
+def test_a_server_that_cannot_be_used_stops_the_run_and_bounces_nobody(tmp_path, smtp, database):
     port, server = smtp
-    room, store = newsroom_with_readers(tmp_path, port, {f"r{n}@example.org": {} for n in range(12)})
+    room, store = newsroom_with_readers(tmp_path, port, {f"r{n}@example.org": {} for n in range(12)}, database)
     config = site_config(load_settings(room.settings_file))
     lines = []
     report = send_digests("daily", NOW, room.output, store, config, THEME,
@@ -179,3 +176,26 @@ def test_a_server_that_cannot_be_used_stops_the_run_and_bounces_nobody(tmp_path,
     report = send_digests("daily", NOW, room.output, store, config, THEME,
                           lambda: SMTPSender("127.0.0.1", port, "none"), say=lines.append)
     assert report.sent == 12 and len(server.messages) == 12
+
+
+def test_a_second_sender_of_the_same_edition_is_refused_while_the_first_runs(tmp_path, smtp, database):
+    port, server = smtp
+    readers = {f"reader{n:02d}@example.org": {} for n in range(6)}
+    room, store = newsroom_with_readers(tmp_path, port, readers, database)
+    command = [sys.executable, "-c", "from masthead.cli import main; main()", "digest", "send",
+               "--settings", str(room.settings_file), "--now", NOW.isoformat(), "--database", str(database)]
+    server.hold_after(2)
+    first = subprocess.Popen(command, cwd=room.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert server.holding.wait(60), first.communicate()
+    second = subprocess.run(command, cwd=room.root, capture_output=True, text=True, timeout=120)
+    assert second.returncode == 1
+    assert "is already running" in second.stderr + second.stdout and "wait for it to finish" in second.stderr
+    server.release()
+    server.hold_after(None)
+    out, err = first.communicate(timeout=120)  # the held messages were answered 451: deferred
+    assert first.returncode == 0, err
+    assert "2 sent, 0 already sent, 4 deferred" in out
+    again = subprocess.run(command, cwd=room.root, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and "4 sent, 2 already sent" in again.stdout  # the lock went with the first run
+    for address in readers:
+        assert len(server.to(address)) == 1

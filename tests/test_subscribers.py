@@ -1,8 +1,8 @@
-"""Subscribers: the store on a real SQLite file, and the `masthead subscribers` commands."""
+"""Subscribers: the store on both engines (a real SQLite file, a real PostgreSQL server), and the
+`masthead subscribers` commands."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime, timezone
 
 import pytest
@@ -17,9 +17,9 @@ INTERESTS = Interests(("World", "Europe"), ("jane-doe", "john-roe"))
 
 
 @pytest.fixture
-def store(tmp_path):
+def store(database):
     clock = iter(datetime(2026, 11, 27, 12, minute, tzinfo=timezone.utc) for minute in range(60))
-    opened = SubscriberStore(tmp_path / "subscribers.sqlite3", clock=lambda: next(clock))
+    opened = SubscriberStore(database, clock=lambda: next(clock))
     yield opened
     opened.close()
 
@@ -82,7 +82,7 @@ def test_an_import_never_resubscribes_and_an_erased_address_never_returns(store)
     assert store.get("two@example.org") is None
     with pytest.raises(MastheadError, match="was erased at the reader's request"):
         add(store, "Two@example.org")
-    rows = sqlite3.connect(store.path).execute("SELECT * FROM suppressed").fetchall()
+    rows = store.db.execute("SELECT * FROM suppressed").fetchall()
     assert len(rows) == 1 and "two@example.org" not in str(rows)
 
 
@@ -123,3 +123,106 @@ def test_the_commands(newsroom, monkeypatch, tmp_path):
     assert "active        daily   1" in counted and "total                 3" in counted
     assert run("export").output.count("\n") == 4
     assert (newsroom.root / "subscribers.sqlite3").is_file()
+
+
+def old_database(path, version=2):
+    """An SQLite database as an earlier masthead left it (schema `version`), with one reader."""
+    import sqlite3
+
+    from masthead.subscribers.store import SCHEMA, SIGNUPS_SCHEMA
+
+    with sqlite3.connect(path) as db:
+        for statement in SCHEMA + (SIGNUPS_SCHEMA if version >= 2 else []):
+            db.execute(statement)
+        db.execute("INSERT INTO subscribers (key, email, status, frequency, token, created, updated) VALUES "
+                   "('old@example.org', 'Old@example.org', 'active', 'daily', 'secret-token-of-old', "
+                   "'2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')")
+        db.execute(f"PRAGMA user_version = {version}")
+    db.close()
+
+
+def test_an_older_schema_says_what_to_run_and_migrate_brings_it_up_to_date(newsroom, monkeypatch):
+    from masthead.subscribers.store import SCHEMA_VERSION
+
+    monkeypatch.chdir(newsroom.root)
+    old_database(newsroom.root / "subscribers.sqlite3")
+    with pytest.raises(MastheadError, match=r"subscribers.sqlite3 has schema 2; this masthead needs 3: run "
+                                            r"`masthead subscribers migrate` \(keep a backup first\)"):
+        SubscriberStore(newsroom.root / "subscribers.sqlite3")
+    refused = CliRunner().invoke(main, ["subscribers", "count"])
+    assert refused.exit_code == 1 and "run `masthead subscribers migrate`" in refused.output
+    migrated = CliRunner().invoke(main, ["subscribers", "migrate"])
+    assert migrated.exit_code == 0 and migrated.output.endswith(f"subscribers.sqlite3: schema 2 -> {SCHEMA_VERSION} "
+                                                                 "(sqlite)\n")
+    again = CliRunner().invoke(main, ["subscribers", "migrate"])
+    assert "already at schema 3 (sqlite); nothing to do" in again.output
+    store = SubscriberStore(newsroom.root / "subscribers.sqlite3")
+    assert store.get("old@example.org").token == "secret-token-of-old"  # nothing lost on the way
+    assert store.rate_hit("client", "10.0.0.1", 1, 60, 1000.0) == 0.0
+    store.close()
+
+
+def test_a_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "subscribers.sqlite3"
+    old_database(path, 2)
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA user_version = 99")
+    db.close()
+    with pytest.raises(MastheadError, match="was written by a newer masthead \\(schema 99\\); upgrade masthead"):
+        SubscriberStore(path)
+
+
+def test_copy_moves_every_reader_and_delivery_to_postgresql_and_is_idempotent(newsroom, monkeypatch, postgres):
+    from masthead.digest.journal import Journal
+
+    monkeypatch.chdir(newsroom.root)
+    url = postgres.fresh_database()
+    source = SubscriberStore(newsroom.root / "subscribers.sqlite3")
+    source.import_csv(CSV, "readers.csv", INTERESTS)
+    source.unsubscribe("two@example.org")
+    add(source, "gone@example.org")
+    source.erase("gone@example.org")
+    journal = Journal(source)
+    edition = journal.edition("daily", "2026-11-27", datetime(2026, 11, 27, 23, tzinfo=timezone.utc),
+                              lambda until: "daily-20261127-x")
+    journal.sent(edition.id, "one@example.org", "<m1@news.example>", ["a1"], datetime(2026, 11, 27, tzinfo=timezone.utc))
+    tokens = {s.key: s.token for s in source.all()}
+    source.close()
+
+    def copy():
+        return CliRunner().invoke(main, ["subscribers", "copy", "--to", url])
+
+    first = copy()
+    assert first.exit_code == 0, first.output
+    assert first.output == (f"Copied {newsroom.root / 'subscribers.sqlite3'} to {url}: 2 subscribers, "
+                            "1 suppressed, 0 signups, 1 editions, 1 deliveries\n")
+    assert copy().output == first.output  # again: the same rows, nothing added
+    target = SubscriberStore(url)
+    assert target.engine == "postgresql"
+    assert {s.key: s.token for s in target.all()} == tokens  # links in mail already sent keep working
+    assert target.get("two@example.org").status == "unsubscribed" and target.is_suppressed("gone@example.org")
+    assert target.db.execute("SELECT COUNT(*) FROM deliveries").fetchone()[0] == 1
+    assert Journal(target).history("daily-20261127-x", "daily", ["one@example.org"])["one@example.org"][0] == "sent"
+    target.close()
+
+
+def test_a_password_in_a_database_url_is_never_shown(monkeypatch, postgres):
+    from masthead.subscribers.database import StoreUnavailable
+
+    url = f"postgresql://postgres:hunter2secret@127.0.0.1:{postgres.port + 1}/nowhere"  # nothing listens there
+    with pytest.raises(StoreUnavailable) as caught:
+        SubscriberStore(url, wait=0.5)
+    assert "hunter2secret" not in str(caught.value)
+    assert f"postgresql://postgres@127.0.0.1:{postgres.port + 1}/nowhere cannot be reached now" in str(caught.value)
+
+
+def test_rate_limits_are_one_count_for_every_connection(database):
+    stores = [SubscriberStore(database) for _ in range(3)]
+    answers = [stores[n % 3].rate_hit("client", "10.0.0.1", 5, 60, 1000.0 + n) for n in range(8)]
+    assert answers[:5] == [0.0] * 5 and all(wait > 0 for wait in answers[5:])
+    assert stores[0].rate_hit("client", "10.0.0.1", 5, 60, 1061.0) == 0.0  # the first hit left the window
+    assert stores[1].rate_hit("client", "10.0.0.2", 5, 60, 1000.0) == 0.0  # another key, its own count
+    for store in stores:
+        store.close()

@@ -45,9 +45,10 @@ class Clock:
 class Service:
     """The running service and what a test needs around it."""
 
-    def __init__(self, app, port, smtp, room, clock):
+    def __init__(self, app, port, smtp, room, clock, database):
         self.app, self.port, self.smtp, self.room, self.clock = app, port, smtp, room, clock
-        self.store = SubscriberStore(room.root / "subscribers.sqlite3")
+        self.database = database
+        self.store = SubscriberStore(database)
 
     def request(self, method, path, body=None, headers=None, client_ip=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
@@ -73,7 +74,7 @@ class Service:
         return self.smtp.to(address)
 
 
-def start_service(tmp_path, smtp, clock, **subscriptions):
+def start_service(tmp_path, smtp, clock, database=None, **subscriptions):
     port = free_ports(1)[0]
     smtp_port, recorder = smtp
     masthead = {**DEFAULT_MASTHEAD, "subscribe_url": "",
@@ -86,14 +87,15 @@ def start_service(tmp_path, smtp, clock, **subscriptions):
     room.build(now=clock.now)
     settings = load_settings(room.settings_file)
     config = site_config(settings)
-    app = make_service(config, room.output, THEME, room.root / "subscribers.sqlite3")
+    database = database or room.root / "subscribers.sqlite3"
+    app = make_service(config, room.output, THEME, database)
     app.clock = clock
     app.monotonic = app.per_client.clock = app.per_address.clock = lambda: clock.monotonic
 
     server = create_server(app, "127.0.0.1", port, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    return Service(app, port, recorder, room, clock), server, thread
+    return Service(app, port, recorder, room, clock, database), server, thread
 
 
 def stop_waitress(server, thread) -> None:
@@ -106,18 +108,19 @@ def stop_waitress(server, thread) -> None:
     server.task_dispatcher.shutdown()
 
 
-def serving(tmp_path, smtp):
+def serving(tmp_path, smtp, database=None):
     """A fixture's body: the service running until the test ends."""
     clock = Clock()
-    running, server, thread = start_service(tmp_path, smtp, clock)
+    running, server, thread = start_service(tmp_path, smtp, clock, database)
     yield running
     stop_waitress(server, thread)
     running.app.mailer.close()
 
 
 @pytest.fixture
-def service(tmp_path, smtp):
-    yield from serving(tmp_path, smtp)
+def service(tmp_path, smtp, database):
+    """The service on each engine: an SQLite file, a PostgreSQL database."""
+    yield from serving(tmp_path, smtp, database)
 
 
 def link_in(message, path):
@@ -229,6 +232,29 @@ def test_rate_limits_per_client_and_per_address(service):
     service.clock.tick(minutes=61)
     assert service.form("/subscribe", {"email": "target@example.org"}, client_ip="10.1.0.1")[0] == 200
     assert len(service.mails_to("target@example.org")) == 4
+
+
+def test_two_service_processes_on_one_database_answer_as_one(tmp_path, smtp, postgres):
+    """Behind a load balancer: a link mailed by one works on the other, and limits count across both."""
+    url = postgres.fresh_database()
+    clock = Clock()
+    started = [start_service(tmp_path / name, smtp, clock, url) for name in ("a", "b")]
+    first, second = (running for running, _, _ in started)
+    second.app.clock, second.app.monotonic = first.app.clock, first.app.monotonic
+    second.app.per_client.clock = second.app.per_address.clock = first.app.per_client.clock
+    try:
+        assert first.form("/subscribe", {"email": "both@example.org"}, client_ip="10.3.0.1")[0] == 200
+        link = link_in(first.mails_to("both@example.org")[-1], "confirm")
+        status, _, data = second.request("GET", urlsplit(link).path + "?" + urlsplit(link).query)
+        assert status == 200 and "You are subscribed" in page(data)
+        assert first.store.get("both@example.org").status == "active"
+        answers = [(first, second)[n % 2].form("/subscribe", {"email": f"burst{n}@example.org"},
+                                              client_ip="10.3.0.2")[0] for n in range(14)]
+        assert answers.count(200) == 10 and answers.count(429) == 4  # ten a minute, whichever answers
+    finally:
+        for running, server, thread in started:
+            stop_waitress(server, thread)
+            running.app.mailer.close()
 
 
 def active_reader(service, address="reader@example.org"):

@@ -295,12 +295,12 @@ def deploy(settings_file, output, bucket, prefix, endpoint_url, region, profile,
 
 @main.group()
 @settings_option
-@click.option("--database", type=click.Path(path_type=Path), default=None,
-              help="Subscriber database (default: MASTHEAD['subscribers'], or subscribers.sqlite3 beside the "
-                   "settings).")
+@click.option("--database", default=None,
+              help="Subscriber database, a file or a postgresql:// URL (default: MASTHEAD_DATABASE_URL, "
+                   "MASTHEAD['database'], or subscribers.sqlite3 beside the settings).")
 @click.pass_context
 @requires("digest")
-def subscribers(ctx: click.Context, settings_file: Path | None, database: Path | None) -> None:
+def subscribers(ctx: click.Context, settings_file: Path | None, database: str | None) -> None:
     """Manage the readers who receive digests."""
     from .digest.transports import takes_unicode_local_parts
     from .subscribers.model import Interests
@@ -308,9 +308,12 @@ def subscribers(ctx: click.Context, settings_file: Path | None, database: Path |
 
     settings_file = settings_file or Path(DEV_SETTINGS)
     settings, config = _site(settings_file)
-    path = database or (settings_file.resolve().parent / config.subscribers)
+    path = _database(database, config, settings_file)
     authors = tuple(sorted(p.stem for p in (Path(settings["PATH"]) / "authors").glob("*.md")))
-    ctx.obj["store"] = SubscriberStore(path)
+    try:
+        ctx.obj["store"] = SubscriberStore(path, migrate=ctx.invoked_subcommand == "migrate")
+    except MastheadError as exc:
+        _fail(exc)
     ctx.obj["interests"] = Interests(config.sections, authors, takes_unicode_local_parts(config.digest))
     ctx.call_on_close(ctx.obj["store"].close)
 
@@ -403,10 +406,49 @@ def subscribers_count(ctx) -> None:
     click.echo(f"{'total':<21} {sum(counts.values())}")
 
 
+@subscribers.command("migrate")
+@click.pass_context
+def subscribers_migrate(ctx) -> None:
+    """Bring the subscriber database's schema up to this masthead's (keep a backup first)."""
+    from .subscribers.database import shown
+    from .subscribers.store import SCHEMA_VERSION
+
+    store = ctx.obj["store"]
+    if store.migrated_from is None:
+        click.echo(f"{shown(store.path)}: already at schema {SCHEMA_VERSION} ({store.engine}); nothing to do")
+    elif store.migrated_from == 0:
+        click.echo(f"{shown(store.path)}: created at schema {SCHEMA_VERSION} ({store.engine})")
+    else:
+        click.echo(f"{shown(store.path)}: schema {store.migrated_from} -> {SCHEMA_VERSION} ({store.engine})")
+
+
+@subscribers.command("copy")
+@click.option("--to", "target", required=True, help="The database to copy into: a postgresql:// URL or a file.")
+@click.pass_context
+def subscribers_copy(ctx, target) -> None:
+    """Copy every reader, sign-up and delivery into another database (say, from SQLite to
+    PostgreSQL). Idempotent: a second run changes nothing."""
+    from .subscribers.copy import copy_database
+    from .subscribers.database import shown
+    from .subscribers.store import SubscriberStore
+
+    source = ctx.obj["store"]
+    try:
+        destination = SubscriberStore(target if "://" in target else Path(target), migrate=True)
+        try:
+            copied = copy_database(source, destination)
+        finally:
+            destination.close()
+    except MastheadError as exc:
+        _fail(exc)
+    click.echo(f"Copied {shown(source.path)} to {shown(target)}: " +
+               ", ".join(f"{count} {table}" for table, count in copied.items()))
+
+
 @main.command()
 @settings_option
 @now_option
-@click.option("--database", type=click.Path(path_type=Path), default=None, help="Subscriber database.")
+@click.option("--database", default=None, help="Subscriber database: a file or a postgresql:// URL.")
 @click.option("--verify", is_flag=True, help="The deploy lists the bucket instead of trusting the deployed manifest.")
 @requires("deploy", "digest")
 def publish(settings_file, now, database, verify) -> None:
@@ -415,7 +457,8 @@ def publish(settings_file, now, database, verify) -> None:
 
     settings_file = settings_file or Path(PRODUCTION_SETTINGS)
     try:
-        report = run_publish(settings_file, now or datetime.now(timezone.utc), click.echo, database, verify=verify)
+        report = run_publish(settings_file, now or datetime.now(timezone.utc), click.echo,
+                             Path(database) if database and "://" not in database else database, verify=verify)
     except MastheadError as exc:
         _fail(exc)
     for line in report.warnings:
@@ -433,7 +476,7 @@ def subscriptions() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 in a container).")
 @click.option("--port", default=8025, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int, help="Requests handled at once.")
-@click.option("--database", type=click.Path(path_type=Path), default=None, help="Subscriber database.")
+@click.option("--database", default=None, help="Subscriber database: a file or a postgresql:// URL.")
 @requires("service")
 def subscriptions_serve(settings_file, host, port, threads, database) -> None:
     """Run the service (waitress) for the site's subscribe form and the links in every digest."""
@@ -446,7 +489,7 @@ def subscriptions_serve(settings_file, host, port, threads, database) -> None:
         settings = load_settings(settings_file)
         config = site_config(settings, source=str(settings_file))
         service = make_service(config, Path(settings["OUTPUT_PATH"]), theme_of(settings),
-                               database or (settings_file.resolve().parent / config.subscribers))
+                               _database(database, config, settings_file))
     except MastheadError as exc:
         _fail(exc)
     click.echo(f"Subscription service on http://{host}:{port}/ for {config.public_url} (Ctrl-C stops it)")
@@ -464,7 +507,7 @@ def digest() -> None:
               help="Default: the subscriber's own.")
 @settings_option
 @now_option
-@click.option("--database", type=click.Path(path_type=Path), default=None, help="Subscriber database.")
+@click.option("--database", default=None, help="Subscriber database: a file or a postgresql:// URL.")
 @click.option("--to", "target", type=click.Path(path_type=Path), default=Path("digest-preview"), show_default=True,
               help="Folder for digest.eml and digest.html.")
 @click.option("--send-test", "test_address", default=None, metavar="ADDRESS",
@@ -481,7 +524,7 @@ def digest_preview(email, frequency, settings_file, now, database, target, test_
     try:
         settings = load_settings(settings_file)
         config = site_config(settings, source=str(settings_file))
-        store = SubscriberStore(database or (settings_file.resolve().parent / config.subscribers))
+        store = SubscriberStore(_database(database, config, settings_file))
         try:
             eml, html, count = preview(email, frequency, now or datetime.now(timezone.utc),
                                        Path(settings["OUTPUT_PATH"]), store, config, theme_of(settings), target)
@@ -520,7 +563,7 @@ def _send_test(message: bytes, address: str, config) -> None:
 @click.option("--dry-run", is_flag=True, help="Print the plan (edition, readers, messages) and send nothing.")
 @settings_option
 @now_option
-@click.option("--database", type=click.Path(path_type=Path), default=None, help="Subscriber database.")
+@click.option("--database", default=None, help="Subscriber database: a file or a postgresql:// URL.")
 @requires("digest")
 def digest_send(frequency, dry_run, settings_file, now, database) -> None:
     """Send this period's digest to every active reader of a frequency, each exactly once."""
@@ -536,7 +579,7 @@ def digest_send(frequency, dry_run, settings_file, now, database) -> None:
         config = site_config(settings, source=str(settings_file))
         connect = None if dry_run else sender_factory(config.digest)
 
-        store = SubscriberStore(database or (settings_file.resolve().parent / config.subscribers))
+        store = SubscriberStore(_database(database, config, settings_file))
         try:
             report = send_digests(frequency, now or datetime.now(timezone.utc), Path(settings["OUTPUT_PATH"]), store,
                                   config, theme_of(settings), connect, dry_run=dry_run,
@@ -613,6 +656,16 @@ def _site(settings_file: Path):
         return settings, site_config(settings, source=str(settings_file))
     except MastheadError as exc:
         _fail(exc)
+
+
+def _database(given: str | None, config, settings_file: Path):
+    """The subscriber database a command uses: --database, else MASTHEAD_DATABASE_URL, else
+    MASTHEAD["database"] (a file beside the settings, or a URL)."""
+    from .subscribers.database import database_target
+
+    if given:
+        return given if "://" in given else Path(given)
+    return database_target(config.database, settings_file.resolve().parent)
 
 
 def _read_text(path: str) -> str:

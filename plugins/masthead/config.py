@@ -39,7 +39,8 @@ MASTHEAD_KEYS = {
     "cards": "changes to the social card layout: colours, sizes, use_image (see DEFAULT_LAYOUT)",
     "twitter": "the publication's X (Twitter) handle, such as '@meridian', for twitter:site",
     "deploy": "where `masthead deploy` publishes: bucket, prefix, endpoint_url, region, preset, ...",
-    "subscribers": "the subscriber database, a path to an SQLite file (default subscribers.sqlite3)",
+    "database": "the subscriber database: an SQLite file beside the settings (default subscribers.sqlite3) or a "
+                "postgresql:// URL (better in MASTHEAD_DATABASE_URL, which wins, so the password stays out of git)",
     "digest": "the digest email: from, subject (with {site}, {count}, {date}), unsubscribe_url",
     "embeds": "the hosts whose https <iframe> embeds bodies may carry (video, audio, maps, charts); "
               "an empty list allows none (default: YouTube, Vimeo, Spotify, SoundCloud, Datawrapper, "
@@ -56,7 +57,7 @@ DEPLOY_KEYS = ("bucket", "prefix", "endpoint_url", "region", "addressing_style",
                "verify_every_hours")
 # MASTHEAD keys renamed in a release: old name -> (new name, the release that drops the old one).
 # The old name keeps working for one release, with a warning that names the new key.
-RENAMED_KEYS: dict[str, tuple[str, str]] = {}
+RENAMED_KEYS: dict[str, tuple[str, str]] = {"subscribers": ("database", "0.4.0")}
 # Feeds, cards and structured data need absolute URLs; without SITEURL they point at `masthead serve`.
 PREVIEW_URL = "http://127.0.0.1:8000"
 
@@ -78,7 +79,7 @@ class SiteConfig:
     cards: dict = field(default_factory=dict)
     twitter: str = ""
     deploy: dict = field(default_factory=dict)
-    subscribers: str = "subscribers.sqlite3"
+    database: str = "subscribers.sqlite3"  # a file (relative to the settings) or a postgresql:// URL
     digest: dict = field(default_factory=dict)
     subscriptions: dict = field(default_factory=dict)
     expired: str = "notice"
@@ -237,7 +238,7 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
         cards=dict(cards),
         twitter=twitter,
         deploy=dict(deploy),
-        subscribers=text("subscribers") or "subscribers.sqlite3",
+        database=text("database") or "subscribers.sqlite3",
         digest=dict(digest),
         subscriptions=dict(subscriptions),
         expired=expired,

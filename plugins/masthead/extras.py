@@ -1,7 +1,8 @@
 """Which optional part of masthead needs which packages, and the one line that says what to install.
 
 A newsroom that only builds its site installs `masthead`; deploying, sending digests and running
-the subscription service each need more (`masthead[deploy]`, `[digest]`, `[service]`, or `[all]`).
+the subscription service each need more (`masthead[deploy]`, `[digest]`, `[service]`, or `[all]`),
+and a subscriber database in PostgreSQL `[postgresql]`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ EXTRAS = {
     "deploy": ("boto3", "botocore", "s3transfer"),
     "digest": ("boto3", "botocore", "dkim", "css_inline", "email_validator", "idna"),
     "service": ("waitress", "werkzeug", "itsdangerous", "css_inline", "email_validator", "idna"),
+    "postgresql": ("psycopg", "psycopg_pool", "psycopg_binary"),
 }
 
 

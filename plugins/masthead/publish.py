@@ -66,7 +66,7 @@ class PublishReport:
         return "published: " + "; ".join(self.steps)
 
 
-def publish(settings_file: Path, now: datetime, say: Callable[[str], None], database: Path | None = None,
+def publish(settings_file: Path, now: datetime, say: Callable[[str], None], database: Path | str | None = None,
             sender_factory: Callable | None = None, verify: bool = False) -> PublishReport:
     """Run the chain; a failing step stops it (nothing after it runs) with a MastheadError.
     `verify`: the deploy lists the bucket even when its deployed manifest is recent."""
@@ -128,9 +128,10 @@ def publish(settings_file: Path, now: datetime, say: Callable[[str], None], data
 def _send(frequency, settings, settings_file, config, now, say, database, sender_factory) -> str:
     from .digest.send import send_digests
     from .digest.transports import sender_factory as configured_sender
+    from .subscribers.database import database_target
     from .subscribers.store import SubscriberStore
 
-    store = SubscriberStore(database or (Path(settings_file).resolve().parent / config.subscribers))
+    store = SubscriberStore(database or database_target(config.database, Path(settings_file).resolve().parent))
     try:
         sent = send_digests(frequency, now, Path(settings["OUTPUT_PATH"]), store, config, theme_of(settings),
                             sender_factory or configured_sender(config.digest),

@@ -1,4 +1,5 @@
-"""The delivery journal: which edition went to whom, recorded around each send, in the subscriber store.
+"""The delivery journal: which edition went to whom, recorded around each send, in the subscriber
+store (SQLite or PostgreSQL).
 
 Before a message is handed to the server its row says 'sending'; once the server has accepted
 it, 'sent'. A run that dies is run again: 'sent' rows are skipped, everything else is sent. The
@@ -9,7 +10,6 @@ was written: it is sent again, with the same Message-ID, which mail systems use 
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -87,10 +87,11 @@ class Journal:
             self.db.execute(
                 "INSERT INTO deliveries (edition, key, state, message_id, articles, attempts, error, updated) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (edition, key) DO UPDATE SET state = excluded.state, "
-                "attempts = attempts + excluded.attempts, error = excluded.error, updated = excluded.updated",
+                "attempts = deliveries.attempts + excluded.attempts, error = excluded.error, "
+                "updated = excluded.updated",
                 (edition, key, state, message_id, json.dumps(articles), 1 if state == "sending" else 0, error,
                  when.isoformat()))
-        except sqlite3.Error as exc:  # the journal is the promise of exactly once: never go on without it
+        except self.db.errors as exc:  # the journal is the promise of exactly once: never go on without it
             raise RuntimeError(f"could not write the delivery journal: {exc}") from exc
 
     def sending(self, edition, key, message_id, articles, when) -> None:

@@ -91,116 +91,119 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
             f"{report.nothing_new} with nothing new")
         return report
 
-    link_token = link_tokens(config)  # needs the subscription service's secret: checked before anything is sent
-    pause = 1.0 / rate if rate > 0 else 0.0
-    bodies: OrderedDict[tuple, tuple[str, str]] = OrderedDict()  # readers with the same interests share them
-    senders = queue.SimpleQueue()  # one connection per worker, reused for every message it sends
-    for _ in range(workers):
-        senders.put(sender_factory())
+    # One sender per edition at a time: a second one (a retry started while a slow run still goes) is
+    # refused instead of racing it for the same readers.
+    with store.db.run_lock(f"digest send of {edition.id}"):
+        link_token = link_tokens(config)  # needs the subscription service's secret: checked before anything is sent
+        pause = 1.0 / rate if rate > 0 else 0.0
+        bodies: OrderedDict[tuple, tuple[str, str]] = OrderedDict()  # readers with the same interests share them
+        senders = queue.SimpleQueue()  # one connection per worker, reused for every message it sends
+        for _ in range(workers):
+            senders.put(sender_factory())
 
-    local = threading.local()
-    halted, halting = threading.Event(), threading.Lock()
-    journals: list[SubscriberStore] = []
+        local = threading.local()
+        halted, halting = threading.Event(), threading.Lock()
+        journals: list[SubscriberStore] = []
 
-    def deliver(message: bytes, subscriber, msg_id: str, ids: list[str]) -> None:
-        """Send, and record 'sent' in this worker's own connection the moment the server accepts."""
-        if not hasattr(local, "journal"):
-            own_store = SubscriberStore(store.path, any_thread=True)
-            journals.append(own_store)
-            local.journal = Journal(own_store)
-        if halted.is_set():  # another worker found the sender unusable: do not try the messages queued behind
-            raise SenderUnusable("not tried: sending stopped")
-        own = senders.get()
-        try:
-            own.send(message, envelope_from, transport_address(subscriber.email))
-        except SenderUnusable as exc:
-            stop(str(exc))
-            raise
-        finally:
-            senders.put(own)
-        local.journal.sent(edition.id, subscriber.key, msg_id, ids, now)
-
-    def stop(reason: str) -> None:
-        with halting:
-            report.stopped = report.stopped or reason
-            halted.set()
-
-    def settle(future, subscriber, msg_id, ids) -> None:
-        """Count the result; failures (never accepted, so outside the window) are recorded here.
-        An error nobody foresaw stops the run: its message stays 'sending', so the next run sends it."""
-        try:
-            future.result()
-        except Undeliverable as exc:
-            journal.failed(edition.id, subscriber.key, msg_id, ids, str(exc), now)
-            report.undeliverable += 1
-            report.errors.append(f"{subscriber.email}: {exc}")
-            return
-        except (TemporaryFailure, SenderUnusable) as exc:
-            journal.deferred(edition.id, subscriber.key, msg_id, ids, str(exc), now)
-            report.deferred += 1
-            return
-        except PermanentFailure as exc:
-            journal.failed(edition.id, subscriber.key, msg_id, ids, str(exc), now)
-            if store.bounce(subscriber.email, limit).status == "bounced":
-                report.bounced += 1
-            report.errors.append(f"{subscriber.email}: {exc}")
-            return
-        except Exception as exc:  # noqa: BLE001 - told to the user below, with its type
-            stop(f"unexpected error while sending to {subscriber.email}: {type(exc).__name__}: {exc}")
-            return
-        report.sent += 1
-        if report.sent % 1000 == 0:
-            say(f"sent {report.sent}")
-
-    def queue_messages(pool, in_flight: deque) -> None:
-        """Build each message just before it is sent, and hand it to a worker."""
-        for subscriber, selection in plan():
-            if halted.is_set():
-                break
-            subject = subject_template.format(site=config.name, count=len(selection.articles),
-                                              date=edition.until.astimezone(config.timezone).strftime("%-d %B %Y"))
-            lang = subscriber.language or config.default_lang
-            key = (tuple(a.id for a in selection.articles),
-                   tuple((a.id, w) for a, w, _ in selection.corrections), subject, lang)
-            if key not in bodies:
-                bodies[key] = render_bodies(selection, subject=subject, sender=mail_from, lang=lang, theme=theme,
-                                            web_url=f"{config.public_url}/{edition_path(edition.period)}")
-                if len(bodies) > BODY_CACHE:
-                    bodies.popitem(last=False)
-            bodies.move_to_end(key)
-            message = build_message(selection, edition=edition.id, subject=subject,
-                                    to=(transport_address(subscriber.email), subscriber.name),
-                                    token=link_token(subscriber.token), sender=mail_from, lang=lang, when=now,
-                                    theme=theme, bodies=bodies[key])
-            if signer:
-                message = signer.sign(message)
-            ids = [a.id for a in selection.articles]
-            msg_id = message_id(edition.id, subscriber.email, mail_from)
-            journal.sending(edition.id, subscriber.key, msg_id, ids, now)
-            in_flight.append((pool.submit(deliver, message, subscriber, msg_id, ids), subscriber, msg_id, ids))
-            while len(in_flight) > 2 * workers:  # bounded: memory stays flat
-                settle(*in_flight.popleft())
-            if pause:
-                time.sleep(pause)
-
-    in_flight: deque = deque()
-    try:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        def deliver(message: bytes, subscriber, msg_id: str, ids: list[str]) -> None:
+            """Send, and record 'sent' in this worker's own connection the moment the server accepts."""
+            if not hasattr(local, "journal"):
+                own_store = SubscriberStore(store.path, any_thread=True)
+                journals.append(own_store)
+                local.journal = Journal(own_store)
+            if halted.is_set():  # another worker found the sender unusable: do not try the messages queued behind
+                raise SenderUnusable("not tried: sending stopped")
+            own = senders.get()
             try:
-                queue_messages(pool, in_flight)
-            except Exception as exc:  # noqa: BLE001 - building one message went wrong: stop, say why
-                stop(f"unexpected error while preparing a message: {type(exc).__name__}: {exc}")
-            while in_flight:  # every submitted message is settled: recorded, or left 'sending' for the next run
-                settle(*in_flight.popleft())
-    finally:  # only once every worker is done: a worker waiting for a sender would wait for ever
-        while not senders.empty():
-            senders.get().close()
-    for own_store in journals:
-        own_store.close()
-    if report.stopped:
-        say(f"stopped: {report.stopped}")
-    say(f"edition {edition.id}: {report.sent} sent, {report.skipped_already_sent} already sent, "
-        f"{report.deferred} deferred (sent on the next run), {report.bounced} bounced, "
-        + (f"{report.undeliverable} undeliverable, " if report.undeliverable else "")
-        + f"{report.nothing_new} with nothing new")
-    return report
+                own.send(message, envelope_from, transport_address(subscriber.email))
+            except SenderUnusable as exc:
+                stop(str(exc))
+                raise
+            finally:
+                senders.put(own)
+            local.journal.sent(edition.id, subscriber.key, msg_id, ids, now)
+
+        def stop(reason: str) -> None:
+            with halting:
+                report.stopped = report.stopped or reason
+                halted.set()
+
+        def settle(future, subscriber, msg_id, ids) -> None:
+            """Count the result; failures (never accepted, so outside the window) are recorded here.
+            An error nobody foresaw stops the run: its message stays 'sending', so the next run sends it."""
+            try:
+                future.result()
+            except Undeliverable as exc:
+                journal.failed(edition.id, subscriber.key, msg_id, ids, str(exc), now)
+                report.undeliverable += 1
+                report.errors.append(f"{subscriber.email}: {exc}")
+                return
+            except (TemporaryFailure, SenderUnusable) as exc:
+                journal.deferred(edition.id, subscriber.key, msg_id, ids, str(exc), now)
+                report.deferred += 1
+                return
+            except PermanentFailure as exc:
+                journal.failed(edition.id, subscriber.key, msg_id, ids, str(exc), now)
+                if store.bounce(subscriber.email, limit).status == "bounced":
+                    report.bounced += 1
+                report.errors.append(f"{subscriber.email}: {exc}")
+                return
+            except Exception as exc:  # noqa: BLE001 - told to the user below, with its type
+                stop(f"unexpected error while sending to {subscriber.email}: {type(exc).__name__}: {exc}")
+                return
+            report.sent += 1
+            if report.sent % 1000 == 0:
+                say(f"sent {report.sent}")
+
+        def queue_messages(pool, in_flight: deque) -> None:
+            """Build each message just before it is sent, and hand it to a worker."""
+            for subscriber, selection in plan():
+                if halted.is_set():
+                    break
+                subject = subject_template.format(site=config.name, count=len(selection.articles),
+                                                  date=edition.until.astimezone(config.timezone).strftime("%-d %B %Y"))
+                lang = subscriber.language or config.default_lang
+                key = (tuple(a.id for a in selection.articles),
+                       tuple((a.id, w) for a, w, _ in selection.corrections), subject, lang)
+                if key not in bodies:
+                    bodies[key] = render_bodies(selection, subject=subject, sender=mail_from, lang=lang, theme=theme,
+                                                web_url=f"{config.public_url}/{edition_path(edition.period)}")
+                    if len(bodies) > BODY_CACHE:
+                        bodies.popitem(last=False)
+                bodies.move_to_end(key)
+                message = build_message(selection, edition=edition.id, subject=subject,
+                                        to=(transport_address(subscriber.email), subscriber.name),
+                                        token=link_token(subscriber.token), sender=mail_from, lang=lang, when=now,
+                                        theme=theme, bodies=bodies[key])
+                if signer:
+                    message = signer.sign(message)
+                ids = [a.id for a in selection.articles]
+                msg_id = message_id(edition.id, subscriber.email, mail_from)
+                journal.sending(edition.id, subscriber.key, msg_id, ids, now)
+                in_flight.append((pool.submit(deliver, message, subscriber, msg_id, ids), subscriber, msg_id, ids))
+                while len(in_flight) > 2 * workers:  # bounded: memory stays flat
+                    settle(*in_flight.popleft())
+                if pause:
+                    time.sleep(pause)
+
+        in_flight: deque = deque()
+        try:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                try:
+                    queue_messages(pool, in_flight)
+                except Exception as exc:  # noqa: BLE001 - building one message went wrong: stop, say why
+                    stop(f"unexpected error while preparing a message: {type(exc).__name__}: {exc}")
+                while in_flight:  # every submitted message is settled: recorded, or left 'sending' for the next run
+                    settle(*in_flight.popleft())
+        finally:  # only once every worker is done: a worker waiting for a sender would wait for ever
+            while not senders.empty():
+                senders.get().close()
+        for own_store in journals:
+            own_store.close()
+        if report.stopped:
+            say(f"stopped: {report.stopped}")
+        say(f"edition {edition.id}: {report.sent} sent, {report.skipped_already_sent} already sent, "
+            f"{report.deferred} deferred (sent on the next run), {report.bounced} bounced, "
+            + (f"{report.undeliverable} undeliverable, " if report.undeliverable else "")
+            + f"{report.nothing_new} with nothing new")
+        return report

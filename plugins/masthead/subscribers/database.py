@@ -53,6 +53,10 @@ def database_target(configured: str, folder: Path) -> str | Path:
     return found if is_url(found) else (folder / found)
 
 
+class AlreadyRunning(MastheadError):
+    """Another process holds the run lock (say, another `digest send` of the same edition)."""
+
+
 class Row(tuple):
     """A row readable by position (row[0]) and by column name (row["email"])."""
 
@@ -82,6 +86,14 @@ class Database:
     def schema_version(self) -> int:
         raise NotImplementedError
 
+    def lock_key(self, key: str) -> None:
+        """Inside a transaction: others locking the same key wait until it ends."""
+
+    def run_lock(self, name: str):
+        """A context manager held for a whole run (a digest send): a second process asking for the
+        same name is refused at once (AlreadyRunning), and the lock dies with its process."""
+        raise NotImplementedError
+
     def set_schema_version(self, version: int) -> None:
         raise NotImplementedError
 
@@ -94,6 +106,7 @@ class SQLiteDatabase(Database):
     errors = (sqlite3.Error,)
 
     def __init__(self, path: Path, wait: float, any_thread: bool) -> None:
+        self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=not any_thread, timeout=wait)
         self.db.row_factory = sqlite3.Row
@@ -146,6 +159,35 @@ class SQLiteDatabase(Database):
     def schema_version(self) -> int:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
+    def lock_key(self, key: str) -> None:
+        """BEGIN IMMEDIATE already holds the only write lock there is."""
+
+    @contextmanager
+    def run_lock(self, name: str) -> Iterator[None]:
+        """A lock file beside the database, held with flock: released by the kernel when the
+        process ends, however it ends."""
+        import fcntl
+        import hashlib
+
+        digest = hashlib.sha256(name.encode()).hexdigest()[:16]
+        path = Path(f"{self.path}.{digest}.lock")
+        with open(path, "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                raise AlreadyRunning(f"{name} is already running on {self.path} ({holder}); wait for it to "
+                                     "finish (a run that died leaves nothing to clear)") from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"process {os.getpid()}\n")
+            handle.flush()
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def set_schema_version(self, version: int) -> None:
         self.db.execute(f"PRAGMA user_version = {int(version)}")
 
@@ -165,8 +207,11 @@ class PostgresDatabase(Database):
     engine = "postgresql"
 
     def __init__(self, url: str, wait: float) -> None:
-        import psycopg
-        from psycopg_pool import ConnectionPool, PoolTimeout
+        from ..extras import needs
+
+        with needs("postgresql"):
+            import psycopg
+            from psycopg_pool import ConnectionPool, PoolTimeout
 
         self._psycopg = psycopg
         self.errors = (psycopg.Error,)
@@ -204,6 +249,22 @@ class PostgresDatabase(Database):
     def lock_for_migration(self) -> None:
         """Inside a transaction: one process migrates, the others wait for it."""
         self.db.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+
+    def lock_key(self, key: str) -> None:
+        self.db.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (key,))
+
+    @contextmanager
+    def run_lock(self, name: str) -> Iterator[None]:
+        """A session advisory lock: the server frees it when the process's connection goes,
+        however the process ends."""
+        key = f"masthead run: {name}"
+        if not self.db.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (key,)).fetchone()[0]:
+            raise AlreadyRunning(f"{name} is already running on this database (another process holds it); "
+                                 "wait for it to finish (a run that died leaves nothing to clear)")
+        try:
+            yield
+        finally:
+            self.db.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
 
     def schema_version(self) -> int:
         row = self.db.execute("SELECT version FROM masthead_schema").fetchone()

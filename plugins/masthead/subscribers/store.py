@@ -1,24 +1,27 @@
-"""The subscriber store: one SQLite file, outside content/ and output/, never deployed.
+"""The subscriber store: an SQLite file outside content/ and output/ (never deployed), or a
+PostgreSQL database shared by every machine that publishes or serves (database.py).
 
 Every change is one transaction. An unsubscribe is never lost: `remove` keeps the row as
 unsubscribed, and `erase` deletes the personal data but keeps a hash of the address, so no
-import can bring the reader back.
+import can bring the reader back. The schema has a version: a new database gets the current
+one, an older one is brought up to date by `masthead subscribers migrate` (or `migrate=True`).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import secrets
-import sqlite3
-import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
 from ..errors import ContentError, MastheadError, Problem
+from .database import Database, open_database, shown
+from .database import StoreUnavailable as StoreUnavailable  # raised by every method; importable from here
 from .model import CSV_FIELDS, Interests, Subscriber, address_key, subscriber_from, suppression_hash
 
 SCHEMA = [
@@ -54,7 +57,14 @@ SIGNUPS_SCHEMA = [
         requested TEXT NOT NULL
     )""",
 ]
-SCHEMA_VERSION = 2
+# Version 3: the subscription service's rate limits, shared by every process on the database. Keys
+# are digests (a client's address or a reader's never stored as such); `at` is in milliseconds.
+RATE_SCHEMA = [
+    "CREATE TABLE rate_hits (key TEXT NOT NULL, at BIGINT NOT NULL)",
+    "CREATE INDEX rate_hits_by_key ON rate_hits (key, at)",
+]
+SCHEMA_VERSION = 3
+MIGRATIONS_FROM = {0: SCHEMA + SIGNUPS_SCHEMA + RATE_SCHEMA, 1: SIGNUPS_SCHEMA + RATE_SCHEMA, 2: RATE_SCHEMA}
 
 
 @dataclass(frozen=True)
@@ -79,45 +89,29 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
 
 
-class StoreUnavailable(MastheadError):
-    """The database cannot be written now (locked by another process, read-only, out of space):
-    nothing was changed; try again later."""
-
-
 class SubscriberStore:
-    def __init__(self, path: Path, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-                 any_thread: bool = False, wait: float = 30):
-        """`any_thread`: the connection may be closed by another thread than the one using it.
-        `wait`: seconds a write waits for another writer's lock before StoreUnavailable."""
-        self.path = Path(path)
+    def __init__(self, path: Path | str, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 any_thread: bool = False, wait: float = 30, migrate: bool = False):
+        """`path`: a file, or a postgresql:// URL. `any_thread`: the connection may be closed by
+        another thread than the one using it. `wait`: seconds a write waits for another writer's
+        lock before StoreUnavailable. `migrate`: bring an older schema up to date (else it is an
+        error that says so)."""
+        self.path = path if isinstance(path, str) and "://" in path else Path(path)
         self.clock = clock
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=not any_thread, timeout=wait)
-        self.db.row_factory = sqlite3.Row
-        self._use_wal(wait)
-        # With WAL, NORMAL survives any crash of masthead itself; only a power cut can lose the last
-        # commits, and for the delivery journal that means a resend, never a skip.
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        self.db: Database = open_database(self.path, wait=wait, any_thread=any_thread)
+        self.migrated_from: int | None = None  # the schema version this store brought up to date, if it did
+        try:
+            self._migrate(migrate)
+        except BaseException:
+            self.db.close()
+            raise
+
+    @property
+    def engine(self) -> str:
+        return self.db.engine
 
     def close(self) -> None:
         self.db.close()
-
-    def _use_wal(self, wait: float) -> None:
-        """Write-ahead logging, set once per file. Switching a new file to it takes a lock that
-        SQLite does not wait for (no busy timeout applies): processes that open a new database at
-        the same moment try again for up to `wait` seconds."""
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                    self.db.execute("PRAGMA journal_mode=WAL")
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise StoreUnavailable(f"the subscriber database cannot be opened now ({exc})") from exc
-                time.sleep(0.01)
 
     def check_writable(self) -> None:
         """Raise StoreUnavailable unless a write could start now (for health checks)."""
@@ -126,25 +120,36 @@ class SubscriberStore:
 
     def _prove_writable(self) -> None:
         """A write that changes nothing: a read-only database fails here, whatever follows."""
-        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self.db.set_schema_version(SCHEMA_VERSION)
 
-    def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+    def schema_version(self) -> int:
+        return self.db.schema_version()
+
+    def _migrate(self, migrate: bool) -> None:
+        version = self.db.schema_version()
         if version > SCHEMA_VERSION:
-            raise MastheadError(f"{self.path} was written by a newer masthead (schema {version}); upgrade masthead")
+            raise MastheadError(f"{shown(self.path)} was written by a newer masthead (schema {version}); "
+                                "upgrade masthead")
         if version == SCHEMA_VERSION:
             return
+        if version and not migrate:
+            raise MastheadError(f"{shown(self.path)} has schema {version}; this masthead needs {SCHEMA_VERSION}: "
+                                "run `masthead subscribers migrate` (keep a backup first)")
         with self._transaction():
+            lock = getattr(self.db, "lock_for_migration", None)
+            if lock:
+                lock()
             # Read again under the write lock: another process may have migrated meanwhile.
-            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            version = self.db.schema_version()
             if version >= SCHEMA_VERSION:
                 return
-            for statement in (SCHEMA if version < 1 else []) + (SIGNUPS_SCHEMA if version < 2 else []):
+            for statement in MIGRATIONS_FROM[version]:
                 self.db.execute(statement)
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self.db.set_schema_version(SCHEMA_VERSION)
+            self.migrated_from = version
 
     def _transaction(self):
-        return _Transaction(self.db)
+        return self.db.transaction()
 
     def _now(self) -> str:
         return self.clock().isoformat()
@@ -209,7 +214,7 @@ class SubscriberStore:
             raise MastheadError(f"{email} is not a subscriber")
         with self._transaction():
             self.db.execute("DELETE FROM subscribers WHERE key = ?", (address_key(email),))
-            self.db.execute("INSERT OR IGNORE INTO suppressed (hash, since) VALUES (?, ?)",
+            self.db.execute("INSERT INTO suppressed (hash, since) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING",
                             (suppression_hash(email), self._now()))
 
     def active_batches(self, frequency: str, batch: int = 1000) -> Iterator[list[Subscriber]]:
@@ -357,6 +362,28 @@ class SubscriberStore:
                                                language, now, address_key(email)))
         return self.get(email)
 
+    # -- rate limits shared by every process of the subscription service
+    def rate_hit(self, name: str, key: str, limit: int, window: float, now: float) -> float:
+        """Count a request against `limit` per `window` seconds for `key`: 0 when it may go ahead
+        (and counts), else the seconds until it may. Every process on this database counts in the
+        same table; requests for one key take their turn (`lock_key`)."""
+        hashed = hashlib.sha256(f"{name}\0{key}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        now_ms, window_ms = int(now * 1000), int(window * 1000)
+        with self._transaction():
+            self.db.lock_key(hashed)
+            self.db.execute("DELETE FROM rate_hits WHERE key = ? AND at <= ?", (hashed, now_ms - window_ms))
+            count, first = self.db.execute("SELECT COUNT(*), MIN(at) FROM rate_hits WHERE key = ?",
+                                           (hashed,)).fetchone()
+            if count >= limit:
+                return max((first + window_ms - now_ms) / 1000, 0.001)
+            self.db.execute("INSERT INTO rate_hits (key, at) VALUES (?, ?)", (hashed, now_ms))
+        return 0.0
+
+    def forget_rate_hits(self, before: float) -> int:
+        """Drop hits older than `before` (seconds, the limits' clock): keys nobody uses any more."""
+        with self._transaction():
+            return self.db.execute("DELETE FROM rate_hits WHERE at <= ?", (int(before * 1000),)).rowcount
+
     def export_csv(self) -> str:
         """Every subscriber as CSV (no tokens: they are secrets), importable again."""
         out = io.StringIO()
@@ -368,33 +395,7 @@ class SubscriberStore:
         return out.getvalue()
 
 
-class _Transaction:
-    def __init__(self, db: sqlite3.Connection):
-        self.db = db
-
-    def __enter__(self):
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StoreUnavailable(f"the subscriber database cannot be written now ({exc})") from exc
-        return self.db
-
-    def __exit__(self, kind, error, _):
-        if kind:
-            if self.db.in_transaction:  # SQLite ends some failed transactions itself
-                self.db.execute("ROLLBACK")
-            if isinstance(error, sqlite3.OperationalError):  # read-only, locked, full: not the caller's bug
-                raise StoreUnavailable(f"the subscriber database cannot be written now ({error})") from error
-            return
-        try:
-            self.db.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
-            raise StoreUnavailable(f"the subscriber database cannot be written now ({exc})") from exc
-
-
-def _subscriber(data: sqlite3.Row) -> Subscriber:
+def _subscriber(data) -> Subscriber:
     def when(value):
         return datetime.fromisoformat(value) if value else None
 

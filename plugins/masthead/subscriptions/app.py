@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -37,7 +36,7 @@ from ..errors import ContentError
 from ..subscribers.model import Interests, Subscriber, address_key, subscriber_from, transport_address
 from ..subscribers.store import StoreUnavailable, SubscriberStore
 from ..themes import Theme
-from .limits import RateLimit
+from .limits import SharedRateLimit
 from .mail import Mailer, masked, notice
 from .tokens import ExpiredToken, InvalidToken, TokenSigner
 
@@ -85,12 +84,16 @@ class _Answer:
 class SubscriptionService:
     def __init__(self, store_path: Path, settings: ServiceSettings, signer: TokenSigner, mailer: Mailer,
                  clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-                 monotonic: Callable[[], float] = time.monotonic):
+                 monotonic: Callable[[], float] = time.time):
         self.store_path, self.settings, self.signer = store_path, settings, signer
         self.mailer, self.clock = mailer, clock
         self.monotonic = monotonic
-        self.per_client = RateLimit(settings.per_client_per_minute, 60, monotonic)
-        self.per_address = RateLimit(settings.per_address_per_hour, 3600, monotonic)
+        # Counted in the database: every process of the service shares them (a wall clock, which
+        # processes share, unlike each one's monotonic clock).
+        self.per_client = SharedRateLimit("client", settings.per_client_per_minute, 60, lambda: self.store,
+                                          monotonic)
+        self.per_address = SharedRateLimit("address", settings.per_address_per_hour, 3600, lambda: self.store,
+                                           monotonic)
         self.t = settings.theme.label  # the theme's words, the newsroom's own first
         self.interests = Interests(settings.sections, tuple(slug for slug, _ in settings.authors),
                                    settings.unicode_local_parts)
@@ -115,7 +118,7 @@ class SubscriptionService:
     # -- plumbing
     @property
     def store(self) -> SubscriberStore:
-        """One SQLite connection per server thread; a write waits STORE_WAIT for another's lock."""
+        """One database connection per server thread; a write waits STORE_WAIT for another's lock."""
         if not hasattr(self._local, "store"):
             self._local.store = SubscriberStore(self.store_path, clock=self.clock, wait=STORE_WAIT)
         return self._local.store
@@ -138,7 +141,7 @@ class SubscriptionService:
             response = Response("not found\n", 404, mimetype="text/plain")
         except HTTPException as exc:
             response = Response(f"{exc.code} {exc.name}\n", exc.code or 400, mimetype="text/plain")
-        except (StoreUnavailable, sqlite3.OperationalError) as exc:
+        except StoreUnavailable as exc:
             # Locked by another process, read-only, full: the same answer for every request, after
             # the same bounded wait, and nothing half-written (each change is one transaction).
             log.error("%s %s: database unavailable: %s", request.method, request.path, exc)
@@ -201,7 +204,7 @@ class SubscriptionService:
         """ok only when a sign-up could be written now (a load balancer stops sending otherwise)."""
         try:
             self.store.check_writable()
-        except (StoreUnavailable, sqlite3.OperationalError) as exc:
+        except StoreUnavailable as exc:
             log.error("health: database not writable: %s", exc)
             return Response("database not writable\n", 503, {"Retry-After": str(RETRY_AFTER)}, mimetype="text/plain")
         return Response("ok\n", mimetype="text/plain")
@@ -271,10 +274,12 @@ class SubscriptionService:
                 "language": form.get("language", ""), HONEYPOT: form.get(HONEYPOT, "")}
 
     def _purge(self) -> None:
-        """Forget unconfirmed sign-ups once their links have expired (at most once a minute)."""
+        """Forget unconfirmed sign-ups once their links have expired, and rate-limit hits older than
+        the longest window (at most once a minute)."""
         if self.monotonic() - self._last_purge > 60:
             self._last_purge = self.monotonic()
             self.store.purge_signups(self.clock() - self.settings.confirm_for)
+            self.store.forget_rate_hits(self.monotonic() - self.per_address.window)
 
     def on_confirm(self, request: Request) -> Response:
         lang = self._lang(request)

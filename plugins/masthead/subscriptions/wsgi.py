@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..config import site_config
 from ..settings_file import run_settings_file, with_absolute_paths
+from ..subscribers.database import database_target
 from ..themes import resolve_theme
 from .serve import make_service
 
@@ -22,4 +23,4 @@ _config = site_config(_settings, source=str(_settings_file))
 _folders = with_absolute_paths({"OUTPUT_PATH": "output", **_settings}, _settings_file)
 application = make_service(_config, Path(_folders["OUTPUT_PATH"]),
                            resolve_theme(_settings.get("THEME"), _settings_file),
-                           _settings_file.resolve().parent / _config.subscribers)
+                           database_target(_config.database, _settings_file.resolve().parent))

@@ -9,7 +9,9 @@ with every feature on (feeds, cards, crops, sitemaps, editions, manifest) and fo
 with its default theme and content cache. Every build runs in its own process, timed from start
 to exit, with its peak memory. Then the site is deployed to SeaweedFS on 127.0.0.1, one article
 is edited and one is added, each built and deployed; then one more is added and published with
-`masthead publish` (check, build, deploy), the way a newsroom's CI runs it.
+`masthead publish` (check, build, deploy), the way a newsroom's CI runs it. Last, a fresh CI
+runner: a new checkout edits one story and deploys it, with the caches the workflows restore
+(`cache/` and `output/` from an archive of the last run) and without any.
 
 "Full build" is a build into an empty output/ with masthead's parse cache removed; card and crop
 images stay in the cache between runs of this script (drawing 10,000 cards the first time takes
@@ -25,6 +27,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import uuid
@@ -148,6 +151,30 @@ def measure(articles: int, store) -> dict:
         rows["publish"] = time.perf_counter() - started
         page = s3.get_object(Bucket=bucket, Key="2026/11/story-99998/index.html")["Body"].read()
         assert b"Story number 99998" in page
+
+        # A fresh CI runner: a new checkout, with the caches the workflows restore (cache/ and
+        # output/, saved as an archive after the last run) and without; one edited story, from the
+        # checkout to deployed (restoring the archive is part of the time, saving it is not).
+        archive = Path(tmp) / "ci-cache.tar"
+        with tarfile.open(archive, "w") as tar:
+            tar.add(cache, arcname="cache")
+            tar.add(ours / "output", arcname="output")
+        own_settings = "".join(line for line in settings.read_text().splitlines(keepends=True)
+                               if not line.startswith("CACHE_PATH")) + "CACHE_PATH = 'cache'\n"
+        for label, restore in (("runner_cached", True), ("runner_cold", False)):
+            clone = Path(tmp) / label
+            os.sync()
+            started = time.perf_counter()
+            shutil.copytree(ours / "content", clone / "content")  # the checkout: every file new to this disk
+            (clone / "pelicanconf.py").write_text(own_settings)
+            if restore:
+                with tarfile.open(archive) as tar:
+                    tar.extractall(clone, **({"filter": "tar"} if hasattr(tarfile, "tar_filter") else {}))
+            edit_one(clone, articles // 3)
+            build = masthead_build(clone)
+            deploy(clone / "output", target, say=lambda line: None)
+            rows[label] = {**build, "total": time.perf_counter() - started}
+            shutil.rmtree(clone)
     return rows
 
 
@@ -175,6 +202,10 @@ def report(articles: int, rows: dict) -> None:
         line(f"{label}: deploy", row["deploy"], None, "", f"{row['uploads']:,} up", "")
         line(f"{label}: build + deploy", row["total"])
     line("add one: masthead publish", rows["publish"])
+    for label, key in (("fresh runner, caches restored", "runner_cached"), ("fresh runner, no caches", "runner_cold")):
+        row = rows[key]
+        line(f"{label}: edit to deployed", row["total"], None, counts(row, "pages_rendered"),
+             counts(row, "files_written"), f"{row['peak']:.0f}")
     print(f"{'':>8} cards drawn by the first build {rows['first']['counts'].get('cards_drawn', 0):,}; feed documents "
           f"written: full {full['counts'].get('feeds_written', 0):,}, "
           f"edit {rows['edit']['counts'].get('feeds_written', 0)}"

@@ -1,5 +1,6 @@
 """The delivery journal: which edition went to whom, recorded around each send, in the subscriber
-store (SQLite or PostgreSQL).
+store (SQLite or PostgreSQL). Before a message is built its reader is claimed (`claim`): on
+PostgreSQL several senders of one edition split the readers that way.
 
 Before a message is handed to the server its row says 'sending'; once the server has accepted
 it, 'sent'. A run that dies is run again: 'sent' rows are skipped, everything else is sent. The
@@ -15,28 +16,6 @@ from datetime import datetime
 
 from ..subscribers.store import SubscriberStore
 
-JOURNAL_SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS editions (
-        edition TEXT PRIMARY KEY,
-        frequency TEXT NOT NULL,
-        period TEXT NOT NULL,          -- '2026-11-27' (daily) or '2026-W48' (weekly), in the site's zone
-        until TEXT NOT NULL,
-        UNIQUE (frequency, period)
-    )""",
-    """CREATE TABLE IF NOT EXISTS deliveries (
-        edition TEXT NOT NULL REFERENCES editions(edition),
-        key TEXT NOT NULL,             -- the subscriber's address in lower case
-        state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'deferred', 'failed')),
-        message_id TEXT NOT NULL,
-        articles TEXT NOT NULL,        -- JSON list of the article ids the message carried
-        attempts INTEGER NOT NULL DEFAULT 0,
-        error TEXT NOT NULL DEFAULT '',
-        updated TEXT NOT NULL,
-        PRIMARY KEY (edition, key)
-    )""",
-    "CREATE INDEX IF NOT EXISTS deliveries_by_reader ON deliveries (key, state)",
-]
-
 
 @dataclass(frozen=True)
 class Edition:
@@ -48,19 +27,18 @@ class Edition:
 
 class Journal:
     def __init__(self, store: SubscriberStore):
+        """The journal's tables are part of the store's schema (subscribers/store.py)."""
         self.store, self.db = store, store.db
-        for statement in JOURNAL_SCHEMA:
-            self.db.execute(statement)
 
     def edition(self, frequency: str, period: str, until: datetime, make_id) -> Edition:
         """The edition of this period: created on the first run, the same one on every rerun."""
         row = self.db.execute("SELECT * FROM editions WHERE frequency = ? AND period = ?",
                               (frequency, period)).fetchone()
-        if row is None:
-            edition = make_id(until)
-            self.db.execute("INSERT INTO editions (edition, frequency, period, until) VALUES (?, ?, ?, ?)",
-                            (edition, frequency, period, until.isoformat()))
-            row = self.db.execute("SELECT * FROM editions WHERE edition = ?", (edition,)).fetchone()
+        if row is None:  # two senders starting at once: the first insert wins, both use it
+            self.db.execute("INSERT INTO editions (edition, frequency, period, until) VALUES (?, ?, ?, ?) "
+                            "ON CONFLICT DO NOTHING", (make_id(until), frequency, period, until.isoformat()))
+            row = self.db.execute("SELECT * FROM editions WHERE frequency = ? AND period = ?",
+                                  (frequency, period)).fetchone()
         return Edition(row["edition"], row["frequency"], row["period"], datetime.fromisoformat(row["until"]))
 
     def history(self, edition: str, frequency: str,
@@ -94,8 +72,24 @@ class Journal:
         except self.db.errors as exc:  # the journal is the promise of exactly once: never go on without it
             raise RuntimeError(f"could not write the delivery journal: {exc}") from exc
 
-    def sending(self, edition, key, message_id, articles, when) -> None:
-        self._write(edition, key, "sending", message_id, articles, "", when)
+    def claim(self, edition: str, key: str, message_id: str, articles: list[str], when: datetime,
+              claimant: str) -> bool:
+        """Take a reader's delivery of this edition for this sender, marked 'sending': True when it
+        is this sender's to send (never tried, deferred, or left 'sending' by a sender that is
+        gone); False when another sender holds it or it was settled. One statement: two senders
+        claiming the same reader at once cannot both win."""
+        try:
+            row = self.db.execute(
+                "INSERT INTO deliveries (edition, key, state, message_id, articles, attempts, error, updated, "
+                "claimed_by) VALUES (?, ?, 'sending', ?, ?, 1, '', ?, ?) ON CONFLICT (edition, key) DO UPDATE SET "
+                "state = 'sending', message_id = excluded.message_id, articles = excluded.articles, "
+                "attempts = deliveries.attempts + 1, error = '', updated = excluded.updated, "
+                "claimed_by = excluded.claimed_by WHERE deliveries.state = 'deferred' OR "
+                f"(deliveries.state = 'sending' AND ({self.db.HOLDER_GONE})) RETURNING key",
+                (edition, key, message_id, json.dumps(articles), when.isoformat(), claimant)).fetchone()
+        except self.db.errors as exc:
+            raise RuntimeError(f"could not write the delivery journal: {exc}") from exc
+        return row is not None
 
     def sent(self, edition, key, message_id, articles, when) -> None:
         self._write(edition, key, "sent", message_id, articles, "", when)

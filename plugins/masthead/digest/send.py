@@ -11,6 +11,7 @@ import threading
 import time
 from collections import OrderedDict, deque
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parseaddr
@@ -42,6 +43,7 @@ class SendReport:
     deferred: int = 0
     bounced: int = 0
     undeliverable: int = 0  # readers this sender cannot reach at all (recorded as failed, never as bounces)
+    taken: int = 0  # readers another sender of the same edition claimed first
     errors: list[str] = field(default_factory=list)
     stopped: str = ""  # why the run stopped early (the sender cannot send anything); empty when it did not
 
@@ -91,9 +93,10 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
             f"{report.nothing_new} with nothing new")
         return report
 
-    # One sender per edition at a time: a second one (a retry started while a slow run still goes) is
-    # refused instead of racing it for the same readers.
-    with store.db.run_lock(f"digest send of {edition.id}"):
+    # On PostgreSQL senders of one edition split the readers, each claiming a reader before it builds
+    # the message; on SQLite one sender at a time: a second one is refused instead of racing.
+    claimant = store.db.claimant()
+    with nullcontext() if store.db.splits_senders else store.db.run_lock(f"digest send of {edition.id}"):
         link_token = link_tokens(config)  # needs the subscription service's secret: checked before anything is sent
         pause = 1.0 / rate if rate > 0 else 0.0
         bodies: OrderedDict[tuple, tuple[str, str]] = OrderedDict()  # readers with the same interests share them
@@ -160,6 +163,11 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
             for subscriber, selection in plan():
                 if halted.is_set():
                     break
+                ids = [a.id for a in selection.articles]
+                msg_id = message_id(edition.id, subscriber.email, mail_from)
+                if not journal.claim(edition.id, subscriber.key, msg_id, ids, now, claimant):
+                    report.taken += 1  # another sender of this edition has this reader
+                    continue
                 subject = subject_template.format(site=config.name, count=len(selection.articles),
                                                   date=edition.until.astimezone(config.timezone).strftime("%-d %B %Y"))
                 lang = subscriber.language or config.default_lang
@@ -177,9 +185,6 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
                                         theme=theme, bodies=bodies[key])
                 if signer:
                     message = signer.sign(message)
-                ids = [a.id for a in selection.articles]
-                msg_id = message_id(edition.id, subscriber.email, mail_from)
-                journal.sending(edition.id, subscriber.key, msg_id, ids, now)
                 in_flight.append((pool.submit(deliver, message, subscriber, msg_id, ids), subscriber, msg_id, ids))
                 while len(in_flight) > 2 * workers:  # bounded: memory stays flat
                     settle(*in_flight.popleft())
@@ -205,5 +210,6 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
         say(f"edition {edition.id}: {report.sent} sent, {report.skipped_already_sent} already sent, "
             f"{report.deferred} deferred (sent on the next run), {report.bounced} bounced, "
             + (f"{report.undeliverable} undeliverable, " if report.undeliverable else "")
+            + (f"{report.taken} taken by another sender, " if report.taken else "")
             + f"{report.nothing_new} with nothing new")
         return report

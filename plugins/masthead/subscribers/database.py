@@ -76,6 +76,15 @@ class Database:
 
     engine = ""
     errors: tuple[type[BaseException], ...] = ()
+    # Whether several digest senders of one edition may run at once, each claiming readers as it
+    # goes (PostgreSQL), or one at a time under run_lock (SQLite).
+    splits_senders = False
+    # An SQL condition on `deliveries.claimed_by`: the sender that claimed the row is gone.
+    HOLDER_GONE = "1 = 1"
+
+    def claimant(self) -> str:
+        """Who this connection is, as a delivery's `claimed_by` names it."""
+        return f"process {os.getpid()}"
 
     def execute(self, sql: str, params: tuple | list = ()):
         raise NotImplementedError
@@ -205,6 +214,17 @@ class PostgresDatabase(Database):
     """A connection taken from the process's pool for this URL (psycopg 3), given back on close."""
 
     engine = "postgresql"
+    splits_senders = True
+    # A claim is this connection's server session (pid and start time): the session is gone as soon
+    # as its process is, however it ended. (A transaction pooler between masthead and PostgreSQL
+    # would share sessions: senders need a direct connection.)
+    SESSION = "pid::text || ':' || backend_start::text"
+    HOLDER_GONE = ("deliveries.claimed_by = '' OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE "
+                   "a.pid::text || ':' || a.backend_start::text = deliveries.claimed_by)")
+
+    def claimant(self) -> str:
+        return self.db.execute(f"SELECT {self.SESSION} FROM pg_stat_activity WHERE pid = pg_backend_pid()"
+                               ).fetchone()[0]
 
     def __init__(self, url: str, wait: float) -> None:
         from ..extras import needs

@@ -57,6 +57,29 @@ SIGNUPS_SCHEMA = [
         requested TEXT NOT NULL
     )""",
 ]
+# The delivery journal (digest/journal.py): editions, and each reader's delivery of each.
+JOURNAL_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS editions (
+        edition TEXT PRIMARY KEY,
+        frequency TEXT NOT NULL,
+        period TEXT NOT NULL,          -- '2026-11-27' (daily) or '2026-W48' (weekly), in the site's zone
+        until TEXT NOT NULL,
+        UNIQUE (frequency, period)
+    )""",
+    """CREATE TABLE IF NOT EXISTS deliveries (
+        edition TEXT NOT NULL REFERENCES editions(edition),
+        key TEXT NOT NULL,             -- the subscriber's address in lower case
+        state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'deferred', 'failed')),
+        message_id TEXT NOT NULL,
+        articles TEXT NOT NULL,        -- JSON list of the article ids the message carried
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT NOT NULL DEFAULT '',
+        updated TEXT NOT NULL,
+        claimed_by TEXT NOT NULL DEFAULT '',  -- the sender that holds a 'sending' row (PostgreSQL: its session)
+        PRIMARY KEY (edition, key)
+    )""",
+    "CREATE INDEX IF NOT EXISTS deliveries_by_reader ON deliveries (key, state)",
+]
 # Version 3: the subscription service's rate limits, shared by every process on the database. Keys
 # are digests (a client's address or a reader's never stored as such); `at` is in milliseconds.
 RATE_SCHEMA = [
@@ -145,11 +168,21 @@ class SubscriberStore:
                 return
             for statement in MIGRATIONS_FROM[version]:
                 self.db.execute(statement)
+            self._journal_tables()
             self.db.set_schema_version(SCHEMA_VERSION)
             self.migrated_from = version
 
     def _transaction(self):
         return self.db.transaction()
+
+    def _journal_tables(self) -> None:
+        """The journal's tables (once made on first use, outside the schema versions), with the
+        column that says which sender holds a delivery."""
+        for statement in JOURNAL_SCHEMA:
+            self.db.execute(statement)
+        columns = [column[0] for column in self.db.execute("SELECT * FROM deliveries LIMIT 0").description]
+        if "claimed_by" not in columns:
+            self.db.execute("ALTER TABLE deliveries ADD COLUMN claimed_by TEXT NOT NULL DEFAULT ''")
 
     def _now(self) -> str:
         return self.clock().isoformat()

@@ -438,3 +438,67 @@ def test_the_cli_serves_with_waitress_until_stopped(tmp_path, smtp, stop):
     assert process.returncode == 0
     assert f"Subscription service on http://127.0.0.1:{port}/ for {SITE}" in output
     assert "POST /subscribe 200" in output and "c***@example.org" in output and "cli.reader" not in output
+
+
+def test_an_instance_killed_mid_burst_loses_no_sign_up_it_answered(tmp_path, smtp, postgres):
+    """Two `masthead subscriptions serve` processes on one PostgreSQL database; one is SIGKILLed
+    while sign-ups pour into both. Every sign-up answered 200 is in the database, the other
+    instance goes on answering, and no half-written reader is left behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+
+    url = postgres.fresh_database()
+    clock = Clock()
+    running, server, thread = start_service(tmp_path, smtp, clock, url)  # builds the newsroom; not used to serve
+    stop_waitress(server, thread)
+    running.app.mailer.close()
+    masthead = str(Path(sys.executable).parent / "masthead")
+    ports = free_ports(2)
+    processes = [subprocess.Popen([masthead, "subscriptions", "serve", "--settings", str(running.room.settings_file),
+                                   "--port", str(port), "--database", url],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=running.room.root,
+                                  start_new_session=True) for port in ports]
+
+    def ask(n: int, port: int | None = None) -> tuple[int, str, int]:
+        address = f"burst{n:03d}@example.org"
+        port = port or ports[n % 2]
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("POST", "/subscribe", urlencode({"email": address}),
+                               {"Content-Type": "application/x-www-form-urlencoded",
+                                "X-Forwarded-For": f"10.9.{n // 200}.{n % 200}"})
+            return n, address, connection.getresponse().status
+        except OSError:
+            return n, address, 0  # the killed instance: no answer
+
+    try:
+        for port in ports:
+            for _ in range(100):
+                if ask(-1, port)[2] in (200, 429):
+                    break
+                time.sleep(0.1)
+        with ThreadPoolExecutor(8) as pool:
+            futures = [pool.submit(ask, n) for n in range(300)]
+            time.sleep(0.3)
+            os.killpg(processes[0].pid, signal.SIGKILL)
+            answers = [future.result() for future in futures]
+        assert ask(999, ports[1])[2] == 200  # the other instance is still up
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=10)
+    answered = [address for _, address, status in answers if status == 200]
+    assert len(answered) >= 150 and any(status == 0 for _, _, status in answers)
+    store = SubscriberStore(url)
+    for address in answered:
+        assert store.get(address).status == "pending", address
+    pending = store.db.execute("SELECT COUNT(*) FROM signups").fetchone()[0]
+    subscribers = store.db.execute("SELECT COUNT(*) FROM subscribers").fetchone()[0]
+    assert pending == subscribers  # each sign-up whole: its request and its pending row, or neither
+    store.close()

@@ -43,6 +43,12 @@ class Workers:
         """function(*arguments) in a worker while the caller goes on; the future has its result."""
         return self._started().submit(function, *arguments)
 
+    def warm(self) -> None:
+        """Start the fork server and the workers now, in the background: their imports take most
+        of a second, which a build that will need them spends on its own work meanwhile."""
+        for _ in range(self.cores):
+            self._started().submit(os.getpid)
+
     def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
             context = multiprocessing.get_context(start_method())

@@ -75,8 +75,8 @@ class Journal:
     def claim(self, edition: str, key: str, message_id: str, articles: list[str], when: datetime,
               claimant: str) -> bool:
         """Take a reader's delivery of this edition for this sender, marked 'sending': True when it
-        is this sender's to send (never tried, deferred, or left 'sending' by a sender that is
-        gone); False when another sender holds it or it was settled. One statement: two senders
+        is this sender's to send (never tried, deferred, or left 'sending' by this same sender or
+        by one that is gone); False when another sender holds it or it was settled. One statement: two senders
         claiming the same reader at once cannot both win."""
         try:
             row = self.db.execute(
@@ -84,8 +84,8 @@ class Journal:
                 "claimed_by) VALUES (?, ?, 'sending', ?, ?, 1, '', ?, ?) ON CONFLICT (edition, key) DO UPDATE SET "
                 "state = 'sending', message_id = excluded.message_id, articles = excluded.articles, "
                 "attempts = deliveries.attempts + 1, error = '', updated = excluded.updated, "
-                "claimed_by = excluded.claimed_by WHERE deliveries.state = 'deferred' OR "
-                f"(deliveries.state = 'sending' AND ({self.db.HOLDER_GONE})) RETURNING key",
+                "claimed_by = excluded.claimed_by WHERE deliveries.state = 'deferred' OR (deliveries.state = "
+                f"'sending' AND (deliveries.claimed_by = excluded.claimed_by OR {self.db.HOLDER_GONE})) RETURNING key",
                 (edition, key, message_id, json.dumps(articles), when.isoformat(), claimant)).fetchone()
         except self.db.errors as exc:
             raise RuntimeError(f"could not write the delivery journal: {exc}") from exc

@@ -67,6 +67,8 @@ def start_build(pelican) -> None:
     theme = theme_of(settings)
     now = request.now or datetime.now(timezone.utc)
     workers = request.workers = Workers()
+    if request.previous_output is None:  # a whole site to make: the workers will be needed
+        workers.warm()
     newsroom = request.newsroom
     if newsroom is None or newsroom.now != now:
         newsroom = read_newsroom(Path(settings["PATH"]), config, now, Path(settings["CACHE_PATH"]),

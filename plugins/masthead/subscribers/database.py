@@ -222,10 +222,6 @@ class PostgresDatabase(Database):
     HOLDER_GONE = ("deliveries.claimed_by = '' OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE "
                    "a.pid::text || ':' || a.backend_start::text = deliveries.claimed_by)")
 
-    def claimant(self) -> str:
-        return self.db.execute(f"SELECT {self.SESSION} FROM pg_stat_activity WHERE pid = pg_backend_pid()"
-                               ).fetchone()[0]
-
     def __init__(self, url: str, wait: float) -> None:
         from ..extras import needs
 
@@ -249,6 +245,10 @@ class PostgresDatabase(Database):
         self.db.row_factory = _row_factory
         self.db.execute(f"SET lock_timeout = '{int(wait * 1000)}ms'")
         self.db.execute("CREATE TABLE IF NOT EXISTS masthead_schema (version INTEGER NOT NULL)")
+
+    def claimant(self) -> str:
+        return self.db.execute(f"SELECT {self.SESSION} FROM pg_stat_activity WHERE pid = pg_backend_pid()"
+                               ).fetchone()[0]
 
     def execute(self, sql: str, params: tuple | list = ()):
         try:

@@ -226,3 +226,95 @@ def test_rate_limits_are_one_count_for_every_connection(database):
     assert stores[1].rate_hit("client", "10.0.0.2", 5, 60, 1000.0) == 0.0  # another key, its own count
     for store in stores:
         store.close()
+
+
+# Exports as the services write them (columns and statuses from their own export files).
+MAILCHIMP_SUBSCRIBED = """Email Address,First Name,Last Name,MEMBER_RATING,OPTIN_TIME,CONFIRM_TIME,GMTOFF,TIMEZONE,CC,TAGS
+ana@example.org,Ana,Ruiz,2,2024-01-01 10:00:00,2024-01-01 10:05:00,0,Europe/Madrid,ES,""
+"""
+MAILCHIMP_UNSUBSCRIBED = """Email Address,First Name,Last Name,MEMBER_RATING,OPTIN_TIME,UNSUB_TIME,UNSUB_CAMPAIGN_TITLE,UNSUB_REASON
+left@example.org,Left,Early,1,2023-05-01 10:00:00,2024-02-01 09:00:00,Weekly,No longer interested
+"""
+MAILCHIMP_CLEANED = """Email Address,First Name,Last Name,MEMBER_RATING,OPTIN_TIME,CLEAN_TIME,CLEAN_CAMPAIGN_TITLE
+gone@example.org,Gone,Away,1,2023-05-01 10:00:00,2024-03-01 09:00:00,Weekly
+"""
+SUBSTACK = """email,active_subscription,expiry,plan,email_disabled,created_at,first_payment_at
+free@example.org,false,,,false,2024-01-01T00:00:00.000Z,
+paid@example.org,true,2026-01-01T00:00:00.000Z,yearly,false,2024-01-01T00:00:00.000Z,2024-01-02T00:00:00.000Z
+quiet@example.org,false,,,true,2024-01-01T00:00:00.000Z,
+"""
+GHOST = """id,email,name,note,subscribed_to_emails,complimentary_plan,stripe_customer_id,created_at,deleted_at,labels,tiers
+6512,member@example.org,Mina Member,,true,false,,2024-01-01T00:00:00.000Z,,,
+6513,optout@example.org,Otto Out,,false,false,,2024-01-01T00:00:00.000Z,,,
+"""
+BUTTONDOWN = """email,notes,metadata,tags,referrer_url,creation_date,secondary_id,source,subscriber_type
+regular@example.org,,{},,,2024-01-01T00:00:00Z,1,api,regular
+waiting@example.org,,{},,,2024-01-01T00:00:00Z,2,api,unactivated
+bounced@example.org,,{},,,2024-01-01T00:00:00Z,3,api,undeliverable
+complained@example.org,,{},,,2024-01-01T00:00:00Z,4,api,complained
+"""
+
+
+@pytest.mark.parametrize("service, files, expected", [
+    ("mailchimp", [MAILCHIMP_SUBSCRIBED, MAILCHIMP_UNSUBSCRIBED, MAILCHIMP_CLEANED],
+     {"ana@example.org": ("active", "Ana Ruiz"), "left@example.org": ("unsubscribed", "Left Early"),
+      "gone@example.org": ("bounced", "Gone Away")}),
+    ("substack", [SUBSTACK], {"free@example.org": ("active", ""), "paid@example.org": ("active", ""),
+                              "quiet@example.org": ("unsubscribed", "")}),
+    ("ghost", [GHOST], {"member@example.org": ("active", "Mina Member"),
+                        "optout@example.org": ("unsubscribed", "Otto Out")}),
+    ("buttondown", [BUTTONDOWN], {"regular@example.org": ("active", ""), "waiting@example.org": ("pending", ""),
+                                  "bounced@example.org": ("bounced", ""),
+                                  "complained@example.org": ("unsubscribed", "")}),
+])
+def test_lists_from_other_services_keep_who_left_and_import_twice_changes_nothing(newsroom, monkeypatch, tmp_path,
+                                                                                  service, files, expected):
+    monkeypatch.chdir(newsroom.root)
+
+    def run(*args):
+        return CliRunner().invoke(main, ["subscribers", *args])
+
+    outputs = []
+    for n, text in enumerate(files):
+        (tmp_path / f"export{n}.csv").write_text(text)
+        outputs.append(run("import", str(tmp_path / f"export{n}.csv"), "--from", service))
+        assert outputs[-1].exit_code == 0, outputs[-1].output
+    store = SubscriberStore(newsroom.root / "subscribers.sqlite3")
+    assert {s.email: (s.status, s.name) for s in store.all()} == expected
+    store.close()
+    left = sum(1 for status, _ in expected.values() if status in ("unsubscribed", "bounced"))
+    assert f"who left {service} imported as unsubscribed or bounced" in "".join(o.output for o in outputs)
+    for n, _ in enumerate(files):  # again: nothing changes, nobody comes back
+        again = run("import", str(tmp_path / f"export{n}.csv"), "--from", service)
+        assert "0 added, 0 updated" in again.output
+    store = SubscriberStore(newsroom.root / "subscribers.sqlite3")
+    assert {s.email: (s.status, s.name) for s in store.all()} == expected
+    assert sum(1 for s in store.all() if s.status in ("unsubscribed", "bounced")) == left
+    store.close()
+
+
+def test_a_reader_who_left_the_old_service_after_being_imported_is_never_mailed_again(newsroom, monkeypatch, tmp_path):
+    monkeypatch.chdir(newsroom.root)
+    (tmp_path / "before.csv").write_text(GHOST.replace("optout@example.org,Otto Out,,false", "optout@example.org,Otto Out,,true"))
+    CliRunner().invoke(main, ["subscribers", "import", str(tmp_path / "before.csv"), "--from", "ghost"])
+    CliRunner().invoke(main, ["subscribers", "add", "member@example.org", "--section", "Europe"])  # already there: refused
+    (tmp_path / "after.csv").write_text(GHOST)
+    result = CliRunner().invoke(main, ["subscribers", "import", str(tmp_path / "after.csv"), "--from", "ghost"])
+    assert "1 who left ghost imported as unsubscribed or bounced" in result.output
+    store = SubscriberStore(newsroom.root / "subscribers.sqlite3")
+    assert store.get("optout@example.org").status == "unsubscribed"
+    assert store.get("member@example.org").status == "active"
+    store.close()
+
+
+def test_an_export_of_another_kind_is_refused_by_its_header(newsroom, monkeypatch, tmp_path):
+    monkeypatch.chdir(newsroom.root)
+    (tmp_path / "ghost.csv").write_text(GHOST)
+    result = CliRunner().invoke(main, ["subscribers", "import", str(tmp_path / "ghost.csv"), "--from", "mailchimp"])
+    assert result.exit_code == 1
+    assert "header: expected a Mailchimp audience export (a column 'Email Address'), found columns 'id,email,name" \
+        in result.output
+    (tmp_path / "odd.csv").write_text("email,subscriber_type\nx@example.org,vip\n")
+    odd = CliRunner().invoke(main, ["subscribers", "import", str(tmp_path / "odd.csv"), "--from", "buttondown"])
+    assert odd.exit_code == 1 and "odd.csv:2: status: expected a Buttondown subscriber type" in odd.output
+    assert "found 'vip'" in odd.output

@@ -360,21 +360,39 @@ def subscribers_remove(ctx, email, erase) -> None:
 
 @subscribers.command("import")
 @click.argument("csv_file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--from", "service", type=click.Choice(["masthead", "mailchimp", "substack", "ghost", "buttondown"]),
+              default="masthead", show_default=True,
+              help="Whose export the file is: masthead's own CSV, or another service's subscriber export.")
 @click.pass_context
-def subscribers_import(ctx, csv_file) -> None:
-    """Import readers from CSV (email, name, status, frequency, sections, authors, language)."""
+def subscribers_import(ctx, csv_file, service) -> None:
+    """Import readers from CSV: masthead's own (email, name, status, frequency, sections, authors,
+    language) or a Mailchimp, Substack, Ghost or Buttondown export (readers who left there are
+    imported as unsubscribed or bounced, and never mailed)."""
+    from .subscribers.services import service_rows
+
     try:
         text = csv_file.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         _fail(MastheadError(f"{csv_file}: expected UTF-8 text; save the file as UTF-8 CSV"))
+    store = ctx.obj["store"]
     try:
-        report = ctx.obj["store"].import_csv(text, str(csv_file), ctx.obj["interests"])
+        if service == "masthead":
+            report = store.import_csv(text, str(csv_file), ctx.obj["interests"])
+        else:
+            found = service_rows(service, text, str(csv_file))
+            report = store.import_rows(found.rows, str(csv_file), ctx.obj["interests"],
+                                       statuses=("pending", "active", "unsubscribed", "bounced"), preferences=False)
+            report.problems[:0] = found.problems
+            report.skipped = found.skipped
     except MastheadError as exc:
         _fail(exc)
     for problem in report.problems:
         click.echo(str(problem), err=True)
+    left = f"{report.left} who left {service} imported as unsubscribed or bounced, " if service != "masthead" else ""
+    skipped = f"{len(report.skipped)} skipped (no subscribers there), " if report.skipped else ""
     click.echo(f"Imported: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
-               f"{report.kept_unsubscribed} left unsubscribed, {len(report.problems)} rows with problems.")
+               f"{report.kept_unsubscribed} left unsubscribed, {left}{skipped}"
+               f"{len(report.problems)} rows with problems.")
     if report.problems:
         sys.exit(1)
 

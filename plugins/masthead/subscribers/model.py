@@ -90,8 +90,11 @@ def _list(value: str | tuple | list | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item.strip() for item in items if item and item.strip()))
 
 
-def subscriber_from(fields: dict, interests: Interests, where: str, line: int | None = None) -> Subscriber:
-    """A Subscriber from a CSV row or command arguments; raises ContentError naming each bad field."""
+def subscriber_from(fields: dict, interests: Interests, where: str, line: int | None = None,
+                    statuses: tuple[str, ...] = ("pending", "active")) -> Subscriber:
+    """A Subscriber from a CSV row or command arguments; raises ContentError naming each bad field.
+    `statuses`: the ones the row may carry (a list moved from another service also brings readers
+    who left it: unsubscribed, bounced)."""
     problems: list[Problem] = []
 
     def bad(name: str, expected: str, found: str) -> None:
@@ -106,8 +109,8 @@ def subscriber_from(fields: dict, interests: Interests, where: str, line: int | 
         bad("email", "an address with only ASCII letters before the @ (this newsroom's mail goes through "
             "Amazon SES, which delivers to no other)", repr(email))
     status = (fields.get("status") or "active").strip()
-    if status not in ("pending", "active"):
-        bad("status", "pending or active (unsubscribes and bounces are recorded by masthead)",
+    if status not in statuses:
+        bad("status", " or ".join(statuses) + " (unsubscribes and bounces are recorded by masthead)",
             repr(status) + did_you_mean(status, STATUSES))
     frequency = (fields.get("frequency") or "daily").strip()
     if frequency not in FREQUENCIES:

@@ -109,6 +109,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     kept_unsubscribed: int = 0
+    left: int = 0  # readers who left at the service a list came from: recorded as unsubscribed or bounced
+    skipped: list[Problem] = field(default_factory=list)  # rows that are no reader (say, transactional contacts)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -272,7 +274,6 @@ class SubscriberStore:
 
     def import_csv(self, text: str, source: str, interests: Interests) -> ImportReport:
         """Add new readers and update known ones; report bad rows by line; never re-subscribe."""
-        report = ImportReport()
         reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
         missing = [name for name in ("email",) if name not in (reader.fieldnames or [])]
         if missing:
@@ -282,12 +283,20 @@ class SubscriberStore:
         if unknown:
             raise ContentError([Problem(source, 1, "header", "columns among " + ", ".join(CSV_FIELDS),
                                         f"unknown column {unknown[0]!r}")])
+        return self.import_rows(((reader.line_num, row) for row in reader), source, interests)
+
+    def import_rows(self, rows, source: str, interests: Interests, statuses: tuple[str, ...] = ("pending", "active"),
+                    preferences: bool = True) -> ImportReport:
+        """Import (line, fields) rows in one transaction. `statuses`: what a row may say; a list
+        from another service also brings readers who left it, recorded as such and never mailed.
+        `preferences`: the rows carry frequency, sections, authors and language (masthead's own
+        CSV); a list from another service does not, and leaves a known reader's as they are."""
+        report = ImportReport()
         seen: set[str] = set()
         with self._transaction():
-            for row in reader:
-                line = reader.line_num
+            for line, row in rows:
                 try:
-                    subscriber = subscriber_from(row, interests, source, line)
+                    subscriber = subscriber_from(row, interests, source, line, statuses)
                 except ContentError as exc:
                     report.problems.extend(exc.problems)
                     continue
@@ -299,22 +308,35 @@ class SubscriberStore:
                 if self.is_suppressed(subscriber.email):
                     report.kept_unsubscribed += 1
                     continue
-                self._import_one(subscriber, report)
+                self._import_one(subscriber, report, preferences)
         return report
 
-    def _import_one(self, subscriber: Subscriber, report: ImportReport) -> None:
+    def _import_one(self, subscriber: Subscriber, report: ImportReport, preferences: bool = True) -> None:
         existing = self.get(subscriber.email)
         now = self._now()
+        left = subscriber.status in ("unsubscribed", "bounced")  # left the list at another service
         if existing is None:
             self._insert(subscriber, now)
-            report.added += 1
+            if left:
+                self.db.execute("UPDATE subscribers SET unsubscribed = ? WHERE key = ?", (now, subscriber.key))
+                report.left += 1
+            else:
+                report.added += 1
             return
         if existing.status in ("unsubscribed", "bounced"):
             report.kept_unsubscribed += 1  # an import never overrides a reader's own choice
             return
-        wanted = replace(existing, name=subscriber.name or existing.name, frequency=subscriber.frequency,
-                         sections=subscriber.sections, authors=subscriber.authors,
-                         language=subscriber.language)
+        if left:  # they left there after they were added here: they are never mailed again
+            self.db.execute("UPDATE subscribers SET status = ?, unsubscribed = ?, updated = ? WHERE key = ?",
+                            (subscriber.status, now, now, existing.key))
+            report.left += 1
+            return
+        if preferences:
+            wanted = replace(existing, name=subscriber.name or existing.name, frequency=subscriber.frequency,
+                             sections=subscriber.sections, authors=subscriber.authors,
+                             language=subscriber.language)
+        else:
+            wanted = replace(existing, name=existing.name or subscriber.name)
         if wanted == existing:
             report.unchanged += 1
             return

@@ -463,6 +463,71 @@ def subscribers_copy(ctx, target) -> None:
                ", ".join(f"{count} {table}" for table, count in copied.items()))
 
 
+@main.group("import")
+def import_group() -> None:
+    """Bring an archive from another publishing system into content/."""
+
+
+@import_group.command("wordpress")
+@click.argument("export", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@settings_option
+@click.option("--media", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None,
+              help="A local copy of the site's wp-content/uploads: featured images are copied from it.")
+@click.option("--section-map", "section_map", multiple=True, metavar="CATEGORY=SECTION",
+              help="File a WordPress category under a section of the site (repeat).")
+@click.option("--report", "report_file", type=click.Path(path_type=Path), default=Path("import-report.txt"),
+              show_default=True, help="Where the list of what needs an editor's eye is written.")
+@click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing.")
+@requires("import")
+def import_wordpress(export, settings_file, media, section_map, report_file, dry_run) -> None:
+    """Import a WordPress export (Tools > Export, WXR 1.1 or 1.2): posts become articles, with
+    their old addresses as aliases, authors, sections, tags, excerpts and featured images.
+    Importing the same export again changes nothing."""
+    from .importers.apply import apply_plan
+    from .importers.wordpress import plan_import
+    from .pelican_adapter.settings import apply_pelican_settings
+    from .site.layout import layout_from_settings
+
+    settings_file = settings_file or Path(DEV_SETTINGS)
+    settings, config = _site(settings_file)
+    content = Path(settings["PATH"])
+    mapping = {}
+    for item in section_map:
+        category, sep, section = item.partition("=")
+        if not sep or not category.strip() or not section.strip():
+            _fail(MastheadError(f"--section-map {item!r}: expected CATEGORY=SECTION, such as 'News=World'"))
+        mapping[category.strip()] = section.strip()
+    existing = {p.stem for p in (content / "authors").glob("*.md")}
+    layout_settings = dict(settings)
+    apply_pelican_settings(layout_settings)
+    layout = layout_from_settings(layout_settings)
+
+    def address(date, slug: str) -> str:
+        return layout.url("ARTICLE", slug=slug, date=date, lang=config.default_lang, category="", author="")
+
+    try:
+        plan = plan_import(export, media, mapping, config.sections, existing, address)
+    except MastheadError as exc:
+        _fail(exc)
+    report = plan.report
+    counts = ", ".join(f"{count} {state}" for state, count in sorted(report.articles.items())) or "no articles"
+    skipped = "; ".join(f"{count} {reason}" for reason, count in sorted(report.skipped.items())) or "none"
+    click.echo(f"Articles: {counts}. Authors: {report.authors} new. Featured images: {report.images_found} "
+               f"found, {report.images_missing} from the old site. Aliases: {report.aliases}. Comments left "
+               f"out: {report.comments}. Skipped: {skipped}.")
+    if dry_run:
+        click.echo(f"Dry run: {len(plan.files)} files and {len(plan.copies)} images would be written to {content}/.")
+        return
+    try:
+        applied = apply_plan(plan, content)
+    except (MastheadError, OSError) as exc:
+        _fail(MastheadError(str(exc)))
+    report_file.write_text("".join(line + "\n" for line in report.review), encoding="utf-8")
+    click.echo(f"Wrote {applied.written} files ({applied.unchanged} unchanged) and {applied.copied} images to "
+               f"{content}/. {len(report.review)} things need an editor's eye: see {report_file}. Then run "
+               "`masthead check`.")
+
+
 @main.command()
 @settings_option
 @now_option

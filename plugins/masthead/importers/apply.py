@@ -1,0 +1,59 @@
+"""Writing an import into content/: everything staged first, then moved in file by file.
+
+A failure while reading the export writes nothing (the plan is made before any file is touched);
+a file already in content/ with the same text is left alone, so importing again changes nothing.
+Every path is checked to stay inside content/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import MastheadError
+from .wordpress import ImportPlan
+
+
+@dataclass
+class Applied:
+    written: int = 0
+    unchanged: int = 0
+    copied: int = 0
+
+
+def apply_plan(plan: ImportPlan, content: Path) -> Applied:
+    root = content.resolve()
+    targets = {rel: (root / rel).resolve() for rel in [*plan.files, *plan.copies]}
+    for rel, target in targets.items():
+        if not target.is_relative_to(root) or target == root:
+            raise MastheadError(f"the import would write {rel!r}, outside {content}; nothing was written")
+    done = Applied()
+    staging = Path(tempfile.mkdtemp(prefix=".masthead-import-", dir=root.parent))
+    try:
+        staged: list[tuple[Path, Path]] = []
+        for rel, text in plan.files.items():
+            target = targets[rel]
+            if target.is_file() and target.read_text(encoding="utf-8") == text:
+                done.unchanged += 1
+                continue
+            temporary = staging / f"{len(staged)}.md"
+            temporary.write_text(text, encoding="utf-8")
+            staged.append((temporary, target))
+            done.written += 1
+        for rel, source in plan.copies.items():
+            target = targets[rel]
+            if target.is_file() and target.stat().st_size == Path(source).stat().st_size:
+                continue
+            temporary = staging / f"{len(staged)}.bin"
+            shutil.copyfile(source, temporary)
+            staged.append((temporary, target))
+            done.copied += 1
+        for temporary, target in staged:  # all read and staged: now moved in, one atomic rename each
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(temporary, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return done

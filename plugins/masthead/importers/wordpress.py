@@ -1,0 +1,338 @@
+"""A WordPress export (WXR 1.1 or 1.2) read as masthead articles and authors.
+
+The file is streamed twice with lxml's iterparse, each element freed once read, so memory stays
+flat however large the export: the first pass keeps only what posts refer to (authors, and each
+attachment's file, alt text and caption), the second turns one post at a time into an article.
+Nothing here writes a file: `plan_import` returns the files to write and the report.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterator
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from ..content.slugs import slugify
+from ..errors import MastheadError
+
+WXR_VERSIONS = ("1.1", "1.2")
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
+GUID_NAMESPACE = uuid.UUID("0b2a7d5e-9c4f-4f6e-8d1a-3c5b7e9f1a2d")  # fixed: the same post, the same id, forever
+STATUS = {"publish": "published", "future": "published", "draft": "draft", "pending": "draft", "private": "draft"}
+SHORTCODE = re.compile(r"\[(/?)([a-z_][\w-]*)([^\]]*)\]")
+CAPTION = re.compile(r"\[caption[^\]]*\](.*?)\[/caption\]", re.S)
+BLOCK = re.compile(r"<(?:p|div|h[1-6]|ul|ol|li|blockquote|pre|table|figure|hr)\b", re.I)
+
+
+class ImportError_(MastheadError):
+    """The export cannot be read: says which file and why, in one line."""
+
+
+@dataclass
+class Attachment:
+    url: str
+    alt: str = ""
+    caption: str = ""
+
+
+@dataclass
+class Report:
+    articles: dict[str, int] = field(default_factory=dict)  # by status
+    authors: int = 0
+    images_found: int = 0
+    images_missing: int = 0
+    aliases: int = 0
+    comments: int = 0  # left out, counted
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
+    review: list[str] = field(default_factory=list)  # what an editor should look at, one line each
+
+
+def _tag(element) -> str:
+    return etree.QName(element).localname
+
+
+def _child(element, name: str) -> str:
+    for child in element:
+        if _tag(child) == name or child.tag == name:
+            return child.text or ""
+    return ""
+
+
+def _items(path: Path, wanted: set[str]) -> Iterator[etree._Element]:
+    """Each <item> and <wp:author> of the export, freed after the caller is done with it."""
+    try:
+        for _, element in etree.iterparse(str(path), events=("end",), huge_tree=True, resolve_entities=False,
+                                          no_network=True, recover=False):
+            name = _tag(element)
+            if name in wanted:
+                yield element
+                element.clear()
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+    except etree.XMLSyntaxError as exc:
+        raise ImportError_(f"{path}: not a complete WordPress export ({exc.msg}, line {exc.lineno}); export it "
+                           "again from Tools > Export") from None
+
+
+def _version(path: Path) -> str:
+    for _, element in etree.iterparse(str(path), events=("end",), resolve_entities=False, no_network=True):
+        if _tag(element) == "wxr_version":
+            return (element.text or "").strip()
+        if _tag(element) == "item":
+            break
+    return ""
+
+
+@dataclass
+class Export:
+    path: Path
+    authors: dict[str, tuple[str, str]]  # login -> (display name, email)
+    attachments: dict[str, Attachment]  # post id -> attachment
+
+
+def read_export(path: Path) -> Export:
+    """The first pass: authors and attachments, which posts refer to."""
+    version = _version(path)
+    if version not in WXR_VERSIONS:
+        raise ImportError_(f"{path}: WXR version {version or 'missing'!r}; masthead reads WordPress exports of "
+                           f"version {' or '.join(WXR_VERSIONS)} (WordPress 3.1 and later)")
+    authors: dict[str, tuple[str, str]] = {}
+    attachments: dict[str, Attachment] = {}
+    for element in _items(path, {"author", "item"}):
+        if _tag(element) == "author":
+            login = _child(element, "author_login").strip()
+            if login:
+                authors[login] = (_child(element, "author_display_name").strip() or login,
+                                  _child(element, "author_email").strip())
+        elif _child(element, "post_type") == "attachment":
+            meta = _meta(element)
+            attachments[_child(element, "post_id")] = Attachment(
+                _child(element, "attachment_url").strip(), meta.get("_wp_attachment_image_alt", "").strip(),
+                _excerpt(element))
+    return Export(path, authors, attachments)
+
+
+def _meta(element) -> dict[str, str]:
+    found = {}
+    for child in element:
+        if _tag(child) == "postmeta":
+            found[_child(child, "meta_key")] = _child(child, "meta_value")
+    return found
+
+
+def _excerpt(element) -> str:
+    for child in element:
+        if child.tag.endswith("}encoded") and "excerpt" in child.tag:
+            return (child.text or "").strip()
+    return ""
+
+
+@dataclass
+class Post:
+    id: str
+    guid: str
+    title: str
+    slug: str
+    link: str
+    author: str
+    date: datetime
+    modified: datetime | None
+    status: str
+    body_html: str
+    excerpt: str
+    sections: list[str]
+    tags: list[str]
+    thumbnail: str
+    comments: int
+
+
+def _gmt(text: str) -> datetime | None:
+    text = text.strip()
+    if not text or text.startswith("0000"):
+        return None
+    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+
+
+def posts(export: Export, report: Report) -> Iterator[Post]:
+    """The second pass: each post, one at a time."""
+    for element in _items(export.path, {"item"}):
+        kind = _child(element, "post_type")
+        if kind != "post":
+            if kind not in ("attachment", "nav_menu_item", "revision", "wp_navigation", "wp_global_styles"):
+                report.skipped[f"{kind or 'untyped'} items (not posts)"] = \
+                    report.skipped.get(f"{kind or 'untyped'} items (not posts)", 0) + 1
+            continue
+        state = _child(element, "status")
+        if state not in STATUS:
+            report.skipped[f"posts with status {state!r}"] = report.skipped.get(f"posts with status {state!r}", 0) + 1
+            continue
+        date = _gmt(_child(element, "post_date_gmt")) or _gmt(_child(element, "post_date"))
+        if date is None:
+            report.skipped["posts without a date"] = report.skipped.get("posts without a date", 0) + 1
+            continue
+        sections, tags = [], []
+        for child in element:
+            if _tag(child) == "category" and child.text:
+                (sections if child.get("domain") == "category" else tags if child.get("domain") == "post_tag"
+                 else []).append(html.unescape(child.text.strip()))
+        yield Post(
+            id=_child(element, "post_id"), guid=_child(element, "guid").strip(),
+            title=html.unescape(_child(element, "title").strip()), slug=_child(element, "post_name").strip(),
+            link=_child(element, "link").strip(), author=_child(element, DC_CREATOR).strip(),
+            date=date, modified=_gmt(_child(element, "post_modified_gmt")), status=state,
+            body_html=_child(element, CONTENT), excerpt=_excerpt(element), sections=sections, tags=tags,
+            thumbnail=_meta(element).get("_thumbnail_id", ""),
+            comments=sum(1 for child in element if _tag(child) == "comment"))
+
+
+def body_markdown(body: str, report: Report, where: str) -> str:
+    """WordPress's stored post body as Markdown: paragraphs made from blank lines (as WordPress
+    shows them), [caption] as a figure, other shortcodes kept as text and reported."""
+    from markdownify import markdownify
+
+    def caption(match: re.Match) -> str:
+        inner = match.group(1)
+        image = re.search(r"<img[^>]*>", inner)
+        text = re.sub(r"<img[^>]*>|</?a\b[^>]*>", "", inner).strip()
+        return f"<figure>{image.group(0) if image else ''}<figcaption>{text}</figcaption></figure>"
+
+    body = CAPTION.sub(caption, body)
+    unknown = sorted({m.group(2) for m in SHORTCODE.finditer(body)})
+    if unknown:
+        report.review.append(f"{where}: shortcodes kept as text: {', '.join('[' + name + ']' for name in unknown)}")
+    if not BLOCK.search(body):  # WordPress keeps paragraphs as blank lines and adds <p> when it shows them
+        body = "".join(f"<p>{part.strip()}</p>\n" for part in re.split(r"\n\s*\n", body) if part.strip())
+    return markdownify(body, heading_style="ATX", bullets="-").strip() + "\n"
+
+
+def _first_sentence(markdown: str) -> str:
+    text = re.sub(r"[#>*_`\[\]!()]", "", markdown).strip()
+    sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    return " ".join(sentence.split())[:300]
+
+
+def article_file(post: Post, export: Export, section: str, media: Path | None, report: Report,
+                 address: Callable[[datetime, str], str] = lambda date, slug: ""
+                 ) -> tuple[str, str, tuple[str, str] | None]:
+    """(path under content/, the file's text, a media file to copy (source, path under content/)).
+    `address`: the article's address on the new site, from its date and slug (an old address that
+    is the same needs no redirect)."""
+    where = f"post {post.id} ({post.title or 'untitled'})"
+    if not post.title:
+        report.review.append(f"{where}: no title; given 'Untitled', write one")
+    title = post.title or "Untitled"
+    slug = slugify(post.slug or title) or f"post-{post.id}"
+    body = body_markdown(post.body_html, report, where)
+    summary = html.unescape(re.sub(r"<[^>]+>", "", post.excerpt)).strip() or _first_sentence(body)
+    if not summary:
+        summary = title
+        report.review.append(f"{where}: no excerpt and no first sentence; the summary is the headline")
+    meta: dict = {"title": title, "id": str(uuid.uuid5(GUID_NAMESPACE, post.guid or post.link or post.id)),
+                  "slug": slug, "date": post.date.isoformat(timespec="minutes"),
+                  "authors": [slugify(post.author) or "editor"], "category": section, "summary": summary}
+    if post.modified and post.modified > post.date:
+        meta["updated"] = post.modified.isoformat(timespec="minutes")
+    if post.tags:
+        meta["tags"] = post.tags
+    if STATUS[post.status] == "draft":
+        meta["status"] = "draft"
+    copy = None
+    attachment = export.attachments.get(post.thumbnail) if post.thumbnail else None
+    if attachment and attachment.url:
+        image, copy = _featured(attachment, media, report, where)
+        meta["image"] = image
+        meta["image_alt"] = attachment.alt or title
+        if not attachment.alt:
+            report.review.append(f"{where}: the featured image has no alt text; the headline stands in for it")
+        if attachment.caption:
+            meta["image_caption"] = html.unescape(re.sub(r"<[^>]+>", "", attachment.caption)).strip()
+    old = urlsplit(post.link).path.lstrip("/") if post.link else ""
+    if old and old == address(post.date, slug).lstrip("/"):
+        pass  # the same address on the new site: nothing to redirect
+    elif old and (old.endswith("/") or old.endswith(".html")) and ".." not in old.split("/"):
+        meta["aliases"] = ["/" + old]
+        report.aliases += 1
+    elif post.link:
+        report.review.append(f"{where}: the old address {post.link} is not a path masthead can redirect from")
+    report.comments += post.comments
+    lines = ["---"] + [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()] + ["---", ""]
+    return f"articles/{post.date:%Y}/{slug}.md", "\n".join(lines) + "\n" + body, copy
+
+
+def _featured(attachment: Attachment, media: Path | None, report: Report, where: str
+              ) -> tuple[str, tuple[str, str] | None]:
+    """The featured image: the file from a local copy of wp-content/uploads when there is one,
+    else its address on the old site."""
+    path = urlsplit(attachment.url).path
+    marker = "/wp-content/uploads/"
+    rel = path.split(marker, 1)[1] if marker in path else ""
+    parts = PurePosixPath(rel).parts if rel else ()
+    if media is not None and parts and ".." not in parts and not rel.startswith("/"):
+        source = media.joinpath(*parts)
+        if source.is_file() and source.resolve().is_relative_to(media.resolve()):
+            report.images_found += 1
+            return f"wp/{'/'.join(parts)}", (str(source), f"images/wp/{'/'.join(parts)}")
+    report.images_missing += 1
+    if media is not None:
+        report.review.append(f"{where}: the featured image {attachment.url} is not in {media}; the page shows it "
+                             "from the old site's address")
+    return attachment.url, None
+
+
+def author_file(login: str, name: str) -> tuple[str, str]:
+    slug = slugify(login) or "editor"
+    return (f"authors/{slug}.md", f"---\nname: {json.dumps(name, ensure_ascii=False)}\n---\n"
+            f"{name} writes for this newsroom. (Imported from WordPress: write the bio.)\n")
+
+
+@dataclass
+class ImportPlan:
+    files: dict[str, str]  # path under content/ -> text
+    copies: dict[str, str]  # path under content/ -> a media file to copy there
+    report: Report
+
+
+def plan_import(path: Path, media: Path | None, section_map: dict[str, str], sections: tuple[str, ...],
+                existing_authors: set[str], address: Callable[[datetime, str], str] = lambda date, slug: ""
+                ) -> ImportPlan:
+    """Every file the import writes, and the report; reads the export, writes nothing."""
+    export = read_export(path)
+    report = Report()
+    files: dict[str, str] = {}
+    copies: dict[str, str] = {}
+    used_authors: set[str] = set()
+    for post in posts(export, report):
+        category = post.sections[0] if post.sections else "Uncategorized"
+        section = section_map.get(category, category)
+        if sections and section not in sections:
+            report.review.append(f"post {post.id} ({post.title}): category {category!r} is not a section of the "
+                                 f"site; filed under {sections[0]!r} (map it with --section-map)")
+            section = sections[0]
+        rel, text, copy = article_file(post, export, section, media, report, address)
+        if rel in files:
+            report.review.append(f"post {post.id} ({post.title}): another post has the slug of {rel}; "
+                                 "this one is left out, give it a slug of its own")
+            report.skipped["posts with a duplicate slug"] = report.skipped.get("posts with a duplicate slug", 0) + 1
+            continue
+        files[rel] = text
+        if copy:
+            copies[copy[1]] = copy[0]
+        state = "scheduled" if post.status == "future" else STATUS[post.status]
+        report.articles[state] = report.articles.get(state, 0) + 1
+        used_authors.add(post.author)
+    for login in sorted(used_authors):
+        rel, text = author_file(login, export.authors.get(login, (login, ""))[0])
+        if rel.rsplit("/", 1)[-1].removesuffix(".md") not in existing_authors:
+            files[rel] = text
+            report.authors += 1
+            report.review.append(f"content/{rel}: a new author with a placeholder bio: write it")
+    return ImportPlan(files, copies, report)

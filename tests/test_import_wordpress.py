@@ -1,0 +1,175 @@
+"""`masthead import wordpress`: a WXR export as WordPress writes it, imported, checked and built."""
+
+from __future__ import annotations
+
+import json
+
+import frontmatter
+from click.testing import CliRunner
+from PIL import Image
+
+from masthead.cli import main
+
+from conftest import NOW
+
+WXR = """<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wfw="http://wellformedweb.org/CommentAPI/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+  <title>Old Gazette</title><link>https://old.example</link>
+  <wp:wxr_version>1.2</wp:wxr_version>
+  <wp:author><wp:author_id>1</wp:author_id><wp:author_login><![CDATA[ana]]></wp:author_login>
+    <wp:author_email><![CDATA[ana@old.example]]></wp:author_email>
+    <wp:author_display_name><![CDATA[Ana Ruiz]]></wp:author_display_name></wp:author>
+  <wp:author><wp:author_id>2</wp:author_id><wp:author_login><![CDATA[omar.said]]></wp:author_login>
+    <wp:author_display_name><![CDATA[Omar Said]]></wp:author_display_name></wp:author>
+  <item>
+    <title>Talks resume in Doha</title>
+    <link>https://old.example/news/talks-resume/</link>
+    <dc:creator><![CDATA[ana]]></dc:creator>
+    <guid isPermaLink="false">https://old.example/?p=11</guid>
+    <content:encoded><![CDATA[Negotiators returned to the table on Monday.
+
+[caption id="attachment_20" align="alignnone" width="1600"]<img src="https://old.example/wp-content/uploads/2024/03/doha.jpg" alt="The venue" /> The venue in Doha.[/caption]
+
+<strong>Both sides</strong> said the talks were <a href="https://example.org/report">constructive</a>.]]></content:encoded>
+    <excerpt:encoded><![CDATA[Negotiators are back.]]></excerpt:encoded>
+    <wp:post_id>11</wp:post_id>
+    <wp:post_date_gmt><![CDATA[2024-03-04 09:30:00]]></wp:post_date_gmt>
+    <wp:post_modified_gmt><![CDATA[2024-03-05 10:00:00]]></wp:post_modified_gmt>
+    <wp:post_name><![CDATA[talks-resume]]></wp:post_name>
+    <wp:status><![CDATA[publish]]></wp:status>
+    <wp:post_type><![CDATA[post]]></wp:post_type>
+    <category domain="category" nicename="news"><![CDATA[News]]></category>
+    <category domain="post_tag" nicename="diplomacy"><![CDATA[Diplomacy]]></category>
+    <wp:postmeta><wp:meta_key><![CDATA[_thumbnail_id]]></wp:meta_key><wp:meta_value><![CDATA[20]]></wp:meta_value></wp:postmeta>
+    <wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_content><![CDATA[Great]]></wp:comment_content></wp:comment>
+    <wp:comment><wp:comment_id>2</wp:comment_id><wp:comment_content><![CDATA[Agreed]]></wp:comment_content></wp:comment>
+  </item>
+  <item>
+    <title>گفت‌وگوها از سر گرفته شد</title>
+    <link>https://old.example/2024/03/talks-fa/</link>
+    <dc:creator><![CDATA[omar.said]]></dc:creator>
+    <guid isPermaLink="false">https://old.example/?p=12</guid>
+    <content:encoded><![CDATA[<p>مذاکره‌کنندگان بازگشتند.</p>[gallery ids="20,21"]]]></content:encoded>
+    <excerpt:encoded><![CDATA[]]></excerpt:encoded>
+    <wp:post_id>12</wp:post_id>
+    <wp:post_date_gmt><![CDATA[2024-03-05 08:00:00]]></wp:post_date_gmt>
+    <wp:post_name><![CDATA[talks-fa]]></wp:post_name>
+    <wp:status><![CDATA[draft]]></wp:status>
+    <wp:post_type><![CDATA[post]]></wp:post_type>
+    <category domain="category" nicename="opinion"><![CDATA[Opinion]]></category>
+  </item>
+  <item>
+    <title>Coming soon</title>
+    <link>https://old.example/?p=13</link>
+    <dc:creator><![CDATA[ana]]></dc:creator>
+    <guid isPermaLink="false">https://old.example/?p=13</guid>
+    <content:encoded><![CDATA[A story for later.]]></content:encoded>
+    <wp:post_id>13</wp:post_id>
+    <wp:post_date_gmt><![CDATA[2030-01-01 08:00:00]]></wp:post_date_gmt>
+    <wp:post_name><![CDATA[coming-soon]]></wp:post_name>
+    <wp:status><![CDATA[future]]></wp:status>
+    <wp:post_type><![CDATA[post]]></wp:post_type>
+    <category domain="category" nicename="world"><![CDATA[World]]></category>
+  </item>
+  <item>
+    <title>About us</title>
+    <wp:post_id>14</wp:post_id>
+    <wp:status><![CDATA[publish]]></wp:status>
+    <wp:post_type><![CDATA[page]]></wp:post_type>
+  </item>
+  <item>
+    <title>doha</title>
+    <wp:post_id>20</wp:post_id>
+    <wp:post_type><![CDATA[attachment]]></wp:post_type>
+    <wp:attachment_url><![CDATA[https://old.example/wp-content/uploads/2024/03/doha.jpg]]></wp:attachment_url>
+    <excerpt:encoded><![CDATA[The venue in Doha.]]></excerpt:encoded>
+    <wp:postmeta><wp:meta_key><![CDATA[_wp_attachment_image_alt]]></wp:meta_key><wp:meta_value><![CDATA[The conference venue]]></wp:meta_value></wp:postmeta>
+  </item>
+</channel>
+</rss>
+"""
+
+
+def run(room, *args):
+    return CliRunner().invoke(main, ["import", "wordpress", *args, "--settings", str(room.settings_file)],
+                              catch_exceptions=False)
+
+
+def test_an_export_becomes_articles_that_check_and_build_with_every_old_address_kept(newsroom, tmp_path, monkeypatch):
+    monkeypatch.chdir(newsroom.root)
+    (tmp_path / "export.xml").write_text(WXR, encoding="utf-8")
+    media = tmp_path / "uploads"
+    (media / "2024" / "03").mkdir(parents=True)
+    Image.new("RGB", (1600, 900), "#357").save(media / "2024" / "03" / "doha.jpg")
+
+    dry = run(newsroom, str(tmp_path / "export.xml"), "--media", str(media), "--section-map", "News=World", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "Articles: 1 draft, 1 published, 1 scheduled. Authors: 2 new." in dry.output
+    assert "Comments left out: 2. Skipped: 1 page items (not posts)." in dry.output
+    assert not (newsroom.content / "articles" / "2024").exists()  # a dry run writes nothing
+
+    done = run(newsroom, str(tmp_path / "export.xml"), "--media", str(media), "--section-map", "News=World")
+    assert done.exit_code == 0, done.output
+    post = frontmatter.load(newsroom.content / "articles" / "2024" / "talks-resume.md")
+    assert post["title"] == "Talks resume in Doha" and post["category"] == "World" and post["tags"] == ["Diplomacy"]
+    assert post["date"] == "2024-03-04T09:30+00:00" and post["updated"] == "2024-03-05T10:00+00:00"
+    assert post["summary"] == "Negotiators are back." and post["authors"] == ["ana"]
+    assert post["image"] == "wp/2024/03/doha.jpg" and post["image_alt"] == "The conference venue"
+    assert post["image_caption"] == "The venue in Doha." and post["aliases"] == ["/news/talks-resume/"]
+    assert "**Both sides** said the talks were [constructive](https://example.org/report)." in post.content
+    assert "The venue in Doha." in post.content  # the [caption] became a figure with its caption
+    assert (newsroom.content / "images" / "wp" / "2024" / "03" / "doha.jpg").is_file()
+    draft = frontmatter.load(newsroom.content / "articles" / "2024" / "talks-fa.md")
+    assert draft["status"] == "draft" and draft["category"] == "Opinion" and draft["summary"]
+    assert "aliases" not in draft  # its old address is its new one: nothing to redirect
+    assert frontmatter.load(newsroom.content / "authors" / "omar-said.md")["name"] == "Omar Said"
+    report = (newsroom.root / "import-report.txt").read_text()
+    assert "shortcodes kept as text: [gallery]" in report and "placeholder bio" in report
+    assert "https://old.example/?p=13 is not a path masthead can redirect from" in report
+
+    checked = CliRunner().invoke(main, ["check", "--settings", str(newsroom.settings_file), "--now", NOW.isoformat()])
+    assert checked.exit_code == 0, checked.output
+    newsroom.build()
+    page = (newsroom.output / "2024" / "03" / "talks-resume" / "index.html").read_text()
+    assert "Talks resume in Doha" in page and "Ana Ruiz" in page
+    old = (newsroom.output / "news" / "talks-resume" / "index.html").read_text()  # the old address redirects
+    assert 'http-equiv="refresh"' in old and "2024/03/talks-resume/" in old
+    assert "2024/03/talks-resume/" in json.loads((newsroom.output / ".masthead" / "manifest.json").read_text()
+                                                 )["articles"][0]["url"]
+    again = run(newsroom, str(tmp_path / "export.xml"), "--media", str(media), "--section-map", "News=World")
+    assert "Authors: 0 new" in again.output and "Wrote 0 files (3 unchanged) and 0 images" in again.output
+
+
+def test_a_truncated_export_writes_nothing_and_says_so(newsroom, tmp_path, monkeypatch):
+    monkeypatch.chdir(newsroom.root)
+    (tmp_path / "export.xml").write_text(WXR[: len(WXR) // 2], encoding="utf-8")
+    before = sorted(p.relative_to(newsroom.root) for p in newsroom.root.rglob("*"))
+    result = run(newsroom, str(tmp_path / "export.xml"))
+    assert result.exit_code == 1
+    assert "not a complete WordPress export" in result.output and "export it again from Tools > Export" in result.output
+    assert sorted(p.relative_to(newsroom.root) for p in newsroom.root.rglob("*")) == before
+
+
+def test_an_unknown_export_version_is_refused(newsroom, tmp_path, monkeypatch):
+    monkeypatch.chdir(newsroom.root)
+    (tmp_path / "export.xml").write_text(WXR.replace("<wp:wxr_version>1.2", "<wp:wxr_version>9.9"), encoding="utf-8")
+    result = run(newsroom, str(tmp_path / "export.xml"))
+    assert result.exit_code == 1 and "WXR version '9.9'; masthead reads WordPress exports of version 1.1 or 1.2" \
+        in result.output
+
+
+def test_an_attachment_path_that_leaves_the_media_folder_is_not_followed(newsroom, tmp_path, monkeypatch):
+    monkeypatch.chdir(newsroom.root)
+    hostile = WXR.replace("https://old.example/wp-content/uploads/2024/03/doha.jpg",
+                          "https://old.example/wp-content/uploads/../../../etc/passwd")
+    (tmp_path / "export.xml").write_text(hostile, encoding="utf-8")
+    (tmp_path / "uploads").mkdir()
+    result = run(newsroom, str(tmp_path / "export.xml"), "--media", str(tmp_path / "uploads"), "--section-map",
+                 "News=World")
+    assert result.exit_code == 0, result.output
+    assert not (newsroom.content / "images" / "wp").exists()
+    post = frontmatter.load(newsroom.content / "articles" / "2024" / "talks-resume.md")
+    assert post["image"].startswith("https://old.example/")  # shown from the old address, never copied

@@ -33,7 +33,9 @@ WXR = """<?xml version="1.0" encoding="UTF-8" ?>
 
 [caption id="attachment_20" align="alignnone" width="1600"]<img src="https://old.example/wp-content/uploads/2024/03/doha.jpg" alt="The venue" /> The venue in Doha.[/caption]
 
-<strong>Both sides</strong> said the talks were <a href="https://example.org/report">constructive</a>.]]></content:encoded>
+<strong>Both sides</strong> said the talks were <a href="https://example.org/report">constructive</a>.
+
+[embed]https://www.youtube.com/watch?v=abc123[/embed]]]></content:encoded>
     <excerpt:encoded><![CDATA[Negotiators are back.]]></excerpt:encoded>
     <wp:post_id>11</wp:post_id>
     <wp:post_date_gmt><![CDATA[2024-03-04 09:30:00]]></wp:post_date_gmt>
@@ -52,7 +54,11 @@ WXR = """<?xml version="1.0" encoding="UTF-8" ?>
     <link>https://old.example/2024/03/talks-fa/</link>
     <dc:creator><![CDATA[omar.said]]></dc:creator>
     <guid isPermaLink="false">https://old.example/?p=12</guid>
-    <content:encoded><![CDATA[<p>مذاکره‌کنندگان بازگشتند.</p>[gallery ids="20,21"]]]></content:encoded>
+    <content:encoded><![CDATA[<p>مذاکره‌کنندگان بازگشتند.</p>
+
+[gallery ids="20,21"]
+
+[contact-form-7 id="5"]]]></content:encoded>
     <excerpt:encoded><![CDATA[]]></excerpt:encoded>
     <wp:post_id>12</wp:post_id>
     <wp:post_date_gmt><![CDATA[2024-03-05 08:00:00]]></wp:post_date_gmt>
@@ -121,13 +127,16 @@ def test_an_export_becomes_articles_that_check_and_build_with_every_old_address_
     assert post["image_caption"] == "The venue in Doha." and post["aliases"] == ["/news/talks-resume/"]
     assert "**Both sides** said the talks were [constructive](https://example.org/report)." in post.content
     assert "The venue in Doha." in post.content  # the [caption] became a figure with its caption
+    assert "![The venue]({static}/images/wp/2024/03/doha.jpg)" in post.content  # copied, shown from here
+    assert "<https://www.youtube.com/watch?v=abc123>" in post.content  # the [embed], as a link
     assert (newsroom.content / "images" / "wp" / "2024" / "03" / "doha.jpg").is_file()
     draft = frontmatter.load(newsroom.content / "articles" / "2024" / "talks-fa.md")
     assert draft["status"] == "draft" and draft["category"] == "Opinion" and draft["summary"]
     assert "aliases" not in draft  # its old address is its new one: nothing to redirect
+    assert "![The conference venue]({static}/images/wp/2024/03/doha.jpg)" in draft.content  # the [gallery]
     assert frontmatter.load(newsroom.content / "authors" / "omar-said.md")["name"] == "Omar Said"
     report = (newsroom.root / "import-report.txt").read_text()
-    assert "shortcodes kept as text: [gallery]" in report and "placeholder bio" in report
+    assert "shortcodes kept as text: [contact-form-7]" in report and "placeholder bio" in report
     assert "https://old.example/?p=13 is not a path masthead can redirect from" in report
 
     checked = CliRunner().invoke(main, ["check", "--settings", str(newsroom.settings_file), "--now", NOW.isoformat()])
@@ -135,6 +144,7 @@ def test_an_export_becomes_articles_that_check_and_build_with_every_old_address_
     newsroom.build()
     page = (newsroom.output / "2024" / "03" / "talks-resume" / "index.html").read_text()
     assert "Talks resume in Doha" in page and "Ana Ruiz" in page
+    assert 'src="/images/wp/2024/03/doha.jpg"' in page  # the body's image, from this site
     old = (newsroom.output / "news" / "talks-resume" / "index.html").read_text()  # the old address redirects
     assert 'http-equiv="refresh"' in old and "2024/03/talks-resume/" in old
     assert "2024/03/talks-resume/" in json.loads((newsroom.output / ".masthead" / "manifest.json").read_text()
@@ -173,3 +183,15 @@ def test_an_attachment_path_that_leaves_the_media_folder_is_not_followed(newsroo
     assert not (newsroom.content / "images" / "wp").exists()
     post = frontmatter.load(newsroom.content / "articles" / "2024" / "talks-resume.md")
     assert post["image"].startswith("https://old.example/")  # shown from the old address, never copied
+
+
+def test_bodies_converted_by_the_workers_are_the_bodies_converted_here(tmp_path, monkeypatch):
+    import masthead.importers.wordpress as wordpress
+    from masthead.workers import Workers
+
+    (tmp_path / "export.xml").write_text(WXR, encoding="utf-8")
+    alone = wordpress.plan_import(tmp_path / "export.xml", None, {}, (), set())
+    monkeypatch.setattr(wordpress, "BATCH", 2)
+    with Workers(cores=2) as workers:
+        shared = wordpress.plan_import(tmp_path / "export.xml", None, {}, (), set(), workers=workers)
+    assert shared.files == alone.files and shared.report.review == alone.report.review

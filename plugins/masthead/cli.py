@@ -487,6 +487,7 @@ def import_wordpress(export, settings_file, media, section_map, report_file, dry
     from .importers.wordpress import plan_import
     from .pelican_adapter.settings import apply_pelican_settings
     from .site.layout import layout_from_settings
+    from .workers import Workers
 
     settings_file = settings_file or Path(DEV_SETTINGS)
     settings, config = _site(settings_file)
@@ -506,7 +507,8 @@ def import_wordpress(export, settings_file, media, section_map, report_file, dry
         return layout.url("ARTICLE", slug=slug, date=date, lang=config.default_lang, category="", author="")
 
     try:
-        plan = plan_import(export, media, mapping, config.sections, existing, address)
+        with Workers() as workers:
+            plan = plan_import(export, media, mapping, config.sections, existing, address, workers)
     except MastheadError as exc:
         _fail(exc)
     report = plan.report

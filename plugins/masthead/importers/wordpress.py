@@ -30,7 +30,7 @@ GUID_NAMESPACE = uuid.UUID("0b2a7d5e-9c4f-4f6e-8d1a-3c5b7e9f1a2d")  # fixed: the
 STATUS = {"publish": "published", "future": "published", "draft": "draft", "pending": "draft", "private": "draft"}
 SHORTCODE = re.compile(r"\[(/?)([a-z_][\w-]*)([^\]]*)\]")
 CAPTION = re.compile(r"\[caption[^\]]*\](.*?)\[/caption\]", re.S)
-BLOCK = re.compile(r"<(?:p|div|h[1-6]|ul|ol|li|blockquote|pre|table|figure|hr)\b", re.I)
+BLOCK = re.compile(r"<(?:p|div|h[1-6]|ul|ol|li|blockquote|pre|table|figure|hr)\b", re.I)  # at a part's start
 
 
 class ImportError_(MastheadError):
@@ -194,24 +194,62 @@ def posts(export: Export, report: Report) -> Iterator[Post]:
             comments=sum(1 for child in element if _tag(child) == "comment"))
 
 
-def body_markdown(body: str, report: Report, where: str) -> str:
-    """WordPress's stored post body as Markdown: paragraphs made from blank lines (as WordPress
-    shows them), [caption] as a figure, other shortcodes kept as text and reported."""
-    from markdownify import markdownify
+EMBED = re.compile(r"\[embed[^\]]*\]\s*(\S+?)\s*\[/embed\]", re.S)
+GALLERY = re.compile(r"\[gallery([^\]]*)\]")
+IMG_SRC = re.compile(r"""(<img\b[^>]*?\ssrc=)(["'])(.*?)\2""", re.I)
 
+
+def body_markdown(body: str, report: Report, where: str, image: Callable[[str], str] = lambda url: url,
+                  attachments: dict[str, Attachment] | None = None) -> str:
+    """WordPress's stored post body as Markdown: paragraphs made from blank lines (as WordPress
+    shows them), [caption] as a figure, [gallery] as the figures of its images, [embed] as a link;
+    other shortcodes are kept as text and reported. `image(url)`: where an image of the old site
+    is shown from now (a copied file's {static} path, or the old address)."""
     def caption(match: re.Match) -> str:
         inner = match.group(1)
-        image = re.search(r"<img[^>]*>", inner)
+        found = re.search(r"<img[^>]*>", inner)
         text = re.sub(r"<img[^>]*>|</?a\b[^>]*>", "", inner).strip()
-        return f"<figure>{image.group(0) if image else ''}<figcaption>{text}</figcaption></figure>"
+        return f"<figure>{found.group(0) if found else ''}<figcaption>{text}</figcaption></figure>"
 
+    def gallery(match: re.Match) -> str:
+        ids = re.search(r"""ids=["']?([\d,\s]+)""", match.group(1))
+        figures = []
+        for number in (ids.group(1).replace(" ", "").split(",") if ids else []):
+            found = (attachments or {}).get(number)
+            if found and found.url:
+                alt = html.escape(found.alt, quote=True)
+                figures.append(f'<figure><img src="{html.escape(found.url, quote=True)}" alt="{alt}">'
+                               + (f"<figcaption>{found.caption}</figcaption>" if found.caption else "") + "</figure>")
+        if not figures:
+            report.review.append(f"{where}: a [gallery] without images this export holds: left out")
+        return "\n\n".join(figures)
+
+    body = EMBED.sub(lambda m: f'\n\n<p><a href="{html.escape(m.group(1), quote=True)}">{m.group(1)}</a></p>\n\n',
+                     body)
+    body = GALLERY.sub(lambda m: "\n\n" + gallery(m) + "\n\n", body)
     body = CAPTION.sub(caption, body)
+    body = IMG_SRC.sub(lambda m: f"{m.group(1)}{m.group(2)}{image(html.unescape(m.group(3)))}{m.group(2)}", body)
     unknown = sorted({m.group(2) for m in SHORTCODE.finditer(body)})
     if unknown:
         report.review.append(f"{where}: shortcodes kept as text: {', '.join('[' + name + ']' for name in unknown)}")
-    if not BLOCK.search(body):  # WordPress keeps paragraphs as blank lines and adds <p> when it shows them
-        body = "".join(f"<p>{part.strip()}</p>\n" for part in re.split(r"\n\s*\n", body) if part.strip())
-    return markdownify(body, heading_style="ATX", bullets="-").strip() + "\n"
+    # WordPress keeps paragraphs as blank lines and adds <p> when it shows a post: the same here,
+    # for every stretch of text that is not already a block of HTML.
+    parts = [part.strip() for part in re.split(r"\n\s*\n", body) if part.strip()]
+    body = "\n".join(part if BLOCK.match(part) else f"<p>{part}</p>" for part in parts)
+    return _converter().convert(body).strip() + "\n"
+
+
+_CONVERTER: list = []
+
+
+def _converter():
+    """One HTML-to-Markdown converter for the import (its parser: lxml, several times faster than
+    Python's html.parser on long bodies)."""
+    if not _CONVERTER:
+        from markdownify import MarkdownConverter
+
+        _CONVERTER.append(MarkdownConverter(heading_style="ATX", bullets="-", bs4_options="lxml"))
+    return _CONVERTER[0]
 
 
 def _first_sentence(markdown: str) -> str:
@@ -220,18 +258,44 @@ def _first_sentence(markdown: str) -> str:
     return " ".join(sentence.split())[:300]
 
 
+def convert_body(body_html: str, where: str, media: Path | None, attachments: dict[str, Attachment]
+                 ) -> tuple[str, list[str], dict[str, str]]:
+    """(the body as Markdown, what an editor should look at, images to copy) for one post: the
+    slow part of an import, done by the workers when there are many posts."""
+    report = Report()
+    copies: dict[str, str] = {}
+
+    def image(url: str) -> str:
+        local = _uploaded(url, media)
+        if local is None:
+            return url
+        copies[local[1]] = local[0]
+        return "{static}/" + local[1]
+
+    return body_markdown(body_html, report, where, image, attachments), report.review, copies
+
+
+def gallery_attachments(body_html: str, attachments: dict[str, Attachment]) -> dict[str, Attachment]:
+    """The attachments a body's galleries show (what a worker converting it needs to be handed)."""
+    wanted = {number for match in GALLERY.finditer(body_html)
+              for number in re.findall(r"\d+", match.group(1))}
+    return {number: attachments[number] for number in wanted if number in attachments}
+
+
 def article_file(post: Post, export: Export, section: str, media: Path | None, report: Report,
-                 address: Callable[[datetime, str], str] = lambda date, slug: ""
-                 ) -> tuple[str, str, tuple[str, str] | None]:
-    """(path under content/, the file's text, a media file to copy (source, path under content/)).
+                 address: Callable[[datetime, str], str] = lambda date, slug: "",
+                 converted: tuple[str, list[str], dict[str, str]] | None = None
+                 ) -> tuple[str, str, dict[str, str]]:
+    """(path under content/, the file's text, media files to copy: path under content/ -> source).
     `address`: the article's address on the new site, from its date and slug (an old address that
-    is the same needs no redirect)."""
+    is the same needs no redirect). `converted`: its body already converted (convert_body)."""
     where = f"post {post.id} ({post.title or 'untitled'})"
     if not post.title:
         report.review.append(f"{where}: no title; given 'Untitled', write one")
     title = post.title or "Untitled"
     slug = slugify(post.slug or title) or f"post-{post.id}"
-    body = body_markdown(post.body_html, report, where)
+    body, review, copies = converted or convert_body(post.body_html, where, media, export.attachments)
+    report.review.extend(review)
     summary = html.unescape(re.sub(r"<[^>]+>", "", post.excerpt)).strip() or _first_sentence(body)
     if not summary:
         summary = title
@@ -245,11 +309,12 @@ def article_file(post: Post, export: Export, section: str, media: Path | None, r
         meta["tags"] = post.tags
     if STATUS[post.status] == "draft":
         meta["status"] = "draft"
-    copy = None
     attachment = export.attachments.get(post.thumbnail) if post.thumbnail else None
     if attachment and attachment.url:
-        image, copy = _featured(attachment, media, report, where)
-        meta["image"] = image
+        featured, copy = _featured(attachment, media, report, where)
+        if copy:
+            copies[copy[1]] = copy[0]
+        meta["image"] = featured
         meta["image_alt"] = attachment.alt or title
         if not attachment.alt:
             report.review.append(f"{where}: the featured image has no alt text; the headline stands in for it")
@@ -265,22 +330,32 @@ def article_file(post: Post, export: Export, section: str, media: Path | None, r
         report.review.append(f"{where}: the old address {post.link} is not a path masthead can redirect from")
     report.comments += post.comments
     lines = ["---"] + [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()] + ["---", ""]
-    return f"articles/{post.date:%Y}/{slug}.md", "\n".join(lines) + "\n" + body, copy
+    return f"articles/{post.date:%Y}/{slug}.md", "\n".join(lines) + "\n" + body, copies
+
+
+def _uploaded(url: str, media: Path | None) -> tuple[str, str] | None:
+    """(the file in the local copy of wp-content/uploads, its path under content/) for an image of
+    the old site, when the copy has it; never a path that leaves the media folder."""
+    path = urlsplit(url).path
+    marker = "/wp-content/uploads/"
+    rel = path.split(marker, 1)[1] if marker in path else ""
+    parts = PurePosixPath(rel).parts if rel else ()
+    if media is None or not parts or ".." in parts or rel.startswith("/"):
+        return None
+    source = media.joinpath(*parts)
+    if not source.is_file() or not source.resolve().is_relative_to(media.resolve()):
+        return None
+    return str(source), f"images/wp/{'/'.join(parts)}"
 
 
 def _featured(attachment: Attachment, media: Path | None, report: Report, where: str
               ) -> tuple[str, tuple[str, str] | None]:
     """The featured image: the file from a local copy of wp-content/uploads when there is one,
     else its address on the old site."""
-    path = urlsplit(attachment.url).path
-    marker = "/wp-content/uploads/"
-    rel = path.split(marker, 1)[1] if marker in path else ""
-    parts = PurePosixPath(rel).parts if rel else ()
-    if media is not None and parts and ".." not in parts and not rel.startswith("/"):
-        source = media.joinpath(*parts)
-        if source.is_file() and source.resolve().is_relative_to(media.resolve()):
-            report.images_found += 1
-            return f"wp/{'/'.join(parts)}", (str(source), f"images/wp/{'/'.join(parts)}")
+    local = _uploaded(attachment.url, media)
+    if local is not None:
+        report.images_found += 1
+        return local[1].removeprefix("images/"), local
     report.images_missing += 1
     if media is not None:
         report.review.append(f"{where}: the featured image {attachment.url} is not in {media}; the page shows it "
@@ -302,30 +377,30 @@ class ImportPlan:
 
 
 def plan_import(path: Path, media: Path | None, section_map: dict[str, str], sections: tuple[str, ...],
-                existing_authors: set[str], address: Callable[[datetime, str], str] = lambda date, slug: ""
-                ) -> ImportPlan:
-    """Every file the import writes, and the report; reads the export, writes nothing."""
+                existing_authors: set[str], address: Callable[[datetime, str], str] = lambda date, slug: "",
+                workers=None) -> ImportPlan:
+    """Every file the import writes, and the report; reads the export, writes nothing. `workers`
+    (masthead.workers.Workers): bodies are converted on every core, a batch of posts at a time."""
     export = read_export(path)
     report = Report()
     files: dict[str, str] = {}
     copies: dict[str, str] = {}
     used_authors: set[str] = set()
-    for post in posts(export, report):
+    for post, converted in _converted(posts(export, report), export, media, workers):
         category = post.sections[0] if post.sections else "Uncategorized"
         section = section_map.get(category, category)
         if sections and section not in sections:
             report.review.append(f"post {post.id} ({post.title}): category {category!r} is not a section of the "
                                  f"site; filed under {sections[0]!r} (map it with --section-map)")
             section = sections[0]
-        rel, text, copy = article_file(post, export, section, media, report, address)
+        rel, text, copied = article_file(post, export, section, media, report, address, converted)
         if rel in files:
             report.review.append(f"post {post.id} ({post.title}): another post has the slug of {rel}; "
                                  "this one is left out, give it a slug of its own")
             report.skipped["posts with a duplicate slug"] = report.skipped.get("posts with a duplicate slug", 0) + 1
             continue
         files[rel] = text
-        if copy:
-            copies[copy[1]] = copy[0]
+        copies.update(copied)
         state = "scheduled" if post.status == "future" else STATUS[post.status]
         report.articles[state] = report.articles.get(state, 0) + 1
         used_authors.add(post.author)
@@ -336,3 +411,31 @@ def plan_import(path: Path, media: Path | None, section_map: dict[str, str], sec
             report.authors += 1
             report.review.append(f"content/{rel}: a new author with a placeholder bio: write it")
     return ImportPlan(files, copies, report)
+
+
+BATCH = 256  # posts read, then converted on every core, at a time: memory stays bounded
+
+
+def _converted(found: Iterator[Post], export: Export, media: Path | None, workers
+               ) -> Iterator[tuple[Post, tuple[str, list[str], dict[str, str]] | None]]:
+    """Each post with its converted body: by the workers, a batch at a time, when there are any."""
+    if workers is None or workers.cores < 2:
+        for post in found:
+            yield post, None
+        return
+    batch: list[Post] = []
+
+    def flush() -> Iterator[tuple[Post, tuple[str, list[str], dict[str, str]] | None]]:
+        calls = [(p.body_html, f"post {p.id} ({p.title or 'untitled'})", media,
+                  gallery_attachments(p.body_html, export.attachments)) for p in batch]
+        if len(batch) < BATCH:  # a few posts: converted here, sooner than workers start
+            yield from ((post, convert_body(*call)) for post, call in zip(batch, calls))
+        else:
+            yield from zip(batch, workers.map(convert_body, calls))
+        batch.clear()
+
+    for post in found:
+        batch.append(post)
+        if len(batch) >= BATCH:
+            yield from flush()
+    yield from flush()

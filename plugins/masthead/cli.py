@@ -468,23 +468,54 @@ def import_group() -> None:
     """Bring an archive from another publishing system into content/."""
 
 
+def import_options(command):
+    """The options every importer takes."""
+    for option in reversed([
+        settings_option,
+        click.option("--media", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None,
+                     help="A local copy of the old site's media folder: images are copied from it."),
+        click.option("--section-map", "section_map", multiple=True, metavar="CATEGORY=SECTION",
+                     help="File a category (WordPress) or primary tag (Ghost) under a section of the site (repeat)."),
+        click.option("--report", "report_file", type=click.Path(path_type=Path),
+                     default=Path("import-report.txt"), show_default=True,
+                     help="Where the list of what needs an editor's eye is written."),
+        click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing."),
+    ]):
+        command = option(command)
+    return command
+
+
 @import_group.command("wordpress")
 @click.argument("export", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@settings_option
-@click.option("--media", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None,
-              help="A local copy of the site's wp-content/uploads: featured images are copied from it.")
-@click.option("--section-map", "section_map", multiple=True, metavar="CATEGORY=SECTION",
-              help="File a WordPress category under a section of the site (repeat).")
-@click.option("--report", "report_file", type=click.Path(path_type=Path), default=Path("import-report.txt"),
-              show_default=True, help="Where the list of what needs an editor's eye is written.")
-@click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing.")
+@import_options
 @requires("import")
 def import_wordpress(export, settings_file, media, section_map, report_file, dry_run) -> None:
     """Import a WordPress export (Tools > Export, WXR 1.1 or 1.2): posts become articles, with
     their old addresses as aliases, authors, sections, tags, excerpts and featured images.
     Importing the same export again changes nothing."""
-    from .importers.apply import apply_plan
     from .importers.wordpress import plan_import
+
+    _import(lambda *args: plan_import(export, *args), settings_file, media, section_map, report_file, dry_run)
+
+
+@import_group.command("ghost")
+@click.argument("export", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--url", "site_url", default="", help="The Ghost site's address (its posts lived at URL/slug/).")
+@import_options
+@requires("import")
+def import_ghost(export, site_url, settings_file, media, section_map, report_file, dry_run) -> None:
+    """Import a Ghost export (Settings > Labs > Export your content): posts become articles, with
+    their authors and bios, primary tag as section, other tags, feature images, and old addresses
+    as aliases. Importing the same export again changes nothing."""
+    from .importers.ghost import plan_ghost
+
+    _import(lambda *args: plan_ghost(export, *args[:-1], site_url=site_url, workers=args[-1]), settings_file,
+            media, section_map, report_file, dry_run)
+
+
+def _import(plan_with, settings_file, media, section_map, report_file, dry_run) -> None:
+    """Plan an import (nothing written), say what it holds, then write it into content/."""
+    from .importers.apply import apply_plan
     from .pelican_adapter.settings import apply_pelican_settings
     from .site.layout import layout_from_settings
     from .workers import Workers
@@ -508,7 +539,7 @@ def import_wordpress(export, settings_file, media, section_map, report_file, dry
 
     try:
         with Workers() as workers:
-            plan = plan_import(export, media, mapping, config.sections, existing, address, workers)
+            plan = plan_with(media, mapping, config.sections, existing, address, workers)
     except MastheadError as exc:
         _fail(exc)
     report = plan.report

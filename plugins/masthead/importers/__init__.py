@@ -1,1 +1,2 @@
-"""Bringing an archive from elsewhere: WordPress exports (wordpress.py), written by apply.py."""
+"""Bringing an archive from elsewhere: WordPress exports (wordpress.py) and Ghost exports (ghost.py), read
+as the same posts and written into content/ by apply.py."""

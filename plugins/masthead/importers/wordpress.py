@@ -97,6 +97,15 @@ class Export:
     path: Path
     authors: dict[str, tuple[str, str]]  # login -> (display name, email)
     attachments: dict[str, Attachment]  # post id -> attachment
+    bios: dict[str, str] = field(default_factory=dict)  # login -> bio, where the export has them
+    media_marker: str = "/wp-content/uploads/"  # where an image's path under the media folder starts
+    system: str = "WordPress"
+
+    @property
+    def media(self) -> tuple[str, str]:
+        """(where an image's path under the old media folder starts, the folder under
+        content/images/ its copy goes to)."""
+        return self.media_marker, "wp" if self.system == "WordPress" else self.system.lower()
 
 
 def read_export(path: Path) -> Export:
@@ -258,15 +267,15 @@ def _first_sentence(markdown: str) -> str:
     return " ".join(sentence.split())[:300]
 
 
-def convert_body(body_html: str, where: str, media: Path | None, attachments: dict[str, Attachment]
-                 ) -> tuple[str, list[str], dict[str, str]]:
+def convert_body(body_html: str, where: str, media: Path | None, attachments: dict[str, Attachment],
+                 layout: tuple[str, str] = ("/wp-content/uploads/", "wp")) -> tuple[str, list[str], dict[str, str]]:
     """(the body as Markdown, what an editor should look at, images to copy) for one post: the
     slow part of an import, done by the workers when there are many posts."""
     report = Report()
     copies: dict[str, str] = {}
 
     def image(url: str) -> str:
-        local = _uploaded(url, media)
+        local = _uploaded(url, media, layout)
         if local is None:
             return url
         copies[local[1]] = local[0]
@@ -294,7 +303,8 @@ def article_file(post: Post, export: Export, section: str, media: Path | None, r
         report.review.append(f"{where}: no title; given 'Untitled', write one")
     title = post.title or "Untitled"
     slug = slugify(post.slug or title) or f"post-{post.id}"
-    body, review, copies = converted or convert_body(post.body_html, where, media, export.attachments)
+    body, review, copies = converted or convert_body(post.body_html, where, media, export.attachments,
+                                                     export.media)
     report.review.extend(review)
     summary = html.unescape(re.sub(r"<[^>]+>", "", post.excerpt)).strip() or _first_sentence(body)
     if not summary:
@@ -311,7 +321,7 @@ def article_file(post: Post, export: Export, section: str, media: Path | None, r
         meta["status"] = "draft"
     attachment = export.attachments.get(post.thumbnail) if post.thumbnail else None
     if attachment and attachment.url:
-        featured, copy = _featured(attachment, media, report, where)
+        featured, copy = _featured(attachment, media, report, where, export.media)
         if copy:
             copies[copy[1]] = copy[0]
         meta["image"] = featured
@@ -333,11 +343,12 @@ def article_file(post: Post, export: Export, section: str, media: Path | None, r
     return f"articles/{post.date:%Y}/{slug}.md", "\n".join(lines) + "\n" + body, copies
 
 
-def _uploaded(url: str, media: Path | None) -> tuple[str, str] | None:
-    """(the file in the local copy of wp-content/uploads, its path under content/) for an image of
-    the old site, when the copy has it; never a path that leaves the media folder."""
+def _uploaded(url: str, media: Path | None, layout: tuple[str, str] = ("/wp-content/uploads/", "wp")
+              ) -> tuple[str, str] | None:
+    """(the file in the local copy of the old site's media folder, its path under content/) for an
+    image of the old site, when the copy has it; never a path that leaves the media folder."""
+    marker, folder = layout
     path = urlsplit(url).path
-    marker = "/wp-content/uploads/"
     rel = path.split(marker, 1)[1] if marker in path else ""
     parts = PurePosixPath(rel).parts if rel else ()
     if media is None or not parts or ".." in parts or rel.startswith("/"):
@@ -345,14 +356,14 @@ def _uploaded(url: str, media: Path | None) -> tuple[str, str] | None:
     source = media.joinpath(*parts)
     if not source.is_file() or not source.resolve().is_relative_to(media.resolve()):
         return None
-    return str(source), f"images/wp/{'/'.join(parts)}"
+    return str(source), f"images/{folder}/{'/'.join(parts)}"
 
 
-def _featured(attachment: Attachment, media: Path | None, report: Report, where: str
-              ) -> tuple[str, tuple[str, str] | None]:
+def _featured(attachment: Attachment, media: Path | None, report: Report, where: str,
+              layout: tuple[str, str] = ("/wp-content/uploads/", "wp")) -> tuple[str, tuple[str, str] | None]:
     """The featured image: the file from a local copy of wp-content/uploads when there is one,
     else its address on the old site."""
-    local = _uploaded(attachment.url, media)
+    local = _uploaded(attachment.url, media, layout)
     if local is not None:
         report.images_found += 1
         return local[1].removeprefix("images/"), local
@@ -363,10 +374,11 @@ def _featured(attachment: Attachment, media: Path | None, report: Report, where:
     return attachment.url, None
 
 
-def author_file(login: str, name: str) -> tuple[str, str]:
+def author_file(login: str, name: str, bio: str = "", system: str = "WordPress") -> tuple[str, str]:
+    """An author file: the bio the old system had, else a placeholder the report lists."""
     slug = slugify(login) or "editor"
-    return (f"authors/{slug}.md", f"---\nname: {json.dumps(name, ensure_ascii=False)}\n---\n"
-            f"{name} writes for this newsroom. (Imported from WordPress: write the bio.)\n")
+    text = bio.strip() or f"{name} writes for this newsroom. (Imported from {system}: write the bio.)"
+    return f"authors/{slug}.md", f"---\nname: {json.dumps(name, ensure_ascii=False)}\n---\n{text}\n"
 
 
 @dataclass
@@ -383,10 +395,18 @@ def plan_import(path: Path, media: Path | None, section_map: dict[str, str], sec
     (masthead.workers.Workers): bodies are converted on every core, a batch of posts at a time."""
     export = read_export(path)
     report = Report()
+    return plan_posts(export, posts(export, report), report, media, section_map, sections, existing_authors,
+                      address, workers)
+
+
+def plan_posts(export: Export, found: Iterator[Post], report: Report, media: Path | None,
+               section_map: dict[str, str], sections: tuple[str, ...], existing_authors: set[str],
+               address: Callable[[datetime, str], str], workers=None) -> ImportPlan:
+    """The files of an import from any system whose posts are read as `Post`s."""
     files: dict[str, str] = {}
     copies: dict[str, str] = {}
     used_authors: set[str] = set()
-    for post, converted in _converted(posts(export, report), export, media, workers):
+    for post, converted in _converted(found, export, media, workers):
         category = post.sections[0] if post.sections else "Uncategorized"
         section = section_map.get(category, category)
         if sections and section not in sections:
@@ -405,11 +425,13 @@ def plan_import(path: Path, media: Path | None, section_map: dict[str, str], sec
         report.articles[state] = report.articles.get(state, 0) + 1
         used_authors.add(post.author)
     for login in sorted(used_authors):
-        rel, text = author_file(login, export.authors.get(login, (login, ""))[0])
+        rel, text = author_file(login, export.authors.get(login, (login, ""))[0], export.bios.get(login, ""),
+                                export.system)
         if rel.rsplit("/", 1)[-1].removesuffix(".md") not in existing_authors:
             files[rel] = text
             report.authors += 1
-            report.review.append(f"content/{rel}: a new author with a placeholder bio: write it")
+            if not export.bios.get(login, "").strip():
+                report.review.append(f"content/{rel}: a new author with a placeholder bio: write it")
     return ImportPlan(files, copies, report)
 
 
@@ -427,7 +449,7 @@ def _converted(found: Iterator[Post], export: Export, media: Path | None, worker
 
     def flush() -> Iterator[tuple[Post, tuple[str, list[str], dict[str, str]] | None]]:
         calls = [(p.body_html, f"post {p.id} ({p.title or 'untitled'})", media,
-                  gallery_attachments(p.body_html, export.attachments)) for p in batch]
+                  gallery_attachments(p.body_html, export.attachments), export.media) for p in batch]
         if len(batch) < BATCH:  # a few posts: converted here, sooner than workers start
             yield from ((post, convert_body(*call)) for post, call in zip(batch, calls))
         else:

@@ -513,6 +513,36 @@ def import_ghost(export, site_url, settings_file, media, section_map, report_fil
             media, section_map, report_file, dry_run)
 
 
+@import_group.command("substack")
+@click.argument("export", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--author", default="editor", show_default=True,
+              help="The author slug every post is bylined to (Substack has one author per publication).")
+@click.option("--author-name", default="", help="That author's name, when the import makes their author file.")
+@import_options
+@requires("import")
+def import_substack(export, author, author_name, settings_file, media, section_map, report_file, dry_run) -> None:
+    """Import a Substack export folder (posts.csv and posts/): posts become articles, each with
+    its old /p/slug address as an alias. File them under a section with --section-map
+    Substack=SECTION. Importing the same export again changes nothing."""
+    from .importers.substack import plan_substack
+
+    _import(lambda *args: plan_substack(export, *args[:-1], author=author, author_name=author_name,
+                                        workers=args[-1]), settings_file, media, section_map, report_file, dry_run)
+
+
+@import_group.command("feed")
+@click.argument("source")
+@import_options
+@requires("import")
+def import_feed(source, settings_file, media, section_map, report_file, dry_run) -> None:
+    """Import the entries of an RSS or Atom feed (a URL or a file): full bodies where the feed
+    carries them, categories, authors, dates, images, and each entry's address as an alias.
+    Importing the same feed again changes nothing."""
+    from .importers.feed import plan_feed
+
+    _import(lambda *args: plan_feed(source, *args), settings_file, media, section_map, report_file, dry_run)
+
+
 def _import(plan_with, settings_file, media, section_map, report_file, dry_run) -> None:
     """Plan an import (nothing written), say what it holds, then write it into content/."""
     from .importers.apply import apply_plan

@@ -18,7 +18,7 @@ EXTRAS = {
     "digest": ("boto3", "botocore", "dkim", "css_inline", "email_validator", "idna"),
     "service": ("waitress", "werkzeug", "itsdangerous", "css_inline", "email_validator", "idna"),
     "postgresql": ("psycopg", "psycopg_pool", "psycopg_binary"),
-    "import": ("markdownify", "bs4", "six"),
+    "import": ("markdownify", "bs4", "six", "feedparser", "sgmllib"),
 }
 
 

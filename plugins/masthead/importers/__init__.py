@@ -1,2 +1,2 @@
-"""Bringing an archive from elsewhere: WordPress exports (wordpress.py) and Ghost exports (ghost.py), read
-as the same posts and written into content/ by apply.py."""
+"""Bringing an archive from elsewhere: WordPress (wordpress.py), Ghost (ghost.py), Substack
+(substack.py) and any feed (feed.py), read as the same posts and written into content/ by apply.py."""

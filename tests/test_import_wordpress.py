@@ -195,3 +195,50 @@ def test_bodies_converted_by_the_workers_are_the_bodies_converted_here(tmp_path,
     with Workers(cores=2) as workers:
         shared = wordpress.plan_import(tmp_path / "export.xml", None, {}, (), set(), workers=workers)
     assert shared.files == alone.files and shared.report.review == alone.report.review
+
+
+def test_download_fetches_missing_images_once_and_keeps_the_old_address_for_what_fails(newsroom, tmp_path,
+                                                                                       monkeypatch):
+    import http.server
+    import threading
+
+    monkeypatch.chdir(newsroom.root)
+    served = tmp_path / "site"
+    (served / "wp-content" / "uploads" / "2024" / "03").mkdir(parents=True)
+    Image.new("RGB", (1600, 900), "#753").save(served / "wp-content" / "uploads" / "2024" / "03" / "doha.jpg")
+    requests = []
+
+    class Old(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(served), **kwargs)
+
+        def log_request(self, *args):  # one per request, whatever its answer
+            requests.append(self.path)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Old)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    export = WXR.replace("https://old.example/wp-content/uploads/2024/03/doha.jpg",
+                         f"{base}/wp-content/uploads/2024/03/doha.jpg")
+    export = export.replace("<p>مذاکره‌کنندگان بازگشتند.</p>",
+                            f'<p>مذاکره‌کنندگان بازگشتند.</p><img src="{base}/wp-content/uploads/gone.jpg" alt="x">')
+    (tmp_path / "export.xml").write_text(export, encoding="utf-8")
+    try:
+        first = run(newsroom, str(tmp_path / "export.xml"), "--download", "--section-map", "News=World")
+        assert first.exit_code == 0, first.output
+        fetched = len(requests)
+        again = run(newsroom, str(tmp_path / "export.xml"), "--download", "--section-map", "News=World")
+    finally:
+        server.shutdown()
+    assert (newsroom.content / "images" / "wp" / "2024" / "03" / "doha.jpg").is_file()
+    post = frontmatter.load(newsroom.content / "articles" / "2024" / "talks-resume.md")
+    assert post["image"] == "wp/2024/03/doha.jpg"
+    draft = frontmatter.load(newsroom.content / "articles" / "2024" / "talks-fa.md")
+    assert f"{base}/wp-content/uploads/gone.jpg" in draft.content  # a 404 keeps its old address
+    assert fetched == 2, requests  # the image once, the missing one once (a 404 is not tried again)
+    assert len(requests) == fetched + 1  # the second run: only what is still missing
+    assert "Wrote 0 files" in again.output
+    assert "gone.jpg is not in" in (newsroom.root / "import-report.txt").read_text()

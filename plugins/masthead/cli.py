@@ -487,15 +487,25 @@ def import_options(command):
 
 @import_group.command("wordpress")
 @click.argument("export", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--download", is_flag=True,
+              help="Fetch the images the media folder lacks from the old site (into CACHE_PATH/import-media/ "
+                   "without --media); a second run fetches only what is still missing.")
 @import_options
 @requires("import")
-def import_wordpress(export, settings_file, media, section_map, report_file, dry_run) -> None:
+def import_wordpress(export, download, settings_file, media, section_map, report_file, dry_run) -> None:
     """Import a WordPress export (Tools > Export, WXR 1.1 or 1.2): posts become articles, with
     their old addresses as aliases, authors, sections, tags, excerpts and featured images.
     Importing the same export again changes nothing."""
     from .importers.wordpress import plan_import
 
-    _import(lambda *args: plan_import(export, *args), settings_file, media, section_map, report_file, dry_run)
+    def plan(folder, *args):
+        if download and folder is None:
+            settings, _ = _site(settings_file or Path(DEV_SETTINGS))
+            folder = Path(settings["CACHE_PATH"]) / "import-media" / "wordpress"
+            folder.mkdir(parents=True, exist_ok=True)
+        return plan_import(export, folder, *args, download=download)
+
+    _import(plan, settings_file, media, section_map, report_file, dry_run)
 
 
 @import_group.command("ghost")

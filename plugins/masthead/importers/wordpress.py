@@ -101,11 +101,58 @@ class Export:
     media_marker: str = "/wp-content/uploads/"  # where an image's path under the media folder starts
     system: str = "WordPress"
 
+    download: bool = False  # fetch an image the media folder lacks from the old site, into the folder
+
     @property
-    def media(self) -> tuple[str, str]:
-        """(where an image's path under the old media folder starts, the folder under
-        content/images/ its copy goes to)."""
-        return self.media_marker, "wp" if self.system == "WordPress" else self.system.lower()
+    def media(self) -> MediaSource:
+        return MediaSource(self.media_marker, "wp" if self.system == "WordPress" else self.system.lower(),
+                           self.download)
+
+
+@dataclass(frozen=True)
+class MediaSource:
+    """Where an image's path under the old media folder starts in its URL, the folder under
+    content/images/ its copy goes to, and whether a missing one is downloaded."""
+
+    marker: str = "/wp-content/uploads/"
+    folder: str = "wp"
+    download: bool = False
+
+
+MAX_MEDIA = 25 * 1024 * 1024  # a bigger file is not downloaded (and is reported)
+ATTEMPTS = 3
+
+
+def download(url: str, target: Path) -> bool:
+    """Fetch `url` into `target`: kept when already there (a second run resumes), at most
+    MAX_MEDIA, tried again on a network error or a 5xx, never on a 4xx."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    if target.is_file() and target.stat().st_size:
+        return True
+    if not url.startswith(("http://", "https://")):
+        return False
+    for attempt in range(ATTEMPTS):
+        try:
+            request = urllib.request.Request(url, headers={"User-Agent": "masthead-import"})
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                data = answer.read(MAX_MEDIA + 1)
+            if len(data) > MAX_MEDIA:
+                return False
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(target.name + ".part")
+            partial.write_bytes(data)
+            partial.replace(target)  # whole or not at all
+            return True
+        except urllib.error.HTTPError as exc:
+            if exc.code < 500:
+                return False
+        except OSError:
+            pass
+        time.sleep(0.2 * 2 ** attempt)
+    return False
 
 
 def read_export(path: Path) -> Export:
@@ -268,7 +315,7 @@ def _first_sentence(markdown: str) -> str:
 
 
 def convert_body(body_html: str, where: str, media: Path | None, attachments: dict[str, Attachment],
-                 layout: tuple[str, str] = ("/wp-content/uploads/", "wp")) -> tuple[str, list[str], dict[str, str]]:
+                 layout: MediaSource = MediaSource()) -> tuple[str, list[str], dict[str, str]]:
     """(the body as Markdown, what an editor should look at, images to copy) for one post: the
     slow part of an import, done by the workers when there are many posts."""
     report = Report()
@@ -277,6 +324,10 @@ def convert_body(body_html: str, where: str, media: Path | None, attachments: di
     def image(url: str) -> str:
         local = _uploaded(url, media, layout)
         if local is None:
+            if media is not None and layout.marker in urlsplit(url).path:
+                report.review.append(f"{where}: the image {url} is not in {media}"
+                                     + (" and could not be fetched" if layout.download else "")
+                                     + "; the page shows it from its old address")
             return url
         copies[local[1]] = local[0]
         return "{static}/" + local[1]
@@ -343,24 +394,26 @@ def article_file(post: Post, export: Export, section: str, media: Path | None, r
     return f"articles/{post.date:%Y}/{slug}.md", "\n".join(lines) + "\n" + body, copies
 
 
-def _uploaded(url: str, media: Path | None, layout: tuple[str, str] = ("/wp-content/uploads/", "wp")
-              ) -> tuple[str, str] | None:
+def _uploaded(url: str, media: Path | None, layout: MediaSource = MediaSource()) -> tuple[str, str] | None:
     """(the file in the local copy of the old site's media folder, its path under content/) for an
-    image of the old site, when the copy has it; never a path that leaves the media folder."""
-    marker, folder = layout
+    image of the old site, when the copy has it (or, downloading, once it is fetched); never a
+    path that leaves the media folder."""
+    marker, folder = layout.marker, layout.folder
     path = urlsplit(url).path
     rel = path.split(marker, 1)[1] if marker in path else ""
     parts = PurePosixPath(rel).parts if rel else ()
     if media is None or not parts or ".." in parts or rel.startswith("/"):
         return None
     source = media.joinpath(*parts)
-    if not source.is_file() or not source.resolve().is_relative_to(media.resolve()):
+    if not source.resolve().is_relative_to(media.resolve()):
+        return None
+    if not source.is_file() and not (layout.download and download(url, source)):
         return None
     return str(source), f"images/{folder}/{'/'.join(parts)}"
 
 
 def _featured(attachment: Attachment, media: Path | None, report: Report, where: str,
-              layout: tuple[str, str] = ("/wp-content/uploads/", "wp")) -> tuple[str, tuple[str, str] | None]:
+              layout: MediaSource = MediaSource()) -> tuple[str, tuple[str, str] | None]:
     """The featured image: the file from a local copy of wp-content/uploads when there is one,
     else its address on the old site."""
     local = _uploaded(attachment.url, media, layout)
@@ -390,10 +443,11 @@ class ImportPlan:
 
 def plan_import(path: Path, media: Path | None, section_map: dict[str, str], sections: tuple[str, ...],
                 existing_authors: set[str], address: Callable[[datetime, str], str] = lambda date, slug: "",
-                workers=None) -> ImportPlan:
+                workers=None, download: bool = False) -> ImportPlan:
     """Every file the import writes, and the report; reads the export, writes nothing. `workers`
     (masthead.workers.Workers): bodies are converted on every core, a batch of posts at a time."""
     export = read_export(path)
+    export.download = download and media is not None
     report = Report()
     return plan_posts(export, posts(export, report), report, media, section_map, sections, existing_authors,
                       address, workers)

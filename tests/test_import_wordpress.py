@@ -242,3 +242,17 @@ def test_download_fetches_missing_images_once_and_keeps_the_old_address_for_what
     assert len(requests) == fetched + 1  # the second run: only what is still missing
     assert "Wrote 0 files" in again.output
     assert "gone.jpg is not in" in (newsroom.root / "import-report.txt").read_text()
+
+
+def test_a_newer_export_with_a_changed_slug_updates_the_same_file(newsroom, tmp_path, monkeypatch):
+    monkeypatch.chdir(newsroom.root)
+    (tmp_path / "export.xml").write_text(WXR, encoding="utf-8")
+    run(newsroom, str(tmp_path / "export.xml"), "--section-map", "News=World")
+    newer = WXR.replace("<wp:post_name><![CDATA[talks-resume]]>", "<wp:post_name><![CDATA[doha-talks]]>")
+    (tmp_path / "newer.xml").write_text(newer, encoding="utf-8")
+    result = run(newsroom, str(tmp_path / "newer.xml"), "--section-map", "News=World")
+    assert result.exit_code == 0, result.output
+    assert not (newsroom.content / "articles" / "2024" / "doha-talks.md").exists()
+    assert frontmatter.load(newsroom.content / "articles" / "2024" / "talks-resume.md")["slug"] == "doha-talks"
+    checked = CliRunner().invoke(main, ["check", "--settings", str(newsroom.settings_file), "--now", NOW.isoformat()])
+    assert "no other article uses" not in checked.output  # one file per id

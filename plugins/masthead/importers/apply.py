@@ -8,6 +8,7 @@ Every path is checked to stay inside content/.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -24,8 +25,33 @@ class Applied:
     copied: int = 0
 
 
+ID_LINE = re.compile(r"""^id:\s*["']?([^"'\s]+)["']?\s*$""", re.M)
+
+
+def existing_ids(content: Path) -> dict[str, str]:
+    """Each article's id in content/ -> its path under content/ (from the front matter's id line)."""
+    found = {}
+    for path in (content / "articles").rglob("*.md"):
+        try:
+            head = path.read_text(encoding="utf-8", errors="replace").split("\n---", 1)[0]
+        except OSError:
+            continue
+        match = ID_LINE.search(head)
+        if match:
+            found[match.group(1)] = path.relative_to(content).as_posix()
+    return found
+
+
 def apply_plan(plan: ImportPlan, content: Path) -> Applied:
+    """Write the plan into content/. An article whose id is already in content/ under another file
+    (its slug changed in a newer export) replaces that file, so no id is ever in two files."""
     root = content.resolve()
+    ids = existing_ids(root)
+    for rel in [rel for rel in plan.files if rel.startswith("articles/")]:
+        match = ID_LINE.search(plan.files[rel].split("\n---", 1)[0])
+        before = ids.get(match.group(1)) if match else None
+        if before and before != rel and before not in plan.files:
+            plan.files[before] = plan.files.pop(rel)
     targets = {rel: (root / rel).resolve() for rel in [*plan.files, *plan.copies]}
     for rel, target in targets.items():
         if not target.is_relative_to(root) or target == root:

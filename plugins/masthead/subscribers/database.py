@@ -16,6 +16,7 @@ import re
 import sqlite3
 import threading
 import time
+from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -71,8 +72,8 @@ class Row(tuple):
         return list(self.names)
 
 
-class Database:
-    """One connection to the subscriber database."""
+class Database(ABC):
+    """One connection to the subscriber database (SQLiteDatabase or PostgresDatabase)."""
 
     engine = ""
     errors: tuple[type[BaseException], ...] = ()
@@ -86,28 +87,34 @@ class Database:
         """Who this connection is, as a delivery's `claimed_by` names it."""
         return f"process {os.getpid()}"
 
+    @abstractmethod
     def execute(self, sql: str, params: tuple | list = ()):
-        raise NotImplementedError
+        """Run one statement written with `?` placeholders; a cursor (rows by name and position)."""
 
+    @abstractmethod
     def transaction(self):
-        raise NotImplementedError
+        """A context manager: one transaction that holds the write lock from its start."""
 
+    @abstractmethod
     def schema_version(self) -> int:
-        raise NotImplementedError
+        """The version of masthead's schema this database holds (0: none yet)."""
 
+    @abstractmethod
     def lock_key(self, key: str) -> None:
         """Inside a transaction: others locking the same key wait until it ends."""
 
+    @abstractmethod
     def run_lock(self, name: str):
         """A context manager held for a whole run (a digest send): a second process asking for the
         same name is refused at once (AlreadyRunning), and the lock dies with its process."""
-        raise NotImplementedError
 
+    @abstractmethod
     def set_schema_version(self, version: int) -> None:
-        raise NotImplementedError
+        """Record the schema version (inside the caller's transaction)."""
 
+    @abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        """Give the connection back (closed, or to its pool)."""
 
 
 class SQLiteDatabase(Database):

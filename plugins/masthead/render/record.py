@@ -37,7 +37,6 @@ class RenderRecord:
         self.units: dict[str, list] = {}
         self.loose: set[str] = set()  # files written on every build, outside any unit (sitemaps, static files)
         self.kept: set[str] = set()
-        self.journal: list[tuple[str, bool]] = []  # (unit, kept) in the order they were settled
         self.rendered = 0
         self.carried = 0
         if previous_output is not None:
@@ -76,13 +75,11 @@ class RenderRecord:
         self.units[unit] = before
         self.kept.update(before[1])
         self.carried += page
-        self.journal.append((unit, True))
 
     def rendered_unit(self, unit: str, key: str, files: list[str], page: bool = True) -> None:
         """`unit` was made afresh from inputs `key`; `page`: it counts as a page rendered."""
         self.units[unit] = [key, sorted(files)]
         self.rendered += page
-        self.journal.append((unit, False))
 
     def files(self) -> set[str]:
         """The files of this build's units."""

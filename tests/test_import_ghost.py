@@ -32,8 +32,9 @@ EXPORT = {"db": [{"meta": {"exported_on": 1700000000000, "version": "5.80.0"}, "
     ],
     "posts_meta": [{"post_id": "p1", "feature_image_alt": "Cranes at dawn", "feature_image_caption": "The port"}],
     "users": [{"id": "u1", "name": "Lena Park", "slug": "lena", "email": "lena@old.example",
-               "bio": "Lena covers shipping."},
-              {"id": "u2", "name": "Sam Ode", "slug": "sam", "email": "sam@old.example", "bio": None}],
+               "bio": "Lena covers shipping.", "profile_image": "__GHOST_URL__/content/images/2023/02/lena.jpg"},
+              {"id": "u2", "name": "Sam Ode", "slug": "sam", "email": "sam@old.example", "bio": None,
+               "profile_image": "https://www.gravatar.com/avatar/abc?s=250&d=mm"}],
     "tags": [{"id": "t1", "name": "News", "slug": "news"}, {"id": "t2", "name": "Shipping", "slug": "shipping"},
              {"id": "t3", "name": "#internal", "slug": "hash-internal"}],
     "posts_tags": [{"post_id": "p1", "tag_id": "t1", "sort_order": 0}, {"post_id": "p1", "tag_id": "t2", "sort_order": 1},
@@ -55,6 +56,8 @@ def test_a_ghost_export_becomes_articles_with_bios_sections_and_redirects(newsro
     media = tmp_path / "images"
     (media / "2024" / "01").mkdir(parents=True)
     Image.new("RGB", (1600, 900), "#246").save(media / "2024" / "01" / "port.jpg")
+    (media / "2023" / "02").mkdir(parents=True)
+    Image.new("RGB", (400, 400), "#864").save(media / "2023" / "02" / "lena.jpg")
     args = (str(tmp_path / "ghost.json"), "--url", "https://old.example", "--media", str(media),
             "--section-map", "News=World", "--section-map", "Shipping=Europe")
     done = run(newsroom, *args)
@@ -68,17 +71,26 @@ def test_a_ghost_export_becomes_articles_with_bios_sections_and_redirects(newsro
     assert post["image_caption"] == "The port" and post["updated"] == "2024-01-11T08:00+00:00"
     assert "## What comes next" in post.content and "- Repairs" in post.content
     assert "![Cranes at dawn]({static}/images/ghost/2024/01/port.jpg)" in post.content
-    assert frontmatter.load(newsroom.content / "authors" / "lena.md").content == "Lena covers shipping."
-    assert "placeholder bio" in (newsroom.root / "import-report.txt").read_text()  # Sam had none
+    lena = frontmatter.load(newsroom.content / "authors" / "lena.md")
+    assert lena.content == "Lena covers shipping." and lena["avatar"] == "ghost/2023/02/lena.jpg"
+    assert (newsroom.content / "images" / "ghost" / "2023" / "02" / "lena.jpg").is_file()
+    sam = frontmatter.load(newsroom.content / "authors" / "sam.md")
+    assert sam["avatar"] == "https://www.gravatar.com/avatar/abc?s=250&d=mm"  # not in the media copy: its address
+    report = (newsroom.root / "import-report.txt").read_text()
+    assert "content/authors/sam.md: a new author with a placeholder bio" in report  # Sam had none
+    assert "the profile image https://www.gravatar.com/avatar/abc?s=250&d=mm is not in the media folder" in report
     assert frontmatter.load(newsroom.content / "articles" / "2024" / "a-draft.md")["status"] == "draft"
 
     checked = CliRunner().invoke(main, ["check", "--settings", str(newsroom.settings_file), "--now", NOW.isoformat()])
     assert checked.exit_code == 0, checked.output
+    assert "content/authors/sam.md:5: warning: bio: still the placeholder" in checked.output
+    assert "lena.md" not in checked.output
     newsroom.build()
-    assert "Ports reopen after the storm" in (newsroom.output / "2024/01/ports-reopen/index.html").read_text()
+    page = (newsroom.output / "2024/01/ports-reopen/index.html").read_text()
+    assert "Ports reopen after the storm" in page and "lena.jpg" in page  # the author box shows her photo
     assert 'http-equiv="refresh"' in (newsroom.output / "ports-reopen" / "index.html").read_text()
     again = run(newsroom, *args)
-    assert "Wrote 0 files (3 unchanged) and 0 images" in again.output
+    assert "Wrote 0 files (3 unchanged) and 0 images" in again.output  # the avatar too
 
 
 def test_a_file_that_is_not_a_ghost_export_is_one_line(newsroom, tmp_path, monkeypatch):

@@ -141,6 +141,9 @@ def test_an_export_becomes_articles_that_check_and_build_with_every_old_address_
 
     checked = CliRunner().invoke(main, ["check", "--settings", str(newsroom.settings_file), "--now", NOW.isoformat()])
     assert checked.exit_code == 0, checked.output
+    assert "content/authors/omar-said.md:4: warning: bio: still the placeholder an import wrote: write a few " \
+           "lines about Omar Said" in checked.output  # until an editor writes it
+    assert "ana.md" in checked.output  # the export had no bio for Ana either
     newsroom.build()
     page = (newsroom.output / "2024" / "03" / "talks-resume" / "index.html").read_text()
     assert "Talks resume in Doha" in page and "Ana Ruiz" in page
@@ -190,10 +193,10 @@ def test_bodies_converted_by_the_workers_are_the_bodies_converted_here(tmp_path,
     from masthead.workers import Workers
 
     (tmp_path / "export.xml").write_text(WXR, encoding="utf-8")
-    alone = wordpress.plan_import(tmp_path / "export.xml", None, {}, (), set())
+    alone = wordpress.plan_import(tmp_path / "export.xml", wordpress.Destination())
     monkeypatch.setattr(wordpress, "BATCH", 2)
     with Workers(cores=2) as workers:
-        shared = wordpress.plan_import(tmp_path / "export.xml", None, {}, (), set(), workers=workers)
+        shared = wordpress.plan_import(tmp_path / "export.xml", wordpress.Destination(), workers=workers)
     assert shared.files == alone.files and shared.report.review == alone.report.review
 
 
@@ -256,3 +259,126 @@ def test_a_newer_export_with_a_changed_slug_updates_the_same_file(newsroom, tmp_
     assert frontmatter.load(newsroom.content / "articles" / "2024" / "talks-resume.md")["slug"] == "doha-talks"
     checked = CliRunner().invoke(main, ["check", "--settings", str(newsroom.settings_file), "--now", NOW.isoformat()])
     assert "no other article uses" not in checked.output  # one file per id
+
+
+def item(post_id: int, title: str, slug: str, categories: str = "", status: str = "publish", extra: str = "",
+         day: str = "2024-04-01") -> str:
+    return f"""  <item>
+    <title><![CDATA[{title}]]></title>
+    <link>https://old.example/{slug or post_id}/</link>
+    <dc:creator><![CDATA[ana]]></dc:creator>
+    <guid isPermaLink="false">https://old.example/?p={post_id}</guid>
+    <content:encoded><![CDATA[Text of post {post_id}.]]></content:encoded>
+    <wp:post_id>{post_id}</wp:post_id>
+    <wp:post_date_gmt><![CDATA[{day} 08:00:00]]></wp:post_date_gmt>
+    <wp:post_name><![CDATA[{slug}]]></wp:post_name>
+    <wp:status><![CDATA[{status}]]></wp:status>
+    <wp:post_type><![CDATA[post]]></wp:post_type>{categories}{extra}
+  </item>
+"""
+
+
+def category(nicename: str, name: str) -> str:
+    return f'\n    <category domain="category" nicename="{nicename}"><![CDATA[{name}]]></category>'
+
+
+NESTED = (
+    '  <wp:category><wp:term_id>1</wp:term_id><wp:category_nicename>world</wp:category_nicename>'
+    '<wp:category_parent></wp:category_parent><wp:cat_name><![CDATA[World]]></wp:cat_name></wp:category>\n'
+    '  <wp:category><wp:term_id>2</wp:term_id><wp:category_nicename>middle-east</wp:category_nicename>'
+    '<wp:category_parent>world</wp:category_parent><wp:cat_name><![CDATA[Middle East]]></wp:cat_name></wp:category>\n'
+    '  <wp:category><wp:term_id>3</wp:term_id><wp:category_nicename>gulf</wp:category_nicename>'
+    '<wp:category_parent>middle-east</wp:category_parent><wp:cat_name><![CDATA[Gulf]]></wp:cat_name></wp:category>\n'
+    '  <wp:category><wp:term_id>4</wp:term_id><wp:category_nicename>loop-a</wp:category_nicename>'
+    '<wp:category_parent>loop-b</wp:category_parent><wp:cat_name><![CDATA[Loop A]]></wp:cat_name></wp:category>\n'
+    '  <wp:category><wp:term_id>5</wp:term_id><wp:category_nicename>loop-b</wp:category_nicename>'
+    '<wp:category_parent>loop-a</wp:category_parent><wp:cat_name><![CDATA[Loop B]]></wp:cat_name></wp:category>\n'
+)
+LONG_TITLE = "Ministers " + "and envoys from every neighbouring capital " * 6 + "met again"
+
+
+def edge_export() -> str:
+    head = WXR.split("  <item>", 1)[0].replace("  <wp:author>", NESTED + "  <wp:author>", 1)
+    return head + "".join([
+        item(31, "Gulf ports expand", "gulf-ports", category("gulf", "Gulf")),
+        item(32, "A loop of categories", "loop", category("loop-a", "Loop A")),
+        item(33, "Members only", "members-only", category("world", "World"),
+             extra="\n    <wp:post_password><![CDATA[secret]]></wp:post_password>"),
+        item(34, "Pinned explainer", "pinned", category("world", "World"),
+             extra="\n    <wp:is_sticky>1</wp:is_sticky>"),
+        item(35, LONG_TITLE, "", category("world", "World")),
+        item(36, "Summit opens", "summit", category("world", "World"), day="2024-05-01"),
+        item(37, "Summit opens, day two", "summit", category("world", "World"), day="2024-05-02"),
+        item(38, "", "", category("world", "World"), extra="\n    <wp:postmeta><wp:meta_key>_thumbnail_id"
+             "</wp:meta_key><wp:meta_value>38</wp:meta_value></wp:postmeta>"),  # its own featured image
+    ]) + "</channel>\n</rss>\n"
+
+
+def test_nested_categories_protected_sticky_long_and_duplicate_posts_each_land_safely(newsroom, tmp_path,
+                                                                                     monkeypatch):
+    monkeypatch.chdir(newsroom.root)
+    mine = newsroom.content / "articles" / "2024" / "pinned.md"  # the newsroom's own story, no id line
+    mine.parent.mkdir(parents=True, exist_ok=True)
+    mine.write_text("---\ntitle: Our own pinned story\ndate: 2024-04-01 09:00\nauthors: [ana]\n"
+                    "category: World\nsummary: Ours.\n---\nOurs.\n", encoding="utf-8")
+    (tmp_path / "export.xml").write_text(edge_export(), encoding="utf-8")
+    done = run(newsroom, str(tmp_path / "export.xml"))
+    assert done.exit_code == 0, done.output
+    articles = newsroom.content / "articles" / "2024"
+
+    gulf = frontmatter.load(articles / "gulf-ports.md")  # Gulf < Middle East < World: filed under World
+    assert gulf["category"] == "World" and gulf["tags"] == ["Gulf"]
+    loop = frontmatter.load(articles / "loop.md")  # a loop of parents ends; no section: the first one
+    assert loop["category"] == "World" and loop["tags"] == ["Loop A"]
+    protected = frontmatter.load(articles / "members-only.md")
+    assert protected["status"] == "draft"  # its text was never public: it is not published now either
+    assert mine.read_text().startswith("---\ntitle: Our own pinned story")  # the newsroom's file is kept
+    pinned = frontmatter.load(articles / "pinned-2.md")
+    assert pinned["title"] == "Pinned explainer" and pinned["aliases"] == ["/pinned/"]
+    long = next(frontmatter.load(p) for p in articles.glob("ministers-*.md"))
+    assert long["title"] == LONG_TITLE and len(long["slug"]) <= 64
+    first, second = frontmatter.load(articles / "summit.md"), frontmatter.load(articles / "summit-2.md")
+    assert (first["title"], second["title"]) == ("Summit opens", "Summit opens, day two")
+    assert first["aliases"] == ["/summit/"] and "aliases" not in second and first["id"] != second["id"]
+    untitled = frontmatter.load(articles / "untitled.md")
+    assert untitled["title"] == "Untitled" and "image" not in untitled
+    assert "Articles: 1 draft, 7 published." in done.output
+
+    report = (newsroom.root / "import-report.txt").read_text()
+    assert "post 33 (Members only): password-protected on WordPress; imported as a draft" in report
+    assert "post 34 (Pinned explainer): sticky on WordPress" in report
+    assert "post 37 (Summit opens, day two): another article of 2024 has the slug 'summit'; this one is " \
+           "'summit-2'" in report
+    assert "category 'Loop A' is not a section of the site; filed under 'World'" in report
+    assert "post 37 (Summit opens, day two): its old address /summit/ was another post's too" in report
+    assert "post 38 (untitled): no title; given 'Untitled', write one" in report
+    assert "post 38 (untitled): its featured image (item 38) is no image file in the export" in report
+
+    again = run(newsroom, str(tmp_path / "export.xml"))
+    assert "Wrote 0 files (8 unchanged)" in again.output  # the numbered slugs are the same ones again
+    checked = CliRunner().invoke(main, ["check", "--settings", str(newsroom.settings_file), "--now", NOW.isoformat()])
+    assert checked.exit_code == 0, checked.output
+    assert f"{len(LONG_TITLE)} characters; search engines show 110" in checked.output
+
+
+def test_an_export_in_another_declared_encoding_is_read_and_a_broken_one_is_one_line(newsroom, tmp_path,
+                                                                                    monkeypatch):
+    monkeypatch.chdir(newsroom.root)
+    latin = edge_export().replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace(
+        "Gulf ports expand", "Gulf ports expand: São Tomé too")
+    latin = latin.replace("مذاکره‌کنندگان بازگشتند.", "&#1605;").replace("گفت‌وگوها از سر گرفته شد", "Talks")
+    (tmp_path / "latin.xml").write_bytes(latin.encode("iso-8859-1"))
+    done = run(newsroom, str(tmp_path / "latin.xml"))
+    assert done.exit_code == 0, done.output
+    assert frontmatter.load(newsroom.content / "articles" / "2024" / "gulf-ports.md")["title"] == \
+        "Gulf ports expand: São Tomé too"
+
+    before = sorted(p.relative_to(newsroom.root) for p in newsroom.root.rglob("*"))
+    broken = edge_export().encode("utf-8").replace(b"Gulf ports expand", b"Gulf ports \xe9xpand")  # Latin-1 bytes
+    (tmp_path / "broken.xml").write_bytes(broken)  # ... in a file that says it is UTF-8
+    result = run(newsroom, str(tmp_path / "broken.xml"))
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "broken.xml: line " in lines[0] and "is not text in the encoding the file " \
+        "declares" in lines[0] and "iconv -f WINDOWS-1252 -t UTF-8" in lines[0]
+    assert sorted(p.relative_to(newsroom.root) for p in newsroom.root.rglob("*")) == before

@@ -498,12 +498,12 @@ def import_wordpress(export, download, settings_file, media, section_map, report
     Importing the same export again changes nothing."""
     from .importers.wordpress import plan_import
 
-    def plan(folder, *args):
+    def plan(destination, folder, workers):
         if download and folder is None:
             settings, _ = _site(settings_file or Path(DEV_SETTINGS))
             folder = Path(settings["CACHE_PATH"]) / "import-media" / "wordpress"
             folder.mkdir(parents=True, exist_ok=True)
-        return plan_import(export, folder, *args, download=download)
+        return plan_import(export, destination, folder, workers, download=download)
 
     _import(plan, settings_file, media, section_map, report_file, dry_run)
 
@@ -519,8 +519,8 @@ def import_ghost(export, site_url, settings_file, media, section_map, report_fil
     as aliases. Importing the same export again changes nothing."""
     from .importers.ghost import plan_ghost
 
-    _import(lambda *args: plan_ghost(export, *args[:-1], site_url=site_url, workers=args[-1]), settings_file,
-            media, section_map, report_file, dry_run)
+    _import(lambda destination, folder, workers: plan_ghost(export, destination, folder, site_url, workers),
+            settings_file, media, section_map, report_file, dry_run)
 
 
 @import_group.command("substack")
@@ -536,8 +536,9 @@ def import_substack(export, author, author_name, settings_file, media, section_m
     Substack=SECTION. Importing the same export again changes nothing."""
     from .importers.substack import plan_substack
 
-    _import(lambda *args: plan_substack(export, *args[:-1], author=author, author_name=author_name,
-                                        workers=args[-1]), settings_file, media, section_map, report_file, dry_run)
+    _import(lambda destination, folder, workers: plan_substack(export, destination, folder, author, author_name,
+                                                               workers),
+            settings_file, media, section_map, report_file, dry_run)
 
 
 @import_group.command("feed")
@@ -550,12 +551,15 @@ def import_feed(source, settings_file, media, section_map, report_file, dry_run)
     Importing the same feed again changes nothing."""
     from .importers.feed import plan_feed
 
-    _import(lambda *args: plan_feed(source, *args), settings_file, media, section_map, report_file, dry_run)
+    _import(lambda destination, folder, workers: plan_feed(source, destination, folder, workers),
+            settings_file, media, section_map, report_file, dry_run)
 
 
 def _import(plan_with, settings_file, media, section_map, report_file, dry_run) -> None:
-    """Plan an import (nothing written), say what it holds, then write it into content/."""
-    from .importers.apply import apply_plan
+    """Plan an import (nothing written), say what it holds, then write it into content/.
+    `plan_with(destination, media folder, workers)` makes the plan."""
+    from .importers.apply import apply_plan, existing_articles
+    from .importers.wordpress import Destination
     from .pelican_adapter.settings import apply_pelican_settings
     from .site.layout import layout_from_settings
     from .workers import Workers
@@ -569,7 +573,6 @@ def _import(plan_with, settings_file, media, section_map, report_file, dry_run) 
         if not sep or not category.strip() or not section.strip():
             _fail(MastheadError(f"--section-map {item!r}: expected CATEGORY=SECTION, such as 'News=World'"))
         mapping[category.strip()] = section.strip()
-    existing = {p.stem for p in (content / "authors").glob("*.md")}
     layout_settings = dict(settings)
     apply_pelican_settings(layout_settings)
     layout = layout_from_settings(layout_settings)
@@ -577,9 +580,11 @@ def _import(plan_with, settings_file, media, section_map, report_file, dry_run) 
     def address(date, slug: str) -> str:
         return layout.url("ARTICLE", slug=slug, date=date, lang=config.default_lang, category="", author="")
 
+    destination = Destination(config.sections, mapping, frozenset(p.stem for p in (content / "authors").glob("*.md")),
+                              existing_articles(content), address)
     try:
         with Workers() as workers:
-            plan = plan_with(media, mapping, config.sections, existing, address, workers)
+            plan = plan_with(destination, media, workers)
     except MastheadError as exc:
         _fail(exc)
     report = plan.report

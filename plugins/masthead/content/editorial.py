@@ -24,6 +24,15 @@ SUMMARY_MAX = 160  # search result snippets and social previews show about 160
 FEATURED_MIN_WIDTH = 1200  # Google Discover and large link previews want at least 1200 px
 IMAGE_BUDGET = 1_000_000  # bytes; the featured image is on every listing and share
 
+_PLACEHOLDER = re.compile(r"\(Imported from [^():]{1,40}: write the bio\.\)")
+
+
+def placeholder_bio(name: str, system: str) -> str:
+    """The bio an import writes for an author the old system had none for: `masthead check`
+    warns about it until an editor writes a real one."""
+    return f"{name} writes for this newsroom. (Imported from {system}: write the bio.)"
+
+
 SITE_PREFIXES = ("theme/", "feeds/", "digests/", "archives/", "cards/", "images/")
 _HREF = re.compile(r"""<a\s[^>]*?href=(["'])(.*?)\1""", re.I | re.S)
 _IMG = re.compile(r"<img\s[^>]*>", re.I | re.S)
@@ -170,6 +179,10 @@ def editorial_findings(newsroom: Newsroom, site_url: str = "", earlier: Mapping[
             add("error", "slug", f"the address changed from /{before.path} to /{article_path(article)} with no alias: "
                                  f"add 'aliases: [/{before.path}]' so old links keep working")
     findings += removed_html_findings(newsroom)
+    findings += [Finding(author.source, author.bio_line, "warning", "bio",
+                         f"still the placeholder an import wrote: write a few lines about {author.name} "
+                         "(readers see it in the author box under every story)")
+                 for author in newsroom.authors.values() if _PLACEHOLDER.search(author.bio_html)]
     return sorted(findings, key=lambda f: (f.path, f.line or 0, f.level, f.field, f.message))
 
 

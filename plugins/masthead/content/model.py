@@ -110,6 +110,7 @@ class Author:
     avatar: Picture | None = None
     links: tuple[Link, ...] = ()
     removed: tuple[Removal, ...] = ()  # raw HTML the sanitizer took out of the bio, for the check
+    bio_line: int | None = None  # the bio's first line in the file
 
 
 @dataclass(frozen=True)

@@ -258,7 +258,7 @@ def parse_author(source: SourceFile, ctx: SchemaContext) -> Author:
     f.raise_if_any()
     bio, removed = _safe_html(ctx, ctx.renderer.render(doc.body), doc.body, doc.body_line)
     return Author(slug=slug, name=name, role=role, avatar=avatar, links=links,
-                  bio_html=bio, source=source.display, removed=tuple(removed))
+                  bio_html=bio, source=source.display, removed=tuple(removed), bio_line=doc.body_line)
 
 
 def _links(value: object) -> tuple[Link, ...]:

@@ -28,8 +28,9 @@ class Applied:
 ID_LINE = re.compile(r"""^id:\s*["']?([^"'\s]+)["']?\s*$""", re.M)
 
 
-def existing_ids(content: Path) -> dict[str, str]:
-    """Each article's id in content/ -> its path under content/ (from the front matter's id line)."""
+def existing_articles(content: Path) -> dict[str, str]:
+    """Each article file in content/ (its path under content/) -> its id, from the front matter's
+    id line ('' for one without: an import never takes its file either)."""
     found = {}
     for path in (content / "articles").rglob("*.md"):
         try:
@@ -37,8 +38,7 @@ def existing_ids(content: Path) -> dict[str, str]:
         except OSError:
             continue
         match = ID_LINE.search(head)
-        if match:
-            found[match.group(1)] = path.relative_to(content).as_posix()
+        found[path.relative_to(content).as_posix()] = match.group(1) if match else ""
     return found
 
 
@@ -46,7 +46,7 @@ def apply_plan(plan: ImportPlan, content: Path) -> Applied:
     """Write the plan into content/. An article whose id is already in content/ under another file
     (its slug changed in a newer export) replaces that file, so no id is ever in two files."""
     root = content.resolve()
-    ids = existing_ids(root)
+    ids = {article_id: rel for rel, article_id in existing_articles(root).items() if article_id}
     for rel in [rel for rel in plan.files if rel.startswith("articles/")]:
         match = ID_LINE.search(plan.files[rel].split("\n---", 1)[0])
         before = ids.get(match.group(1)) if match else None

@@ -13,10 +13,10 @@ import calendar
 import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from ..content.slugs import slugify
-from .wordpress import Attachment, Export, ImportError_, ImportPlan, Post, Report, plan_posts
+from .wordpress import Attachment, Destination, Export, ImportError_, ImportPlan, Post, Report, plan_posts
 
 MAX_BYTES = 50 * 1024 * 1024  # a feed larger than this is not a feed
 TIMEOUT = 30
@@ -84,12 +84,10 @@ def feed_posts(data: bytes, source: str, export: Export, report: Report) -> Iter
                    thumbnail=thumbnail, comments=0)
 
 
-def plan_feed(source: str, media: Path | None, section_map: dict[str, str], sections: tuple[str, ...],
-              existing_authors: set[str], address: Callable[[datetime, str], str], workers=None) -> ImportPlan:
+def plan_feed(source: str, destination: Destination, media: Path | None = None, workers=None) -> ImportPlan:
     """Every file a feed import writes, and the report; writes nothing."""
     data = fetch(source)
     report = Report()
     export = Export(Path(source), {}, {}, media_marker="/", system="Feed")
     found = list(feed_posts(data, source, export, report))  # a feed is small: read whole, then planned
-    return plan_posts(export, iter(found), report, media, section_map, sections, existing_authors, address,
-                      workers)
+    return plan_posts(export, iter(found), report, destination, media, workers)

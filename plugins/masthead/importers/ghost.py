@@ -2,7 +2,8 @@
 WordPress pipeline turns into articles (wordpress.plan_posts): the same files, report and rules.
 
 Ghost keeps posts, users, tags and their links in tables; a post's primary tag (the first) is its
-section, its other tags are tags, its first author its byline. Authors come with their bios.
+section, its other tags are tags, its first author its byline. Authors come with their bios
+and profile images.
 Images under `__GHOST_URL__/content/images/` are copied from `--media` (a copy of that folder).
 """
 
@@ -11,9 +12,9 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
-from .wordpress import Attachment, Export, ImportError_, ImportPlan, Post, Report, plan_posts
+from .wordpress import Attachment, Destination, Export, ImportError_, ImportPlan, Post, Report, plan_posts
 
 STATUSES = {"published": "publish", "scheduled": "future", "draft": "draft", "sent": "publish"}
 MEDIA = "/content/images/"
@@ -39,6 +40,8 @@ def read_ghost(path: Path, site_url: str = "") -> tuple[Export, list[dict], dict
     export = Export(path, {u.get("slug") or u["id"]: (u.get("name") or u.get("slug") or "", u.get("email") or "")
                            for u in users.values()}, {},
                     bios={u.get("slug") or u["id"]: u.get("bio") or "" for u in users.values()},
+                    avatars={u.get("slug") or u["id"]: (u.get("profile_image") or "").replace(
+                        "__GHOST_URL__", site_url.rstrip("/")) for u in users.values()},
                     media_marker=MEDIA, system="Ghost")
     return export, tables["posts"], tables
 
@@ -88,12 +91,11 @@ def ghost_posts(export: Export, rows: list[dict], tables: dict, report: Report, 
                    sections=names[:1], tags=names[1:], thumbnail=thumbnail, comments=0)
 
 
-def plan_ghost(path: Path, media: Path | None, section_map: dict[str, str], sections: tuple[str, ...],
-               existing_authors: set[str], address: Callable[[datetime, str], str], site_url: str = "",
+def plan_ghost(path: Path, destination: Destination, media: Path | None = None, site_url: str = "",
                workers=None) -> ImportPlan:
     """Every file a Ghost import writes, and the report; writes nothing. `site_url`: the Ghost
     site's address (its posts lived at `site_url/slug/`)."""
     export, rows, tables = read_ghost(path, site_url)
     report = Report()
-    return plan_posts(export, ghost_posts(export, rows, tables, report, site_url), report, media, section_map,
-                      sections, existing_authors, address, workers)
+    return plan_posts(export, ghost_posts(export, rows, tables, report, site_url), report, destination, media,
+                      workers)

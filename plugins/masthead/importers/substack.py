@@ -12,9 +12,9 @@ import csv
 import io
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
-from .wordpress import Export, ImportError_, ImportPlan, Post, Report, plan_posts
+from .wordpress import Destination, Export, ImportError_, ImportPlan, Post, Report, plan_posts
 
 COLUMNS = ("post_id", "post_date", "is_published", "title")
 
@@ -60,11 +60,9 @@ def substack_posts(folder: Path, author: str, report: Report) -> Iterator[Post]:
                    comments=0)
 
 
-def plan_substack(folder: Path, media: Path | None, section_map: dict[str, str], sections: tuple[str, ...],
-                  existing_authors: set[str], address: Callable[[datetime, str], str], author: str = "editor",
+def plan_substack(folder: Path, destination: Destination, media: Path | None = None, author: str = "editor",
                   author_name: str = "", workers=None) -> ImportPlan:
     """Every file a Substack import writes, and the report; writes nothing."""
     report = Report()
     export = Export(folder, {author: (author_name or author, "")}, {}, media_marker="/images/", system="Substack")
-    return plan_posts(export, substack_posts(folder, author, report), report, media, section_map, sections,
-                      existing_authors, address, workers)
+    return plan_posts(export, substack_posts(folder, author, report), report, destination, media, workers)

@@ -15,11 +15,12 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping
 from urllib.parse import urlsplit
 
 from lxml import etree
 
+from ..content.editorial import placeholder_bio
 from ..content.slugs import slugify
 from ..errors import MastheadError
 
@@ -56,6 +57,21 @@ class Report:
     review: list[str] = field(default_factory=list)  # what an editor should look at, one line each
 
 
+def _no_address(date: datetime, slug: str) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class Destination:
+    """The newsroom an import goes into: what it already holds and how it files stories."""
+
+    sections: tuple[str, ...] = ()  # MASTHEAD["sections"]; empty: any category is a section
+    section_map: Mapping[str, str] = field(default_factory=dict)  # old category -> section (--section-map)
+    authors: frozenset[str] = frozenset()  # slugs of the author files content/ holds
+    articles: Mapping[str, str] = field(default_factory=dict)  # path under content/ -> id, of its articles
+    address: Callable[[datetime, str], str] = _no_address  # an article's address here, by date and slug
+
+
 def _tag(element) -> str:
     return etree.QName(element).localname
 
@@ -68,27 +84,29 @@ def _child(element, name: str) -> str:
 
 
 def _items(path: Path, wanted: set[str]) -> Iterator[etree._Element]:
-    """Each <item> and <wp:author> of the export, freed after the caller is done with it."""
+    """Each element of the channel named in `wanted` (<item>, <wp:author>, <wp:category>...),
+    freed after the caller is done with it."""
     try:
         for _, element in etree.iterparse(str(path), events=("end",), huge_tree=True, resolve_entities=False,
                                           no_network=True, recover=False):
-            name = _tag(element)
-            if name in wanted:
+            parent = element.getparent()
+            if _tag(element) in wanted and parent is not None and _tag(parent) == "channel":
                 yield element
                 element.clear()
                 while element.getprevious() is not None:
                     del element.getparent()[0]
     except etree.XMLSyntaxError as exc:
+        if "encoding" in exc.msg.lower() or "utf-8" in exc.msg.lower():
+            raise ImportError_(f"{path}: line {exc.lineno} is not text in the encoding the file declares "
+                               f"({exc.msg.strip()}); convert it first, e.g. `iconv -f WINDOWS-1252 -t UTF-8 "
+                               "export.xml > export-utf8.xml`, or export it again from Tools > Export") from None
         raise ImportError_(f"{path}: not a complete WordPress export ({exc.msg}, line {exc.lineno}); export it "
                            "again from Tools > Export") from None
 
 
 def _version(path: Path) -> str:
-    for _, element in etree.iterparse(str(path), events=("end",), resolve_entities=False, no_network=True):
-        if _tag(element) == "wxr_version":
-            return (element.text or "").strip()
-        if _tag(element) == "item":
-            break
+    for element in _items(path, {"wxr_version", "item"}):
+        return (element.text or "").strip() if _tag(element) == "wxr_version" else ""
     return ""
 
 
@@ -98,6 +116,8 @@ class Export:
     authors: dict[str, tuple[str, str]]  # login -> (display name, email)
     attachments: dict[str, Attachment]  # post id -> attachment
     bios: dict[str, str] = field(default_factory=dict)  # login -> bio, where the export has them
+    avatars: dict[str, str] = field(default_factory=dict)  # login -> profile image URL, where it has them
+    parents: dict[str, str] = field(default_factory=dict)  # category name -> its parent category's name
     media_marker: str = "/wp-content/uploads/"  # where an image's path under the media folder starts
     system: str = "WordPress"
 
@@ -163,8 +183,14 @@ def read_export(path: Path) -> Export:
                            f"version {' or '.join(WXR_VERSIONS)} (WordPress 3.1 and later)")
     authors: dict[str, tuple[str, str]] = {}
     attachments: dict[str, Attachment] = {}
-    for element in _items(path, {"author", "item"}):
-        if _tag(element) == "author":
+    categories: dict[str, tuple[str, str]] = {}  # nicename -> (name, parent's nicename)
+    for element in _items(path, {"author", "category", "item"}):
+        if _tag(element) == "category":
+            nicename = _child(element, "category_nicename").strip()
+            if nicename:
+                categories[nicename] = (html.unescape(_child(element, "cat_name").strip()) or nicename,
+                                        _child(element, "category_parent").strip())
+        elif _tag(element) == "author":
             login = _child(element, "author_login").strip()
             if login:
                 authors[login] = (_child(element, "author_display_name").strip() or login,
@@ -174,7 +200,8 @@ def read_export(path: Path) -> Export:
             attachments[_child(element, "post_id")] = Attachment(
                 _child(element, "attachment_url").strip(), meta.get("_wp_attachment_image_alt", "").strip(),
                 _excerpt(element))
-    return Export(path, authors, attachments)
+    parents = {name: categories[parent][0] for name, parent in categories.values() if parent in categories}
+    return Export(path, authors, attachments, parents=parents)
 
 
 def _meta(element) -> dict[str, str]:
@@ -235,6 +262,13 @@ def posts(export: Export, report: Report) -> Iterator[Post]:
         if date is None:
             report.skipped["posts without a date"] = report.skipped.get("posts without a date", 0) + 1
             continue
+        where = f"post {_child(element, 'post_id')} ({html.unescape(_child(element, 'title').strip()) or 'untitled'})"
+        if _child(element, "post_password").strip() and STATUS[state] == "published":
+            state = "draft"  # its text was not public: an editor decides
+            report.review.append(f"{where}: password-protected on WordPress; imported as a draft, since every "
+                                 "page masthead publishes is public")
+        if _child(element, "is_sticky").strip() == "1":
+            report.review.append(f"{where}: sticky on WordPress; masthead's front page leads with the newest story")
         sections, tags = [], []
         for child in element:
             if _tag(child) == "category" and child.text:
@@ -343,17 +377,28 @@ def gallery_attachments(body_html: str, attachments: dict[str, Attachment]) -> d
 
 
 def article_file(post: Post, export: Export, section: str, media: Path | None, report: Report,
-                 address: Callable[[datetime, str], str] = lambda date, slug: "",
-                 converted: tuple[str, list[str], dict[str, str]] | None = None
+                 destination: Destination = Destination(),
+                 converted: tuple[str, list[str], dict[str, str]] | None = None,
+                 taken: Mapping[str, object] = {}, claimed: set[str] | None = None
                  ) -> tuple[str, str, dict[str, str]]:
     """(path under content/, the file's text, media files to copy: path under content/ -> source).
-    `address`: the article's address on the new site, from its date and slug (an old address that
-    is the same needs no redirect). `converted`: its body already converted (convert_body)."""
+    `converted`: its body already converted (convert_body); `taken`: the files this import already
+    plans; `claimed`: the old addresses earlier posts redirect (this one's is added). A slug another
+    article holds that year gets a number, never that article's file."""
     where = f"post {post.id} ({post.title or 'untitled'})"
     if not post.title:
         report.review.append(f"{where}: no title; given 'Untitled', write one")
     title = post.title or "Untitled"
-    slug = slugify(post.slug or title) or f"post-{post.id}"
+    article_id = str(uuid.uuid5(GUID_NAMESPACE, post.guid or post.link or post.id))
+    slug = wanted = slugify(post.slug or title) or f"post-{post.id}"
+    number = 1
+    while f"articles/{post.date:%Y}/{slug}.md" in taken or \
+            destination.articles.get(f"articles/{post.date:%Y}/{slug}.md", article_id) != article_id:
+        number += 1
+        slug = f"{wanted}-{number}"
+    if slug != wanted:
+        report.review.append(f"{where}: another article of {post.date:%Y} has the slug {wanted!r}; this one is "
+                             f"{slug!r}")
     body, review, copies = converted or convert_body(post.body_html, where, media, export.attachments,
                                                      export.media)
     report.review.extend(review)
@@ -361,7 +406,7 @@ def article_file(post: Post, export: Export, section: str, media: Path | None, r
     if not summary:
         summary = title
         report.review.append(f"{where}: no excerpt and no first sentence; the summary is the headline")
-    meta: dict = {"title": title, "id": str(uuid.uuid5(GUID_NAMESPACE, post.guid or post.link or post.id)),
+    meta: dict = {"title": title, "id": article_id,
                   "slug": slug, "date": post.date.isoformat(timespec="minutes"),
                   "authors": [slugify(post.author) or "editor"], "category": section, "summary": summary}
     if post.modified and post.modified > post.date:
@@ -371,6 +416,9 @@ def article_file(post: Post, export: Export, section: str, media: Path | None, r
     if STATUS[post.status] == "draft":
         meta["status"] = "draft"
     attachment = export.attachments.get(post.thumbnail) if post.thumbnail else None
+    if post.thumbnail and not (attachment and attachment.url):  # a deleted file, or an id that is no attachment
+        report.review.append(f"{where}: its featured image (item {post.thumbnail}) is no image file in the export; "
+                             "it has none now")
     if attachment and attachment.url:
         featured, copy = _featured(attachment, media, report, where, export.media)
         if copy:
@@ -382,11 +430,16 @@ def article_file(post: Post, export: Export, section: str, media: Path | None, r
         if attachment.caption:
             meta["image_caption"] = html.unescape(re.sub(r"<[^>]+>", "", attachment.caption)).strip()
     old = urlsplit(post.link).path.lstrip("/") if post.link else ""
-    if old and old == address(post.date, slug).lstrip("/"):
+    if old and old == destination.address(post.date, slug).lstrip("/"):
         pass  # the same address on the new site: nothing to redirect
     elif old and (old.endswith("/") or old.endswith(".html")) and ".." not in old.split("/"):
-        meta["aliases"] = ["/" + old]
-        report.aliases += 1
+        if claimed is not None and "/" + old in claimed:
+            report.review.append(f"{where}: its old address /{old} was another post's too; it redirects to that one")
+        else:
+            meta["aliases"] = ["/" + old]
+            report.aliases += 1
+            if claimed is not None:
+                claimed.add("/" + old)
     elif post.link:
         report.review.append(f"{where}: the old address {post.link} is not a path masthead can redirect from")
     report.comments += post.comments
@@ -427,11 +480,27 @@ def _featured(attachment: Attachment, media: Path | None, report: Report, where:
     return attachment.url, None
 
 
-def author_file(login: str, name: str, bio: str = "", system: str = "WordPress") -> tuple[str, str]:
-    """An author file: the bio the old system had, else a placeholder the report lists."""
+def author_file(login: str, export: Export, media: Path | None, report: Report
+                ) -> tuple[str, str, dict[str, str]]:
+    """(path under content/, an author file, the avatar to copy): the bio the old system had, else
+    a placeholder `masthead check` warns about; the profile image when the media copy has it."""
     slug = slugify(login) or "editor"
-    text = bio.strip() or f"{name} writes for this newsroom. (Imported from {system}: write the bio.)"
-    return f"authors/{slug}.md", f"---\nname: {json.dumps(name, ensure_ascii=False)}\n---\n{text}\n"
+    name = export.authors.get(login, (login, ""))[0]
+    meta = {"name": name}
+    copies: dict[str, str] = {}
+    url = export.avatars.get(login, "")
+    if url:
+        local = _uploaded(url, media, export.media)
+        if local is not None:
+            meta["avatar"] = local[1].removeprefix("images/")
+            copies[local[1]] = local[0]
+        elif url.startswith(("http://", "https://")):
+            meta["avatar"] = url
+            report.review.append(f"content/authors/{slug}.md: the profile image {url} is not in the media folder; "
+                                 "the author box shows it from its old address")
+    text = export.bios.get(login, "").strip() or placeholder_bio(name, export.system)
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
+    return f"authors/{slug}.md", "---\n" + "\n".join(lines) + f"\n---\n{text}\n", copies
 
 
 @dataclass
@@ -441,52 +510,68 @@ class ImportPlan:
     report: Report
 
 
-def plan_import(path: Path, media: Path | None, section_map: dict[str, str], sections: tuple[str, ...],
-                existing_authors: set[str], address: Callable[[datetime, str], str] = lambda date, slug: "",
-                workers=None, download: bool = False) -> ImportPlan:
+def plan_import(path: Path, destination: Destination, media: Path | None = None, workers=None,
+                download: bool = False) -> ImportPlan:
     """Every file the import writes, and the report; reads the export, writes nothing. `workers`
     (masthead.workers.Workers): bodies are converted on every core, a batch of posts at a time."""
     export = read_export(path)
     export.download = download and media is not None
     report = Report()
-    return plan_posts(export, posts(export, report), report, media, section_map, sections, existing_authors,
-                      address, workers)
+    return plan_posts(export, posts(export, report), report, destination, media, workers)
 
 
-def plan_posts(export: Export, found: Iterator[Post], report: Report, media: Path | None,
-               section_map: dict[str, str], sections: tuple[str, ...], existing_authors: set[str],
-               address: Callable[[datetime, str], str], workers=None) -> ImportPlan:
+def plan_posts(export: Export, found: Iterator[Post], report: Report, destination: Destination,
+               media: Path | None = None, workers=None) -> ImportPlan:
     """The files of an import from any system whose posts are read as `Post`s."""
     files: dict[str, str] = {}
     copies: dict[str, str] = {}
     used_authors: set[str] = set()
+    claimed: set[str] = set()  # old addresses already redirected
     for post, converted in _converted(found, export, media, workers):
-        category = post.sections[0] if post.sections else "Uncategorized"
-        section = section_map.get(category, category)
-        if sections and section not in sections:
-            report.review.append(f"post {post.id} ({post.title}): category {category!r} is not a section of the "
-                                 f"site; filed under {sections[0]!r} (map it with --section-map)")
-            section = sections[0]
-        rel, text, copied = article_file(post, export, section, media, report, address, converted)
-        if rel in files:
-            report.review.append(f"post {post.id} ({post.title}): another post has the slug of {rel}; "
-                                 "this one is left out, give it a slug of its own")
-            report.skipped["posts with a duplicate slug"] = report.skipped.get("posts with a duplicate slug", 0) + 1
-            continue
+        post.sections, extra_tags = filed_under(post, export.parents, destination, report)
+        post.tags = list(dict.fromkeys([*post.tags, *extra_tags]))
+        rel, text, copied = article_file(post, export, post.sections[0], media, report, destination, converted,
+                                         taken=files, claimed=claimed)
         files[rel] = text
         copies.update(copied)
         state = "scheduled" if post.status == "future" else STATUS[post.status]
         report.articles[state] = report.articles.get(state, 0) + 1
         used_authors.add(post.author)
     for login in sorted(used_authors):
-        rel, text = author_file(login, export.authors.get(login, (login, ""))[0], export.bios.get(login, ""),
-                                export.system)
-        if rel.rsplit("/", 1)[-1].removesuffix(".md") not in existing_authors:
+        rel, text, avatar = author_file(login, export, media, report)
+        if rel.rsplit("/", 1)[-1].removesuffix(".md") not in destination.authors:
             files[rel] = text
+            copies.update(avatar)
             report.authors += 1
             if not export.bios.get(login, "").strip():
                 report.review.append(f"content/{rel}: a new author with a placeholder bio: write it")
     return ImportPlan(files, copies, report)
+
+
+def filed_under(post: Post, parents: Mapping[str, str], destination: Destination,
+                report: Report) -> tuple[list[str], list[str]]:
+    """([the post's section], its other categories, kept as tags): the first of its categories,
+    or of their parent categories, that the newsroom has or maps; else the newsroom's first
+    section, and the report says so."""
+    sections, mapping = destination.sections, destination.section_map
+    chains = []
+    for name in post.sections or ["Uncategorized"]:
+        chain = [name]
+        while chain[-1] in parents and parents[chain[-1]] not in chain:  # a loop of parents ends
+            chain.append(parents[chain[-1]])
+        chains.append(chain)
+    candidates = [name for chain in chains for name in chain]
+    chosen = next((name for name in candidates if not sections or mapping.get(name, name) in sections), None)
+    if chosen is None:
+        first = candidates[0]
+        report.review.append(f"post {post.id} ({post.title}): category {first!r} is not a section of the site; "
+                             f"filed under {sections[0]!r} (map it with --section-map)")
+        section = sections[0]
+    else:
+        section = mapping.get(chosen, chosen)
+    others = [name for name in post.sections if name != chosen and mapping.get(name, name) != section
+              and name != "Uncategorized"]
+    return [section], others
 
 
 BATCH = 256  # posts read, then converted on every core, at a time: memory stays bounded

@@ -130,3 +130,24 @@ def test_every_setting_and_deploy_flag_is_documented_in_the_readme():
     for option in deploy.params:
         for flag in getattr(option, "opts", []):
             assert flag in readme, flag
+
+
+def test_every_command_says_which_settings_it_reads_by_one_rule():
+    """What reaches readers or the live site reads publishconf.py; everything else pelicanconf.py."""
+    from click.testing import CliRunner
+
+    reaching_readers = {("publish",), ("deploy",), ("digest", "preview"), ("digest", "send")}
+    commands = [(name,) if not hasattr(command, "commands") else (name, sub)
+                for name, command in main.commands.items()
+                for sub in (getattr(command, "commands", None) or {None: None})]
+    checked = 0
+    for path in commands:
+        args = [part for part in path if part] + ["--help"]
+        shown = CliRunner().invoke(main, args, terminal_width=200).output
+        if "--settings" not in shown:
+            continue
+        text = " ".join(shown.split())
+        default = "publishconf.py" if tuple(p for p in path if p) in reaching_readers else "pelicanconf.py"
+        assert f"(default: {default}" in text, (path, text)
+        checked += 1
+    assert checked >= 10

@@ -239,3 +239,23 @@ def test_on_postgresql_two_senders_split_the_readers_and_a_killed_one_is_taken_o
     assert sum(count - 1 for count in received.values()) <= 4  # the window: one per worker of the killed sender
     again = subprocess.run(command, cwd=room.root, capture_output=True, text=True, timeout=300)
     assert "0 sent, 5000 already sent" in again.stdout
+
+
+def test_a_digest_is_refused_when_the_build_was_for_another_site(tmp_path, smtp):
+    """A local build sent with the production settings (or the other way round) mails nobody."""
+    from click.testing import CliRunner
+
+    from masthead.cli import main
+
+    port, server = smtp
+    room, store = newsroom_with_readers(tmp_path, port, {"all@example.org": {}})
+    production = room.root / "publishconf.py"
+    production.write_text(room.settings_file.read_text().replace("https://news.example", "https://www.news.example"))
+    for command in (["digest", "send"], ["digest", "preview", "--subscriber", "all@example.org"]):
+        result = CliRunner().invoke(main, [*command, "--settings", str(production), "--now", NOW.isoformat()])
+        assert result.exit_code == 1, result.output
+        assert f"{room.output} was built for https://news.example, but these settings are for " \
+               "https://www.news.example: nothing was sent" in result.output
+    assert server.messages == [] and not (tmp_path / "digest-preview").exists()
+    report, _ = send(room, store, port, dry_run=True)  # the journal holds nothing: the right settings send all
+    assert report.skipped_already_sent == 0

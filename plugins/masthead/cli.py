@@ -63,9 +63,15 @@ def _fail(exc: MastheadError) -> None:
     sys.exit(1)
 
 
+# One rule for every command (README, "Commands"): what reaches readers or the live site (publish,
+# deploy, digest preview and send) reads publishconf.py; everything else reads pelicanconf.py.
 settings_option = click.option(
     "--settings", "settings_file", type=click.Path(path_type=Path), default=None,
-    help=f"Settings file (default: {DEV_SETTINGS}, or {PRODUCTION_SETTINGS} with --production).")
+    help=f"Settings file (default: {DEV_SETTINGS}).")
+reader_settings_option = click.option(
+    "--settings", "settings_file", type=click.Path(path_type=Path), default=None,
+    help=f"Settings file (default: {PRODUCTION_SETTINGS}, since this reaches readers; {DEV_SETTINGS} for a "
+         "local try).")
 now_option = click.option(
     "--now", callback=lambda ctx, param, value: _moment(value), default=None, metavar="WHEN",
     help="Judge scheduled articles as if it were WHEN (ISO 8601); default: the current time.")
@@ -84,7 +90,8 @@ def main(ctx: click.Context, verbose: bool) -> None:
 
 @main.command()
 @click.option("--production", is_flag=True, help=f"Use {PRODUCTION_SETTINGS} (SITEURL and other overrides).")
-@settings_option
+@click.option("--settings", "settings_file", type=click.Path(path_type=Path), default=None,
+              help=f"Settings file (default: {DEV_SETTINGS}, or {PRODUCTION_SETTINGS} with --production).")
 @now_option
 @click.option("--output", type=click.Path(path_type=Path), default=None,
               help="Folder to build into (default: OUTPUT_PATH from the settings, normally output/).")
@@ -253,8 +260,7 @@ def new(headline: str, authors: tuple[str, ...], section: str, settings_file: Pa
 
 
 @main.command()
-@click.option("--settings", "settings_file", type=click.Path(path_type=Path), default=None,
-              help=f"Settings file (default: {PRODUCTION_SETTINGS}).")
+@reader_settings_option
 @click.option("--output", type=click.Path(path_type=Path), default=None, help="The built site (default: OUTPUT_PATH).")
 @click.option("--bucket", default=None, help="Bucket to publish to.")
 @click.option("--prefix", default=None, help="Key prefix, e.g. previews/my-branch/ for a preview beside production.")
@@ -607,7 +613,7 @@ def _import(plan_with, settings_file, media, section_map, report_file, dry_run) 
 
 
 @main.command()
-@settings_option
+@reader_settings_option
 @now_option
 @click.option("--database", default=None, help="Subscriber database: a file or a postgresql:// URL.")
 @click.option("--verify", is_flag=True, help="The deploy lists the bucket instead of trusting the deployed manifest.")
@@ -666,7 +672,7 @@ def digest() -> None:
 @click.option("--subscriber", "email", required=True, help="The subscriber whose digest to write.")
 @click.option("--frequency", type=click.Choice(["daily", "weekly"]), default=None,
               help="Default: the subscriber's own.")
-@settings_option
+@reader_settings_option
 @now_option
 @click.option("--database", default=None, help="Subscriber database: a file or a postgresql:// URL.")
 @click.option("--to", "target", type=click.Path(path_type=Path), default=Path("digest-preview"), show_default=True,
@@ -722,7 +728,7 @@ def _send_test(message: bytes, address: str, config) -> None:
 @digest.command("send")
 @click.option("--frequency", type=click.Choice(["daily", "weekly"]), default="daily", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Print the plan (edition, readers, messages) and send nothing.")
-@settings_option
+@reader_settings_option
 @now_option
 @click.option("--database", default=None, help="Subscriber database: a file or a postgresql:// URL.")
 @requires("digest")

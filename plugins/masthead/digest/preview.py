@@ -22,11 +22,20 @@ from .select import articles_from_manifest, edition_id, edition_path, period_of,
 DEFAULT_SUBJECT = "{site}: {count} new stories"
 
 
-def read_manifest(output: Path) -> dict:
+def read_manifest(output: Path, config: SiteConfig) -> dict:
+    """The last build's manifest, refused when it was built for another site than these settings
+    name: its links would send readers to a local build, or a local test to real readers."""
     path = Path(output) / MANIFEST_FILE
     if not path.is_file():
         raise MastheadError(f"{path} not found: build the site first (masthead build --production)")
-    return json.loads(path.read_text(encoding="utf-8"))
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    built_for = manifest.get("site", {}).get("url", "")
+    if built_for != config.public_url:
+        raise MastheadError(f"{output} was built for {built_for or 'another site'}, but these settings are for "
+                            f"{config.public_url}: nothing was sent, since its links would not match. Build with the "
+                            "same settings first (`masthead build --production` for publishconf.py), or pass the "
+                            "settings it was built with (--settings pelicanconf.py for a local try)")
+    return manifest
 
 
 def sender_for(config: SiteConfig) -> Sender:
@@ -58,7 +67,7 @@ def preview(email: str, frequency: str | None, now: datetime, output: Path, stor
     if subscriber is None:
         raise MastheadError(f"{email} is not a subscriber (masthead subscribers list)")
     frequency = frequency or subscriber.frequency
-    articles = articles_from_manifest(read_manifest(output))
+    articles = articles_from_manifest(read_manifest(output, config))
     since, until = window(frequency, now, None)
     selection = select_for(articles, since, until, subscriber.sections, subscriber.authors, subscriber.language)
     if selection.is_empty:

@@ -52,7 +52,7 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
                  theme: Theme, sender_factory: Callable, dry_run: bool = False, rate: float = 0.0, workers: int = 4,
                  say: Callable[[str], None] = print) -> SendReport:
     """Send the edition; `sender_factory()` makes one connection for each of `workers` senders."""
-    articles = articles_from_manifest(read_manifest(output))
+    articles = articles_from_manifest(read_manifest(output, config))
     journal = Journal(store)
     edition = journal.edition(frequency, period_of(frequency, now, config.timezone), now, lambda until: edition_id(
         frequency, until, [a.id for a in articles if until - SPANS[frequency] < a.published <= until]))

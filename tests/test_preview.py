@@ -50,3 +50,43 @@ def test_a_rebuild_tells_open_pages_to_reload(server):
     threading.Timer(0.2, version.bump).start()
     assert response.fp.readline() == b"data: reload\n"
     conn.close()
+
+
+def test_serve_on_another_port_names_that_port_in_every_absolute_address(newsroom):
+    """og:url, og:image and JSON-LD point at the server the editor is looking at."""
+    import json
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from lxml import html
+
+    newsroom.article("one", title="Port story", slug="port-story")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-c", "from masthead.cli import main; main()", "serve", "--port",
+                               str(port), "--settings", str(newsroom.settings_file)], cwd=newsroom.root,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        lines = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not any("Serving" in line for line in lines):
+            lines.append(server.stdout.readline())
+        assert f"at http://127.0.0.1:{port}/" in "".join(lines), lines
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/2026/11/port-story/")
+        page = html.fromstring(conn.getresponse().read())
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+    base = f"http://127.0.0.1:{port}/"
+    assert page.xpath("string(//meta[@property='og:url']/@content)") == base + "2026/11/port-story/"
+    assert page.xpath("string(//meta[@property='og:image']/@content)").startswith(base)
+    data = json.loads(page.xpath("string(//script[@type='application/ld+json'])"))
+    [story] = [item for item in (data if isinstance(data, list) else [data]) if item["@type"] == "NewsArticle"]
+    assert story["mainEntityOfPage"]["@id"] == base + "2026/11/port-story/" and ":8000" not in json.dumps(data)

@@ -777,9 +777,11 @@ def serve(host: str, port: int, settings_file: Path | None, now: datetime | None
 
     settings_file = settings_file or Path(DEV_SETTINGS)
 
+    address = ""  # SITEURL, or this server's own address when the settings leave it empty
+
     def rebuild() -> bool:
         try:
-            report = build_site(settings_file, now=now)
+            report = build_site(settings_file, now=now, site_url=address or None)
         except MastheadError as exc:
             if isinstance(exc, ContentError):
                 for problem in exc.problems:
@@ -795,15 +797,19 @@ def serve(host: str, port: int, settings_file: Path | None, now: datetime | None
         settings = load_settings(settings_file)
     except MastheadError as exc:
         _fail(exc)
-    rebuild()
     output = Path(settings["OUTPUT_PATH"])
     version = BuildVersion()
-    server = make_server(output, host, port, version)
+    server = make_server(output, host, port, version)  # bound first: --port 0 gets its port before the build
+    if not settings.get("SITEURL"):  # og:url, og:image and JSON-LD name the address the pages are served at
+        shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        address = f"http://{shown_host}:{server.server_address[1]}"
+    rebuild()
     stop = threading.Event()
     watched = [Path(settings["PATH"]), *theme_of(settings).folders, settings_file.resolve().parent / settings_file.name]
     watcher = threading.Thread(target=watch_and_rebuild, args=(watched, rebuild, version, stop), daemon=True)
     watcher.start()
-    click.echo(f"Serving {_shown(output)}/ at http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)")
+    click.echo(f"Serving {_shown(output)}/ at {address or f'http://{host}:{server.server_address[1]}'}/ "
+               "(Ctrl+C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -122,7 +122,7 @@ def test_preview_writes_what_a_subscriber_would_get(tmp_path, monkeypatch):
     result = runner.invoke(main, ["digest", "preview", "--subscriber", "reader@example.org", *settings,
                                   "--now", NOW.isoformat(), "--to", "preview"])
     assert result.exit_code == 0, result.output
-    assert result.output == "Wrote preview/digest.eml and preview/digest.html (1 stories).\n"
+    assert result.output == "Wrote preview/digest.eml and preview/digest.html (1 story).\n"
     message = email.message_from_bytes((room.root / "preview/digest.eml").read_bytes(), policy=policy.default)
     assert message["To"] == "reader@example.org" and "Talks resume" in message.get_body(("plain",)).get_content()
     nothing = runner.invoke(main, ["digest", "preview", "--subscriber", "reader@example.org", *settings,

@@ -148,7 +148,7 @@ def test_each_edition_is_on_the_site_and_the_email_links_to_it(tmp_path, smtp):
     port, server = smtp
     room, store = newsroom_with_readers(tmp_path, port, {"reader@example.org": {}})
     daily = lxml_html.fromstring((room.output / "digests/2026-11-27/index.html").read_bytes())
-    assert daily.xpath("//h1/text()") == ["27 November 2026"]
+    assert daily.xpath("//h1/text()") == ["November 27, 2026"]  # CLDR English: a newsroom writing en-GB gets "27 November 2026"
     assert sorted(daily.xpath("//article//h3/a/@href")) == ["https://news.example/2026/11/one/",
                                                            "https://news.example/2026/11/two/"]
     assert daily.xpath("//link[@rel='canonical']/@href") == ["https://news.example/digests/2026-11-27/"]
@@ -259,3 +259,25 @@ def test_a_digest_is_refused_when_the_build_was_for_another_site(tmp_path, smtp)
     assert server.messages == [] and not (tmp_path / "digest-preview").exists()
     report, _ = send(room, store, port, dry_run=True)  # the journal holds nothing: the right settings send all
     assert report.skipped_already_sent == 0
+
+
+def test_a_new_readers_first_digest_carries_the_whole_period_before_it(tmp_path, smtp):
+    """Subscribed in the afternoon, they get the next morning's edition with the day's stories,
+    the ones sent to others before they subscribed included, like every later edition."""
+    from masthead.subscribers.model import Interests, subscriber_from
+
+    port, server = smtp
+    room, store = newsroom_with_readers(tmp_path, port, {"old@example.org": {}})
+    send(room, store, port, now=NOW)  # the 27th's edition, before the new reader came
+    room.article("three", title="Evening", slug="three", date="2026-11-27T20:00+01:00")
+    morning = datetime(2026, 11, 28, 6, tzinfo=timezone.utc)
+    room.build(now=morning)
+    store.add(subscriber_from({"email": "new@example.org"}, Interests(), "test"))  # the afternoon of the 27th
+    report, _ = send(room, store, port, now=morning)
+    assert report.sent == 2
+    [first] = server.to("new@example.org")
+    text = first.get_body(("plain",)).get_content()
+    assert first["Subject"] == "The Test Gazette: 3 new stories"
+    assert "Evening" in text and "Talks resume in Doha" in text and "گفت‌وگوها" in text
+    [_, second] = server.to("old@example.org")
+    assert second["Subject"] == "The Test Gazette: 1 new story"  # the others get what is new since theirs

@@ -65,7 +65,7 @@ def test_article_page_carries_the_whole_anatomy(full_newsroom):
     assert "“We said yes,” she said." in text(page.xpath("//blockquote")[0])
 
     corrections = page.xpath("//aside[@class='corrections']//li")
-    assert [text(li) for li in corrections] == ["21 November 2026: An earlier version misspelled a name."]
+    assert [text(li) for li in corrections] == ["November 21, 2026: An earlier version misspelled a name."]
 
     assert page.xpath("//ul[@class='tags']//a/@href") == ["/tags/diplomacy/", "/tags/eu/"]
 
@@ -357,3 +357,37 @@ def test_settings_a_worker_cannot_be_handed_are_rendered_in_one_process(newsroom
     monkeypatch.setattr(site, "PARALLEL_FROM", 1)
     report = newsroom.build()
     assert report.counts["pages_rendered"] > 10 and (newsroom.output / "2026/11/story-1/index.html").is_file()
+
+
+def test_dates_are_written_as_each_language_writes_them(newsroom):
+    """CLDR's long date through Babel: Persian with Persian digits, Urdu with Latin ones, and the
+    newsroom's own DATE_FORMATS for a language when it sets one."""
+    from datetime import date
+
+    from babel.dates import format_date
+
+    persian_digits = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+    newsroom.article("fa", title="کمیسیون مرزی", slug="commission-fa", lang="fa", summary="خلاصه.", body="متن.",
+                     date="2026-11-20T09:00+01:00", updated="2026-11-24T10:00+01:00",
+                     corrections=[{"date": "2026-11-23T08:00+01:00", "text": "اصلاح شد."}])
+    newsroom.article("ur", title="سرحدی کمیشن", slug="commission-ur", lang="ur", summary="خلاصہ۔", body="متن۔",
+                     date="2026-11-21T09:00+01:00")
+    newsroom.build()
+    persian = newsroom.html("2026/11/commission-fa/index.html")
+    shown = [text(t) for t in persian.xpath("//div[contains(@class,'meta')]//time | //footer//time | "
+                                            "//*[@class='article-meta']//time")]
+    expected = [format_date(date(2026, 11, day), "long", locale="fa").translate(persian_digits) for day in (20, 24)]
+    assert expected[0] == "۲۰ نوامبر ۲۰۲۶"  # what a Persian reader reads
+    page_text = " ".join(persian.xpath("//body//text()[not(ancestor::script)]"))  # what a reader sees
+    for written in expected + [format_date(date(2026, 11, 23), "long", locale="fa").translate(persian_digits)]:
+        assert written in page_text, (written, shown)
+    assert "November" not in page_text and "2026" not in page_text
+    urdu = text(newsroom.html("2026/11/commission-ur/index.html"))
+    assert format_date(date(2026, 11, 21), "long", locale="ur") in urdu  # Urdu writes Latin digits (CLDR)
+    archive = newsroom.html("archives/index.html")
+    assert "November 2026" in [text(h) for h in archive.xpath("//h2[@class='archive-month']")]
+
+    settings = newsroom.settings_file.read_text()
+    newsroom.settings_file.write_text(settings + '\nDATE_FORMATS = {"fa": "%Y/%m/%d"}\n')
+    newsroom.build()
+    assert "2026/11/20" in text(newsroom.html("2026/11/commission-fa/index.html"))  # the newsroom's own format

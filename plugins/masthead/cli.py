@@ -109,12 +109,11 @@ def build(production: bool, settings_file: Path | None, now: datetime | None, ou
         _fail(exc)
     if report.unchanged:
         click.echo(f"Nothing changed since the last build: {_shown(report.output)}/ is up to date "
-                   f"({report.published} articles, {report.files} files, {report.seconds:.1f} s).")
+                   f"({_count(report.published, 'article')}, {_count(report.files, 'file')}, {report.seconds:.1f} s).")
         return
-    click.echo(f"Built {report.published} article{'s' if report.published != 1 else ''} and "
-               f"{report.pages} page{'s' if report.pages != 1 else ''} into {_shown(report.output)}/ "
-               f"({report.files} files, {report.seconds:.1f} s); held back: {report.scheduled} scheduled, "
-               f"{report.drafts} draft{'s' if report.drafts != 1 else ''}"
+    click.echo(f"Built {_count(report.published, 'article')} and {_count(report.pages, 'page')} into "
+               f"{_shown(report.output)}/ ({_count(report.files, 'file')}, {report.seconds:.1f} s); held back: "
+               f"{report.scheduled} scheduled, {_count(report.drafts, 'draft')}"
                + (f"; {report.expired} expired" if report.expired else "") + ".")
     logging.getLogger(__name__).info("masthead stages: %s", ", ".join(
         f"{stage} {seconds:.2f} s" for stage, seconds in report.timings.items()))
@@ -699,7 +698,7 @@ def digest_preview(email, frequency, settings_file, now, database, target, test_
             store.close()
     except MastheadError as exc:
         _fail(exc)
-    click.echo(f"Wrote {_shown(eml)} and {_shown(html)} ({count} stories).")
+    click.echo(f"Wrote {_shown(eml)} and {_shown(html)} ({_count(count, 'story', 'stories')}).")
     if test_address:
         _send_test(eml.read_bytes(), test_address, config)
         click.echo(f"Sent a test copy to {test_address}.")
@@ -790,7 +789,7 @@ def serve(host: str, port: int, settings_file: Path | None, now: datetime | None
                 click.echo(f"error: {exc}", err=True)
             click.echo("Build failed; still serving the last good build.", err=True)
             return False
-        click.echo(f"Rebuilt: {report.published} articles ({report.seconds:.1f} s).")
+        click.echo(f"Rebuilt: {_count(report.published, 'article')} ({report.seconds:.1f} s).")
         return True
 
     try:
@@ -845,9 +844,11 @@ def _read_text(path: str) -> str:
     return Path(path).read_text(encoding="utf-8")
 
 
-def _count(number: int, noun: str) -> str:
-    """'1 warning', '2 warnings' (every noun the CLI counts takes an s)."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+def _count(number: int, noun: str, nouns: str = "") -> str:
+    """'1 warning', '2 warnings', '1 story', '3 stories': English's plural rule (CLDR)."""
+    from .i18n import plural
+
+    return plural(number, noun, nouns or noun + "s")
 
 
 def _shown(path: Path) -> str:

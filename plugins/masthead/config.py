@@ -41,7 +41,7 @@ MASTHEAD_KEYS = {
     "deploy": "where `masthead deploy` publishes: bucket, prefix, endpoint_url, region, preset, ...",
     "database": "the subscriber database: an SQLite file beside the settings (default subscribers.sqlite3) or a "
                 "postgresql:// URL (better in MASTHEAD_DATABASE_URL, which wins, so the password stays out of git)",
-    "digest": "the digest email: from, subject (with {site}, {count}, {date}), unsubscribe_url",
+    "digest": "the digest email: from, subject (with {site}, {count}, {stories}, {date}), unsubscribe_url",
     "embeds": "the hosts whose https <iframe> embeds bodies may carry (video, audio, maps, charts); "
               "an empty list allows none (default: YouTube, Vimeo, Spotify, SoundCloud, Datawrapper, "
               "Flourish, Google Maps)",
@@ -82,6 +82,7 @@ class SiteConfig:
     database: str = "subscribers.sqlite3"  # a file (relative to the settings) or a postgresql:// URL
     digest: dict = field(default_factory=dict)
     subscriptions: dict = field(default_factory=dict)
+    date_formats: dict = field(default_factory=dict)  # DATE_FORMATS: a language's own strftime format
     expired: str = "notice"
     embeds: tuple[str, ...] = DEFAULT_EMBED_HOSTS
 
@@ -243,6 +244,7 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
         subscriptions=dict(subscriptions),
         expired=expired,
         embeds=tuple(embeds),
+        date_formats=dict(settings.get("DATE_FORMATS") or {}),
     )
     if not config.name:
         bad("SITENAME", "the publication's name", settings.get("SITENAME"))

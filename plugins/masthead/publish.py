@@ -18,6 +18,7 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from .errors import ContentError, MastheadError, Problem
+from .i18n import plural
 from .themes import theme_of
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -88,7 +89,8 @@ def publish(settings_file: Path, now: datetime, say: Callable[[str], None], data
     errors = [f for f in located(found, lambda path: Path(path).read_text(encoding="utf-8")) if f.level == "error"]
     if errors:
         raise ContentError([Problem(f.path, f.line, f.field, "no editorial errors", f.message) for f in errors])
-    report.steps.append(f"checked {len(newsroom.published)} articles ({len(newsroom.scheduled)} scheduled)")
+    report.steps.append(f"checked {plural(len(newsroom.published), 'article', 'articles')} "
+                        f"({len(newsroom.scheduled)} scheduled)")
 
     bucket = None
     if config.deploy.get("bucket"):
@@ -96,7 +98,8 @@ def publish(settings_file: Path, now: datetime, say: Callable[[str], None], data
         # read the bucket while the site builds: it is what a deploy waits on
         bucket = BucketView(target, options.verify_every_hours * 3600, verify)
     built = build_site(settings_file, now=now, newsroom=newsroom)
-    report.steps.append(f"built {built.published} articles, {built.files} files")
+    report.steps.append(f"built {plural(built.published, 'article', 'articles')}, "
+                        f"{plural(built.files, 'file', 'files')}")
 
     if bucket is not None:
         deployed = deploy(Path(settings["OUTPUT_PATH"]), target, options, say=say, bucket=bucket)

@@ -12,6 +12,7 @@ from typing import Callable
 
 from ..config import SiteConfig
 from ..errors import MastheadError
+from ..i18n import long_date, plural
 from ..outputs import MANIFEST_FILE
 from ..subscribers.store import SubscriberStore
 from ..themes import Theme
@@ -19,7 +20,15 @@ from .dkim_sign import DkimSigner
 from .message import Sender, build_message
 from .select import articles_from_manifest, edition_id, edition_path, period_of, select_for, window
 
-DEFAULT_SUBJECT = "{site}: {count} new stories"
+DEFAULT_SUBJECT = "{site}: {stories}"
+
+
+def digest_subject(config: SiteConfig, count: int, until: datetime) -> str:
+    """The subject line, from MASTHEAD['digest']['subject']: {site}, {count}, {stories} ('1 new
+    story', '3 new stories') and {date} (the edition's day, as the site's language writes it)."""
+    return config.digest.get("subject", DEFAULT_SUBJECT).format(
+        site=config.name, count=count, stories=plural(count, "new story", "new stories"),
+        date=long_date(until.astimezone(config.timezone), config.default_lang, config.date_formats))
 
 
 def read_manifest(output: Path, config: SiteConfig) -> dict:
@@ -74,8 +83,7 @@ def preview(email: str, frequency: str | None, now: datetime, output: Path, stor
         raise MastheadError(f"nothing new for {subscriber.email} since {since:%Y-%m-%d %H:%M}: nobody gets an "
                             "empty digest")
     edition = edition_id(frequency, until, [a.id for a in articles if since < a.published <= until])
-    subject = config.digest.get("subject", DEFAULT_SUBJECT).format(
-        site=config.name, count=len(selection.articles), date=until.astimezone(config.timezone).strftime("%-d %B %Y"))
+    subject = digest_subject(config, len(selection.articles), until)
     message = build_message(selection, edition=edition, subject=subject, to=(subscriber.email, subscriber.name),
                             token=link_tokens(config)(subscriber.token), sender=sender_for(config),
                             lang=subscriber.language or config.default_lang, when=now, theme=theme,

@@ -25,7 +25,7 @@ from ..themes import Theme
 from .dkim_sign import DkimSigner
 from .journal import Journal
 from .message import build_message, message_id, render_bodies
-from .preview import DEFAULT_SUBJECT, link_tokens, read_manifest, sender_for
+from .preview import digest_subject, link_tokens, read_manifest, sender_for
 from .select import SPANS, Selection, articles_from_manifest, edition_id, edition_path, period_of, select_for
 from .smtp import PermanentFailure, SenderUnusable, TemporaryFailure, Undeliverable
 
@@ -61,7 +61,6 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
     envelope_from = parseaddr(mail_from.address)[1]
     limit = int(config.digest.get("bounces", BOUNCE_LIMIT))
     signer = DkimSigner.from_settings(config.digest.get("dkim") or {})
-    subject_template = config.digest.get("subject", DEFAULT_SUBJECT)
 
     selections: dict[tuple, Selection] = {}
 
@@ -168,8 +167,7 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
                 if not journal.claim(edition.id, subscriber.key, msg_id, ids, now, claimant):
                     report.taken += 1  # another sender of this edition has this reader
                     continue
-                subject = subject_template.format(site=config.name, count=len(selection.articles),
-                                                  date=edition.until.astimezone(config.timezone).strftime("%-d %B %Y"))
+                subject = digest_subject(config, len(selection.articles), edition.until)
                 lang = subscriber.language or config.default_lang
                 key = (tuple(a.id for a in selection.articles),
                        tuple((a.id, w) for a, w, _ in selection.corrections), subject, lang)

@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Iterable
 from zoneinfo import ZoneInfo
 
+from ..i18n import month_and_year
 from .model import FeedDocument, FeedEntry, FeedKind
 
 ARCHIVE_ROOT = "feeds/archive"
@@ -96,7 +97,7 @@ def _with_archives(path: str, kind: FeedKind, title: str, home_url: str, lang: s
     archive_base = ARCHIVE_ROOT + path.removeprefix("feeds")
     archives = [
         FeedDocument(
-            path=f"{archive_base}/{month}", kind=kind, title=f"{title} ({_month_name(month)})",
+            path=f"{archive_base}/{month}", kind=kind, title=f"{title} ({_month_name(month, lang)})",
             subtitle=site.subtitle, home_url=home_url, lang=lang, entries=tuple(months[month]),
             archive_of=path, prev_archive=f"{archive_base}/{ordered[i - 1]}" if i else "",
         )
@@ -111,7 +112,8 @@ def _month(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%Y-%m")
 
 
-def _month_name(month: str) -> str:
-    return datetime.strptime(month, "%Y-%m").strftime("%B %Y")
+def _month_name(month: str, lang: str) -> str:
+    """'November 2026' in the feed's language."""
+    return month_and_year(datetime.strptime(month, "%Y-%m"), lang)
 
 

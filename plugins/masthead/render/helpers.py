@@ -15,6 +15,7 @@ from ..content import Author, Picture
 from ..content.model import ImageFile, text_direction
 from ..feeds import FORMATS, MEDIA_TYPES, feed_path
 from ..feeds.model import FORMAT_NAMES
+from ..i18n import long_date, month_and_year
 from ..seo.crops import RATIOS, crop_path, crop_size
 from ..seo.structured import ImageData, PersonData, Publisher, news_article, profile_page, script_json, website
 from ..share import share_links
@@ -109,8 +110,12 @@ def template_helpers(config: SiteConfig, authors: Mapping[str, Author], logo: Im
             data = website(public + "/", config.name, config.tagline or config.name, config.default_lang, publisher)
         return Markup(script_json(data))
 
+    def local_date(moment, lang: str) -> str:
+        """A date as the language writes it (CLDR), or in the newsroom's DATE_FORMATS for it."""
+        return long_date(moment, lang, config.date_formats)
+
     filters = {"absolute": absolute, "picture_url": picture_url, "isoformat": isoformat,
-               "in_section_order": in_section_order}
+               "in_section_order": in_section_order, "local_date": local_date, "month_and_year": month_and_year}
     globals_ = {"t": theme.label, "direction": text_direction, "share_links": share, "feed_links": feed_links,
                 "card": card, "x_handle": x_handle, "og_locale": og_locale, "public_url": public,
                 "structured_data": structured_data, "language_name": language_name,

@@ -14,6 +14,8 @@ from datetime import datetime
 
 from unidecode import unidecode
 
+from ..i18n import long_date
+
 # Pelican's own default slug rules for section, tag and author names: names keep the slugs (and
 # so the addresses) they had when Pelican made these pages.
 DEFAULT_SLUG_SUBSTITUTIONS = ((r"[^\w\s-]", ""), (r"(?u)\A\s*", ""), (r"(?u)\s*\Z", ""), (r"[-\s]+", "-"))
@@ -33,8 +35,7 @@ class Layout:
     per_page: dict[str, int] = field(default_factory=dict)  # template -> stories per page (0: all)
     orphans: int = 0
     pagination: tuple[tuple[int, str, str], ...] = ((1, "{url}", "{save_as}"),)
-    date_format: str = "%-d %B %Y"
-    date_formats: dict[str, str] = field(default_factory=dict)
+    date_formats: dict[str, str] = field(default_factory=dict)  # DATE_FORMATS: a language's own strftime
     slug_rules: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # CATEGORY, TAG
     slug_unicode: bool = False
     slug_case: bool = False
@@ -47,11 +48,8 @@ class Layout:
         return self.save_as.get(kind, "").format(**values)
 
     def locale_date(self, moment: datetime, lang: str) -> str:
-        """A date as pages show it: DATE_FORMATS for the language, else DEFAULT_DATE_FORMAT."""
-        found = self.date_formats.get(lang, self.date_format)
-        if isinstance(found, (tuple, list)):  # Pelican's (locale, format): the format is what counts here
-            found = found[-1]
-        return moment.strftime(found)
+        """A date as pages show it: DATE_FORMATS for the language, else the language's own (CLDR)."""
+        return long_date(moment, lang, self.date_formats)
 
     def slug(self, kind: str, name: str) -> str:
         """A section's or tag's slug, by Pelican's rules for the same settings."""
@@ -116,7 +114,6 @@ def layout_from_settings(settings: dict) -> Layout:
     return Layout(urls=urls, save_as=files, default_lang=str(settings.get("DEFAULT_LANG", "en")).lower(),
                   direct=tuple(direct), per_page=per_page, orphans=int(settings.get("DEFAULT_ORPHANS") or 0),
                   pagination=tuple((int(r[0]), str(r[1]), str(r[2])) for r in settings.get("PAGINATION_PATTERNS", ())),
-                  date_format=settings.get("DEFAULT_DATE_FORMAT", "%-d %B %Y"),
                   date_formats=dict(settings.get("DATE_FORMATS") or {}), slug_rules=rules,
                   slug_unicode=bool(settings.get("SLUGIFY_USE_UNICODE")),
                   slug_case=bool(settings.get("SLUGIFY_PRESERVE_CASE")),

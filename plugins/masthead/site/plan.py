@@ -16,6 +16,7 @@ from datetime import datetime
 from ..config import SiteConfig
 from ..content import Article, Newsroom
 from ..digest.select import edition_path, period_of
+from ..i18n import long_date
 from .layout import Layout
 from .links import LinkTargets, link_resolver
 from .views import Byline, Edition, Neighbour, PageView, Paging, Section, Story, Tag, Teaser, Version
@@ -260,6 +261,6 @@ def editions(listed: tuple[Teaser, ...], config: SiteConfig) -> tuple[Edition, .
 
 def edition_title(frequency: str, period: str, moment: datetime, config: SiteConfig) -> str:
     if frequency == "daily":
-        return f"{moment.astimezone(config.timezone):%-d %B %Y}"
+        return long_date(moment.astimezone(config.timezone), config.default_lang, config.date_formats)
     year, week = period.split("-W")
     return f"Week {week}, {year}"

@@ -87,6 +87,31 @@ def test_ltr_line_with_an_arabic_name_keeps_the_name_whole():
     assert [r.rtl for r in runs if r.text.strip()] == [False, True, False]
 
 
+NESTED = [
+    ("Minister: سال 2026 آغاز شد", False),  # a number inside Persian inside English
+    ("وزیر گفت «Bob Smith از BBC» دیروز", True),  # English names inside a Persian headline's quote
+    ("Envoy: «توافق با Reuters نهایی است» 12 hours", False),  # an English name in a Persian quote in English
+    ("\u2067سال 2026 «BBC News»\u2069 reports", False),  # an explicit right-to-left isolate (RLI ... PDI)
+]
+
+
+@pytest.mark.parametrize("text,rtl", NESTED)
+def test_nested_directions_are_ordered_as_the_unicode_bidirectional_algorithm_orders_them(text, rtl):
+    """Drawn left to right, the runs (each right-to-left one reversed) read exactly as python-bidi's
+    complete UAX #9 lays the line out."""
+    from bidi import get_display
+
+    runs = visual_runs(text, rtl, latin_or_arabic)
+    drawn = "".join(run.text[::-1] if run.rtl else run.text for run in runs)
+    assert drawn == get_display(text, base_dir="R" if rtl else "L")
+    assert "".join(sorted(drawn)) == "".join(sorted(text))  # every character drawn once
+
+
+def test_a_number_inside_a_persian_phrase_stays_inside_it():
+    runs = [(r.text.strip(), r.rtl) for r in visual_runs("Minister: سال 2026 آغاز شد", False, latin_or_arabic)]
+    assert [text for text, _ in runs if text] == ["Minister:", "آغاز شد", "2026", "سال"]
+
+
 def test_card_keys_are_the_hash_of_one_json_document_of_every_input():
     """CardKeys serializes the shared parts once; the key must stay the SHA-256 of the whole
     document, or every cached card of every newsroom would be drawn again."""

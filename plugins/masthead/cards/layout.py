@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 ELLIPSIS = "…"
-LAYOUT_VERSION = 1  # bump when the drawing changes, so every cached card is redrawn
+# Bump when the drawing changes, so every cached card is redrawn (2: runs ordered by the full UAX #9).
+LAYOUT_VERSION = 2
 # One CJK character (each may end a line), or a run of anything else.
 _CJK = "\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 _CJK_OR_RUN = re.compile(f"[{_CJK}]|[^{_CJK}]+")

@@ -2,16 +2,20 @@
 
 Pillow with raqm shapes and orders a run by itself; this module is needed only when a line holds
 characters its first font lacks (a Latin name in a Persian headline, a Chinese word in an
-English one). It resolves direction per character the way UAX #9 does for text with one level
-of embedding (strong letters; numbers written left to right; neutrals take the direction around
-them, else the line's), then reverses runs by level (rule L2).
+English one). Each character's embedding level comes from the complete Unicode Bidirectional
+Algorithm (UAX #9) of python-bidi, which wraps the Rust `unicode-bidi` crate: nested directions
+(an English name in a Persian quote in an English headline) resolve as in a browser. Runs of one
+level and one font are then put in drawing order by rule L2.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Sequence
+
+from bidi import get_display
 
 
 @dataclass(frozen=True)
@@ -21,30 +25,37 @@ class Run:
     rtl: bool
 
 
-def _strong(ch: str) -> str | None:
-    kind = unicodedata.bidirectional(ch)
-    if kind in ("R", "AL"):
-        return "R"
-    if kind in ("L", "EN", "AN"):
-        return "L"
-    return None
+_LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
+
+
+def embedding_levels(text: str, base_rtl: bool) -> list[int]:
+    """Each character's embedding level (even: left to right, odd: right to left) in a paragraph
+    of the given direction, by UAX #9. python-bidi gives the levels only in its debug report (one
+    per UTF-8 byte; a character takes its first byte's)."""
+    report = str(get_display(text, base_dir="R" if base_rtl else "L", debug=True))
+    block = report.split("levels: [", 1)[-1].split("paragraphs:", 1)[0]
+    per_byte = [int(level) for level in _LEVEL.findall(block)]
+    if len(per_byte) != len(text.encode("utf-8", "surrogatepass")):
+        raise RuntimeError(f"python-bidi reported {len(per_byte)} levels for {len(text)} characters: "
+                           "an unsupported python-bidi version (masthead needs >=0.6,<0.7)")
+    levels, at = [], 0
+    for ch in text:
+        levels.append(per_byte[at])
+        at += len(ch.encode("utf-8", "surrogatepass"))
+    return levels
+
+
+def _strong(ch: str) -> bool:
+    """A character with a direction of its own (a letter or a digit), whose font counts."""
+    return unicodedata.bidirectional(ch) in ("R", "AL", "L", "EN", "AN")
 
 
 def visual_runs(text: str, base_rtl: bool, font_for: Callable[[str], int]) -> list[Run]:
     """Runs of one font and one direction, left to right as drawn."""
     if not text:
         return []
+    levels = embedding_levels(text, base_rtl)
     strong = [_strong(ch) for ch in text]
-    resolved: list[str] = []
-    for i, kind in enumerate(strong):
-        if kind:
-            resolved.append(kind)
-            continue
-        before = next((s for s in reversed(strong[:i]) if s), None)
-        after = next((s for s in strong[i + 1:] if s), None)
-        resolved.append(before if before and before == after else ("R" if base_rtl else "L"))
-    base = 1 if base_rtl else 0
-    levels = [base + (1 if (d == "L") == base_rtl else 0) for d in resolved]
 
     # Neutral characters (spaces, punctuation) draw with the font of the text around them.
     fonts: list[int] = []

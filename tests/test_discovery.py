@@ -223,22 +223,32 @@ def git(root, *args, when=None):
     subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
 
 
-def test_updated_dates_come_from_git_when_the_file_changed_after_publication(room):
+def test_updated_dates_come_from_the_editor_and_from_git_only_when_asked_and_only_for_text(room):
+    """An updated date tells readers the story changed: a commit that touched many files (tags, ids,
+    spacing) must not say so; by default only `updated` and corrections move it."""
     git(room.root, "init", "-q")
     git(room.root, "add", "-A")
     git(room.root, "commit", "-q", "-m", "publish", when="2026-11-26T10:00:00+01:00")
     room.article("old", title="An older story, revised", slug="old", date="2026-11-01T09:00+01:00",
                  canonical_url="https://partner.example/original")
     room.article("story-fa", title="گفت‌وگوها از سر گرفته شد", slug="story-fa", lang="fa", translation_key="talks",
-                 date="2026-11-26T10:00+01:00", summary="خلاصه", updated="2026-11-26T11:00+01:00")
+                 date="2026-11-26T10:00+01:00", summary="خلاصه", tags=["Iran"])  # a tag: nothing a reader reads
     git(room.root, "commit", "-q", "-am", "revise", when="2026-11-27T08:30:00+01:00")
+    path = room.content / "articles" / "old.md"
+    path.write_text(path.read_text().replace("\n\n", "\n\n\n") + "\n")  # spacing only
+    git(room.root, "commit", "-q", "-am", "reformat everything", when="2026-11-28T09:00:00+01:00")
+
     room.build()
-    revised = room.html("2026/11/old/index.html")
+    for page in ("2026/11/old/index.html", "2026/11/story-fa/index.html"):
+        assert not room.html(page).xpath("//span[@class='updated']"), page  # by default: the editor's dates only
+    corrected = room.html("2026/11/story/index.html")  # a correction moves it
+    assert corrected.xpath("//span[@class='updated']/time/@datetime") == ["2026-11-26T15:00:00+01:00"]
+
+    room.settings_file.write_text(room.settings_file.read_text() + '\nMASTHEAD["updated_from_git"] = True\n')
+    room.build()
+    revised = room.html("2026/11/old/index.html")  # the headline changed on the 27th; the 28th was spacing
     assert revised.xpath("//span[@class='updated']/time/@datetime") == ["2026-11-27T08:30:00+01:00"]
-    explicit = room.html("2026/11/story-fa/index.html")
-    assert explicit.xpath("//span[@class='updated']/time/@datetime") == ["2026-11-26T11:00:00+01:00"]
-    untouched = room.html("2026/11/story/index.html")  # added once, only corrected in front matter
-    assert untouched.xpath("//span[@class='updated']/time/@datetime") == ["2026-11-26T15:00:00+01:00"]
+    assert not room.html("2026/11/story-fa/index.html").xpath("//span[@class='updated']")  # a tag is not news
 
 
 def test_outside_git_only_front_matter_dates_count(room):

@@ -45,6 +45,8 @@ MASTHEAD_KEYS = {
     "embeds": "the hosts whose https <iframe> embeds bodies may carry (video, audio, maps, charts); "
               "an empty list allows none (default: YouTube, Vimeo, Spotify, SoundCloud, Datawrapper, "
               "Flourish, Google Maps)",
+    "updated_from_git": "true: an article without an 'updated' date takes the date of the last commit that changed "
+                        "its headline, summary, photo or text (default false: only 'updated' and corrections)",
     "expired": "what happens to an article's page once its 'expires' time has passed: 'notice' (the page "
                "stays, marked as expired and hidden from search) or 'remove' (default 'notice')",
 }
@@ -83,6 +85,7 @@ class SiteConfig:
     digest: dict = field(default_factory=dict)
     subscriptions: dict = field(default_factory=dict)
     date_formats: dict = field(default_factory=dict)  # DATE_FORMATS: a language's own strftime format
+    updated_from_git: bool = False  # an article's updated date from the commits that changed its text
     expired: str = "notice"
     embeds: tuple[str, ...] = DEFAULT_EMBED_HOSTS
 
@@ -211,6 +214,11 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
     if twitter and not re.match(r"^@[A-Za-z0-9_]{1,15}$", twitter):
         bad("MASTHEAD['twitter']", "a handle such as '@meridian'", twitter)
 
+    updated_from_git = options.get("updated_from_git", False)
+    if not isinstance(updated_from_git, bool):
+        bad("MASTHEAD['updated_from_git']", "True or False", updated_from_git)
+        updated_from_git = False
+
     expired = options.get("expired", "notice")
     if expired not in EXPIRED_CHOICES:
         problems.append(Problem(source, None, "MASTHEAD['expired']", "one of " + ", ".join(EXPIRED_CHOICES),
@@ -245,6 +253,7 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
         expired=expired,
         embeds=tuple(embeds),
         date_formats=dict(settings.get("DATE_FORMATS") or {}),
+        updated_from_git=updated_from_git,
     )
     if not config.name:
         bad("SITENAME", "the publication's name", settings.get("SITENAME"))

@@ -151,10 +151,10 @@ def read_newsroom(content: Path, config: SiteConfig, now: datetime, cache_dir: P
     them on every core, with `workers`), and reading only article files whose stamp changed.
     `theme`: its files are checked for links that leave it, as content's are."""
     if cache_dir is None:
-        return build_newsroom(read_sources(content, theme=theme), config, now)
+        return build_newsroom(read_sources(content, theme=theme, git_dates=config.updated_from_git), config, now)
     taken_ns = time.time_ns()
     stamps = load_stamps(cache_dir)
-    sources = read_sources(content, stamps=stamps, theme=theme)
+    sources = read_sources(content, stamps=stamps, theme=theme, git_dates=config.updated_from_git)
     memo = load_memo(cache_dir)
     salt = code_salt()
     missing = unparsed(sources, config, memo, salt)

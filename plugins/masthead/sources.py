@@ -47,11 +47,12 @@ class FileStamps:
 
 
 def read_sources(content_root: Path, display_root: str | None = None, stamps: FileStamps | None = None,
-                 theme: Theme | None = None) -> Sources:
+                 theme: Theme | None = None, git_dates: bool = False) -> Sources:
     """Every Markdown file and image under the content root, in a stable order. With `stamps`,
     an article file whose stamp is unchanged is not read (its SourceFile has no data, only its
     digest; see read_source for reading one when it is needed after all), nor is a picture's
-    header for its size. Links that leave the content folder (or `theme`) are refused, not read."""
+    header for its size. Links that leave the content folder (or `theme`) are refused, not read.
+    `git_dates`: each article's last commit that changed what readers read (git_text_changed)."""
     content_root = Path(content_root)
     shown = display_root if display_root is not None else _display(content_root)
     refused = links_outside(content_root, shown)
@@ -91,7 +92,8 @@ def read_sources(content_root: Path, display_root: str | None = None, stamps: Fi
 
     images = {rel: image for rel, image in read_images(content_root, stamps).items() if rel not in unread}
     return Sources(articles=markdown(ARTICLES, stamps), authors=markdown(AUTHORS), pages=markdown(PAGES),
-                   images=images, modified=git_modified(content_root), refused=tuple(refused))
+                   images=images, modified=git_text_changed(content_root) if git_dates else {},
+                   refused=tuple(refused))
 
 
 def links_outside(root: Path, shown: str) -> list[Problem]:
@@ -135,27 +137,78 @@ def read_source(content_root: Path, source: SourceFile) -> SourceFile:
     return SourceFile(rel=source.rel, display=source.display, data=data)
 
 
-def git_modified(content_root: Path) -> dict[str, datetime]:
-    """When each article file was last changed by a commit, from one `git log` for the whole folder.
+READER_FIELDS = ("title", "summary", "dateline", "image", "image_caption", "image_credit")  # and the body
 
-    Only modifications count (--diff-filter=M): the commit that adds an article publishes it, it
-    does not update it. Outside a git checkout, or without git, there are no such dates.
+
+def git_text_changed(content_root: Path) -> dict[str, datetime]:
+    """When a commit last changed what readers read in each article file: its headline, summary,
+    dateline, photo or text, not its tags, id or spacing (MASTHEAD["updated_from_git"]).
+
+    One `git log` lists every commit that modified an article (the commit that adds one publishes
+    it, it does not update it) with the blobs before and after; one `git cat-file --batch` reads
+    the blobs, newest commit first, until a commit changed the reader's text. Outside a git
+    checkout, or without git, there are no such dates.
     """
-    command = ["git", "-C", str(content_root), "log", "--diff-filter=M", "--no-renames", "--relative",
-               "--format=%x00%cI", "--name-only", "--", ARTICLES]
+    command = ["git", "-C", str(content_root), "log", "--diff-filter=M", "--no-renames", "--relative", "--raw",
+               "--no-abbrev", "--format=%x00%cI", "--", ARTICLES]
     try:
-        log = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120).stdout
+        log = subprocess.run(command, capture_output=True, text=True, check=True, timeout=300).stdout
     except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired):
         return {}
-    modified: dict[str, datetime] = {}
+    changes: dict[str, list[tuple[datetime, str, str]]] = {}  # path -> (when, blob before, blob after)
     for block in log.split("\0")[1:]:
         lines = [line for line in block.splitlines() if line.strip()]
         if not lines:
             continue
         when = datetime.fromisoformat(lines[0].strip())
-        for name in lines[1:]:
-            modified.setdefault(name.strip(), when)  # newest commit first: keep the first seen
+        for line in lines[1:]:
+            meta, _, name = line.partition("\t")
+            fields = meta.split()
+            if len(fields) >= 4 and name.endswith(".md"):
+                changes.setdefault(name.strip(), []).append((when, fields[2], fields[3]))
+    if not changes:
+        return {}
+    try:
+        reader = subprocess.Popen(["git", "-C", str(content_root), "cat-file", "--batch"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE)
+    except OSError:
+        return {}
+    assert reader.stdin is not None and reader.stdout is not None
+    seen: dict[str, tuple] = {}
+
+    def visible(blob: str) -> tuple:
+        if blob not in seen:
+            reader.stdin.write(blob.encode() + b"\n")
+            reader.stdin.flush()
+            header = reader.stdout.readline().split()
+            data = reader.stdout.read(int(header[2])) + reader.stdout.read(1) if len(header) == 3 else b""
+            seen[blob] = _reader_text(data[:-1] if data else b"")
+        return seen[blob]
+
+    modified: dict[str, datetime] = {}
+    try:
+        for name, commits in changes.items():
+            for when, before, after in commits:  # newest first
+                if visible(before) != visible(after):
+                    modified[name] = when
+                    break
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=60)
     return modified
+
+
+def _reader_text(data: bytes) -> tuple:
+    """What a reader reads of an article file, for comparing two versions of it."""
+    from .content.frontmatter import parse
+    from .errors import MastheadError
+
+    try:
+        document = parse(data, "")
+    except (MastheadError, ValueError):
+        return ("unreadable", data)  # a broken version: any change to it counts
+    meta = document.meta if isinstance(document.meta, dict) else {}
+    return (*(str(meta.get(key, "")) for key in READER_FIELDS), " ".join(document.body.split()))
 
 
 def files_at(content_root: Path, ref: str) -> dict[str, bytes] | None:

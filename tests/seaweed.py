@@ -67,13 +67,16 @@ class Seaweed:
                 self.process.wait()
 
 
-def start_seaweed(folder: Path, tls: tuple[Path, Path] | None = None) -> Seaweed:
-    """Start `weed mini`; with tls=(certificate, key) S3 also answers over https."""
+def start_seaweed(folder: Path, tls: tuple[Path, Path] | None = None, public_read: bool = False) -> Seaweed:
+    """Start `weed mini`; with tls=(certificate, key) S3 also answers over https; `public_read`:
+    anyone may read the objects (a browser looking at a deployed site)."""
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "s3.json"
-    config.write_text(json.dumps({"identities": [{
-        "name": "masthead", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
-        "actions": ["Admin", "Read", "List", "Tagging", "Write"]}]}))
+    identities = [{"name": "masthead", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
+                   "actions": ["Admin", "Read", "List", "Tagging", "Write"]}]
+    if public_read:
+        identities.append({"name": "anonymous", "actions": ["Read"]})
+    config.write_text(json.dumps({"identities": identities}))
     names = ["master.port", "master.port.grpc", "volume.port", "volume.port.grpc", "filer.port",
              "filer.port.grpc", "s3.port", "s3.port.grpc", "admin.port", "admin.port.grpc", "webdav.port"]
     if tls:

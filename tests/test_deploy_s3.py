@@ -480,3 +480,25 @@ def test_a_bad_max_delete_share_says_what_to_write():
                                             r"1 \(0.25 is a quarter; 1 allows deleting everything\), found 'half'"):
         resolve_target({"bucket": "b", "max_delete_share": "half"}, {})
     assert resolve_target({"bucket": "b", "max_delete_share": 0.5}, {})[1].max_delete_share == 0.5
+
+
+def test_the_local_deploy_recipe_works_as_written(newsroom, tmp_path):
+    """README's "Trying a deploy locally": a store, a bucket, a build, two deploys, the front page read
+    back, with no cloud account and nothing sent anywhere else."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    newsroom.article("story", title="Local story", slug="local-story")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    done = subprocess.run([sys.executable, str(REPO / "tools" / "try_deploy.py"), "--newsroom", str(newsroom.root),
+                           "--store", str(tmp_path / "store"), "--stop"], capture_output=True, text=True,
+                          timeout=300, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    deploys = [line for line in lines if " uploaded (" in line]
+    assert len(deploys) == 2 and not deploys[0].startswith("0 uploaded") and deploys[1].startswith("0 uploaded")
+    assert any(line.startswith("The bucket holds ") and "'The Test Gazette'" in line for line in lines), lines
+    assert any(line.startswith("Look at it: http://127.0.0.1:") for line in lines)

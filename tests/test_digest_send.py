@@ -281,3 +281,18 @@ def test_a_new_readers_first_digest_carries_the_whole_period_before_it(tmp_path,
     assert "Evening" in text and "Talks resume in Doha" in text and "گفت‌وگوها" in text
     [_, second] = server.to("old@example.org")
     assert second["Subject"] == "The Test Gazette: 1 new story"  # the others get what is new since theirs
+
+
+def test_a_persian_readers_digest_speaks_persian_around_the_stories(tmp_path, smtp):
+    """Subject count, its plural form and digits, and the unsubscribe and preferences words come
+    from the catalogs in the reader's language."""
+    port, server = smtp
+    room, store = newsroom_with_readers(tmp_path, port, {"fa@example.org": {"language": "fa"}})
+    report, _ = send(room, store, port)
+    assert report.sent == 1
+    [message] = server.to("fa@example.org")
+    assert message["Subject"] == "The Test Gazette: ۱ خبر تازه"
+    text = message.get_body(("plain",)).get_content()
+    assert "لغو اشتراک: https://subscribe.news.example/unsubscribe?token=" in text and "Unsubscribe" not in text
+    html = message.get_body(("html",)).get_content()
+    assert ">لغو اشتراک</a>" in html

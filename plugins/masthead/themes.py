@@ -17,8 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from .catalogs import Words, known_words, read_words
 from .errors import MastheadError, did_you_mean
-from .labels import LABELS
 
 logger = logging.getLogger(__name__)
 
@@ -57,14 +57,60 @@ class Theme:
         """The folder cards take their fonts from: the newsroom's fonts/ if it has one."""
         return next((folder / "fonts" for folder in self.folders if (folder / "fonts").is_dir()), self.base / "fonts")
 
+    @cached_property
+    def _words(self) -> dict[str, Words]:
+        return {}
+
+    def words(self, lang: str = "en") -> Words:
+        """A language's words from the theme's gettext catalogs (catalogs.py), read once."""
+        if lang not in self._words:  # a whole theme of the newsroom's own without catalogs: masthead's words
+            bases = () if (self.base / "locale").is_dir() else (PACKAGED_THEME,)
+            self._words[lang] = read_words((*self.folders, *bases), lang)
+        return self._words[lang]
+
     def label(self, key: str, lang: str = "en") -> str:
-        """A label in a language: the newsroom's own wording first, then the theme's, then English."""
+        """A word in a language: the newsroom's labels.yml first, then the catalogs (the
+        newsroom's, then the theme's), then English."""
         language = lang.split("-")[0].lower()
         own = self.labels.get(language, {}).get(key) or self.labels.get("en", {}).get(key)
-        if own:
-            return own
-        table = LABELS.get(language, LABELS["en"])
-        return table.get(key) or LABELS["en"][key]
+        return own or self.words(lang).word(key)
+
+    def install_i18n(self, env, default_lang: str = "en") -> None:
+        """Jinja's i18n extension over the catalogs, in the language of the page being rendered
+        (its `lang`): `_()`/`gettext` for a newsroom's own words (messages without a context),
+        `pgettext(name, English)` and `npgettext` for the theme's, and `{% trans %}`."""
+        from jinja2 import pass_context
+
+        def words(context) -> Words:
+            return self.words(context.get("lang") or default_lang)
+
+        @pass_context
+        def gettext(context, message: str) -> str:
+            return words(context).plain.get(message, message)
+
+        @pass_context
+        def ngettext(context, singular: str, plural: str, number: int) -> str:
+            return gettext(context, singular) if number == 1 else gettext(context, plural)
+
+        @pass_context
+        def pgettext(context, name: str, message: str) -> str:
+            return words(context).singular.get(name, message)
+
+        @pass_context
+        def npgettext(context, name: str, singular: str, plural: str, number: int) -> str:
+            found = words(context)
+            if name in found.plural:
+                return found.count(name, number)
+            return (singular if number == 1 else plural).replace("{count}", str(number))
+
+        env.add_extension("jinja2.ext.i18n")
+        env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
+
+    def count(self, key: str, number: int, lang: str = "en") -> str:
+        """'1 new story', '3 new stories', in the language's plural form and digits."""
+        from .i18n import number as in_digits
+
+        return self.words(lang).count(key, number, in_digits(number, lang))
 
     def stale_overrides(self) -> list[str]:
         """Templates in the newsroom's theme/ that override nothing the base theme has (renamed
@@ -126,7 +172,7 @@ def read_labels(own: Path) -> tuple[tuple[str, str, str], ...]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise MastheadError(f"{path}: expected YAML such as 'en: {{subscribe: Get the briefing}}' ({exc})") from None
-    known = set(LABELS["en"])
+    known = set(known_words(PACKAGED_THEME))
     if not isinstance(data, dict) or not all(isinstance(words, dict) for words in data.values()):
         raise MastheadError(f"{path}: expected a language code, then its labels, such as "
                             "'en: {subscribe: Get the briefing}'")

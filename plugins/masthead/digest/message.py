@@ -58,11 +58,12 @@ def email_templates(theme: Theme) -> jinja2.Environment:
                              autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
     env.globals.update(direction=text_direction, t=theme.label)
+    theme.install_i18n(env)
     return env
 
 
 def _context(selection: Selection, sender: Sender, subject: str, unsubscribe: str, lang: str,
-             max_stories: int, total: int, web_url: str) -> dict:
+             max_stories: int, total: int, web_url: str, theme: Theme) -> dict:
     shown, sections = 0, []
     for name, stories in selection.sections:
         room = max(0, max_stories - shown)
@@ -73,7 +74,7 @@ def _context(selection: Selection, sender: Sender, subject: str, unsubscribe: st
                 subject=one_line(subject), heading=one_line(subject), sections=sections,
                 corrections=selection.corrections, unsubscribe_url=unsubscribe, lang=lang,
                 preferences_url=f"{sender.preferences_url}?token={TOKEN_MARKER}" if sender.preferences_url else "",
-                more=f"{total - shown} more stories on the site" if total > shown else "", web_url=web_url)
+                more=theme.count("more_stories", total - shown, lang) if total > shown else "", web_url=web_url)
 
 
 def render_bodies(selection: Selection, *, subject: str, sender: Sender, lang: str, theme: Theme,
@@ -87,7 +88,7 @@ def render_bodies(selection: Selection, *, subject: str, sender: Sender, lang: s
     unsubscribe = f"{sender.unsubscribe_url}?token={TOKEN_MARKER}" if sender.unsubscribe_url else f"{sender.site_url}/"
     total = len(selection.articles)
     while True:
-        context = _context(selection, sender, subject, unsubscribe, lang, max_stories, total, web_url)
+        context = _context(selection, sender, subject, unsubscribe, lang, max_stories, total, web_url, theme)
         html = css_inline.inline(env.get_template("digest.html").render(**context))
         if len(html.encode()) <= GMAIL_CLIP or max_stories <= 1:
             break

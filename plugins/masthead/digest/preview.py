@@ -12,7 +12,7 @@ from typing import Callable
 
 from ..config import SiteConfig
 from ..errors import MastheadError
-from ..i18n import long_date, plural
+from ..i18n import long_date
 from ..outputs import MANIFEST_FILE
 from ..subscribers.store import SubscriberStore
 from ..themes import Theme
@@ -23,12 +23,13 @@ from .select import articles_from_manifest, edition_id, edition_path, period_of,
 DEFAULT_SUBJECT = "{site}: {stories}"
 
 
-def digest_subject(config: SiteConfig, count: int, until: datetime) -> str:
+def digest_subject(config: SiteConfig, count: int, until: datetime, theme: Theme, lang: str) -> str:
     """The subject line, from MASTHEAD['digest']['subject']: {site}, {count}, {stories} ('1 new
-    story', '3 new stories') and {date} (the edition's day, as the site's language writes it)."""
+    story', '3 new stories', in the reader's language and its plural forms) and {date} (the
+    edition's day, as the reader's language writes it)."""
     return config.digest.get("subject", DEFAULT_SUBJECT).format(
-        site=config.name, count=count, stories=plural(count, "new story", "new stories"),
-        date=long_date(until.astimezone(config.timezone), config.default_lang, config.date_formats))
+        site=config.name, count=count, stories=theme.count("new_stories", count, lang),
+        date=long_date(until.astimezone(config.timezone), lang, config.date_formats))
 
 
 def read_manifest(output: Path, config: SiteConfig) -> dict:
@@ -83,10 +84,11 @@ def preview(email: str, frequency: str | None, now: datetime, output: Path, stor
         raise MastheadError(f"nothing new for {subscriber.email} since {since:%Y-%m-%d %H:%M}: nobody gets an "
                             "empty digest")
     edition = edition_id(frequency, until, [a.id for a in articles if since < a.published <= until])
-    subject = digest_subject(config, len(selection.articles), until)
+    lang = subscriber.language or config.default_lang
+    subject = digest_subject(config, len(selection.articles), until, theme, lang)
     message = build_message(selection, edition=edition, subject=subject, to=(subscriber.email, subscriber.name),
                             token=link_tokens(config)(subscriber.token), sender=sender_for(config),
-                            lang=subscriber.language or config.default_lang, when=now, theme=theme,
+                            lang=lang, when=now, theme=theme,
                             web_url=f"{config.public_url}/{edition_path(period_of(frequency, now, config.timezone))}")
     signer = DkimSigner.from_settings(config.digest.get("dkim") or {})
     if signer:

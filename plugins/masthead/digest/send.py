@@ -167,8 +167,8 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
                 if not journal.claim(edition.id, subscriber.key, msg_id, ids, now, claimant):
                     report.taken += 1  # another sender of this edition has this reader
                     continue
-                subject = digest_subject(config, len(selection.articles), edition.until)
                 lang = subscriber.language or config.default_lang
+                subject = digest_subject(config, len(selection.articles), edition.until, theme, lang)
                 key = (tuple(a.id for a in selection.articles),
                        tuple((a.id, w) for a, w, _ in selection.corrections), subject, lang)
                 if key not in bodies:

@@ -55,6 +55,7 @@ def environment(kit: TemplateKit) -> Environment:
     filters, globals_ = template_helpers(kit.config, kit.authors, kit.logo, kit.theme)
     env.filters.update({"strftime": strftime, **kit.filters, **filters})
     env.globals.update({**kit.globals, **globals_})
+    kit.theme.install_i18n(env, kit.config.default_lang)
     plugins = set(kit.plugins)
     env.tests.update({"plugin_enabled": lambda name: name in plugins, **kit.tests})
     return env

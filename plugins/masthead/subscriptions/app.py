@@ -101,6 +101,7 @@ class SubscriptionService:
         self._pages = jinja2.Environment(loader=jinja2.FileSystemLoader(settings.theme.templates("service")),
                                          autoescape=True, undefined=jinja2.StrictUndefined)
         self._pages.globals.update(direction=text_direction, t=settings.theme.label)
+        settings.theme.install_i18n(self._pages)
         self.routes = Map([Rule("/subscribe", endpoint="subscribe", methods=["POST", "OPTIONS"]),
                            Rule("/confirm", endpoint="confirm", methods=["GET"]),
                            Rule("/unsubscribe", endpoint="unsubscribe", methods=["GET", "POST"]),

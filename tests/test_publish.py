@@ -90,7 +90,7 @@ def test_a_scheduled_article_is_built_deployed_pinged_and_sent_exactly_once(tmp_
 
     # 06:30: nothing due yet but the site; the daily digest waits for 07:00
     summary = publish("2026-11-27T06:30")
-    assert "checked 1 articles (1 scheduled)" in summary and "daily digest not due until 07:00" in summary
+    assert "checked 1 article (1 scheduled)" in summary and "daily digest not due until 07:00" in summary
     assert "2026/11/first/index.html" in keys() and "2026/11/later/index.html" not in keys()
     assert len(pings) > 0 and mail.messages == []
     # 07:30: today's digest goes out, with yesterday's story

@@ -502,3 +502,17 @@ def test_an_instance_killed_mid_burst_loses_no_sign_up_it_answered(tmp_path, smt
     subscribers = store.db.execute("SELECT COUNT(*) FROM subscribers").fetchone()[0]
     assert pending == subscribers  # each sign-up whole: its request and its pending row, or neither
     store.close()
+
+
+def test_the_service_log_keeps_every_line_even_beside_pelican(caplog):
+    """Pelican's LimitLogger drops a message repeated word for word; two readers whose masked
+    addresses look alike must still be two lines."""
+    import pelican.log  # noqa: F401  (makes LimitLogger the class of new loggers, as in a build)
+
+    from masthead.subscriptions import service_log
+
+    caplog.set_level(logging.INFO, logger="masthead.subscriptions")
+    log = service_log()
+    for _ in range(3):
+        log.info("confirmed %s", "p***@example.org")
+    assert caplog.text.count("confirmed p***@example.org") == 3

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -36,11 +35,12 @@ from ..errors import ContentError
 from ..subscribers.model import Interests, Subscriber, address_key, subscriber_from, transport_address
 from ..subscribers.store import StoreUnavailable, SubscriberStore
 from ..themes import Theme
+from . import service_log
 from .limits import SharedRateLimit
 from .mail import Mailer, masked, notice
 from .tokens import ExpiredToken, InvalidToken, TokenSigner
 
-log = logging.getLogger("masthead.subscriptions")
+log = service_log()
 
 MAX_BODY = 16 * 1024  # a sign-up is a few hundred bytes
 HONEYPOT = "website"  # hidden from people by the theme; bots fill it

@@ -9,7 +9,6 @@ whether or not the address was known (no enumeration by timing).
 from __future__ import annotations
 
 import hashlib
-import logging
 import queue
 import threading
 from datetime import datetime
@@ -20,8 +19,9 @@ import css_inline
 
 from ..digest.message import Sender, address_header, assemble, date_header, email_templates, header_text, one_line
 from ..themes import Theme
+from . import service_log
 
-log = logging.getLogger("masthead.subscriptions")
+log = service_log()
 
 
 def masked(address: str) -> str:

@@ -23,6 +23,7 @@ from ..errors import MastheadError
 from ..outputs import MANIFEST_FILE
 from ..subscribers.store import SubscriberStore
 from ..themes import Theme
+from . import service_log
 from .app import ServiceSettings, SubscriptionService
 from .mail import Mailer
 from .tokens import TokenSigner, secret_from_environment
@@ -73,7 +74,7 @@ def create_server(service: SubscriptionService, host: str, port: int, threads: i
 
 def serve(service: SubscriptionService, host: str, port: int, threads: int = 8) -> None:
     # A service logs each request (path and status, never a query string or a whole address).
-    log = logging.getLogger("masthead.subscriptions")
+    log = service_log()
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)

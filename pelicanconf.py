@@ -33,4 +33,23 @@ MASTHEAD = {
     "sections": ["World", "Europe", "Middle East", "South Asia", "Opinion"],
     "share": ["email", "x", "facebook", "linkedin", "whatsapp", "telegram", "bluesky"],
     "twitter": "@meridian_news",
+    # The newsroom's own words on pages in Persian and Urdu (the theme's words come from its catalogs).
+    "translations": {
+        "fa": {
+            "tagline": "امور بین‌الملل، از بروکسل، هر روز",
+            "about": "مریدین روزنامه‌ای مستقل و آنلاین در بروکسل است. از امور اروپا و جهان گزارش می‌دهیم، در "
+                     "خاورمیانه و جنوب آسیا خبرنگار داریم و به انگلیسی، فارسی و اردو منتشر می‌کنیم. از هیچ دولت "
+                     "یا حزبی پول نمی‌گیریم.",
+            "sections": {"World": "جهان", "Europe": "اروپا", "Middle East": "خاورمیانه", "South Asia": "جنوب آسیا",
+                         "Opinion": "دیدگاه"},
+        },
+        "ur": {
+            "tagline": "بین الاقوامی امور، برسلز سے، ہر روز",
+            "about": "دی میریڈین برسلز میں قائم ایک آزاد روزانہ آن لائن اخبار ہے۔ ہم یورپی اور بین الاقوامی امور پر "
+                     "رپورٹنگ کرتے ہیں، مشرق وسطیٰ اور جنوبی ایشیا میں ہمارے نامہ نگار ہیں، اور ہم انگریزی، فارسی "
+                     "اور اردو میں شائع کرتے ہیں۔ ہم حکومتوں یا جماعتوں سے کوئی پیسہ نہیں لیتے۔",
+            "sections": {"World": "دنیا", "Europe": "یورپ", "Middle East": "مشرق وسطیٰ", "South Asia": "جنوبی ایشیا",
+                         "Opinion": "رائے"},
+        },
+    },
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -391,3 +392,35 @@ def test_dates_are_written_as_each_language_writes_them(newsroom):
     newsroom.settings_file.write_text(settings + '\nDATE_FORMATS = {"fa": "%Y/%m/%d"}\n')
     newsroom.build()
     assert "2026/11/20" in text(newsroom.html("2026/11/commission-fa/index.html"))  # the newsroom's own format
+
+
+def test_a_persian_page_speaks_persian_and_marks_what_it_cannot(tmp_path):
+    """The theme's words from the Persian catalog, the newsroom's section names and tagline from
+    MASTHEAD['translations'], and whatever has no Persian word marked as English."""
+    from conftest import DEFAULT_MASTHEAD, Newsroom
+
+    masthead = {**DEFAULT_MASTHEAD, "tagline": "News from everywhere", "share": ["email", "x"],
+                "translations": {"fa": {"tagline": "خبر از همه‌جا", "sections": {"World": "جهان"}}}}
+    room = Newsroom(tmp_path / "room", masthead=masthead)
+    room.author("jane-doe", "Jane Doe")
+    room.article("fa", title="کمیسیون مرزی", slug="commission-fa", lang="fa", summary="خلاصه.", body="متن.")
+    room.article("en", title="Border commission", slug="commission", date="2026-11-21T09:00+01:00",
+                 category="Europe")
+    room.build()
+    page = room.html("2026/11/commission-fa/index.html")
+    menu = [(a.text_content(), a.get("lang")) for a in page.xpath("//nav[@class='site-nav']//a")]
+    assert menu[:2] == [("جهان", None), ("Europe", "en")]  # no Persian name: marked English
+    assert menu[2:] == [("نویسندگان", None), ("بایگانی", None)]  # the theme's words, from its catalog
+    assert text(page.xpath("//p[@class='tagline']")[0]) == "خبر از همه‌جا"
+    assert text(page.xpath("//p[@class='kicker']/a")[0]) == "جهان"
+    assert [text(a) for a in page.xpath("//nav[@class='share']//a")] == ["ایمیل", "X"]
+    about = page.xpath("//section[@class='about']")[0]  # no Persian about text: the English one, marked
+    assert (about.get("lang"), about.get("dir"), text(about.xpath(".//h2")[0])) == ("en", "ltr", "About us")
+    untranslated = [e for e in page.xpath("//body//*[not(ancestor-or-self::*[@lang][1][@lang!='fa'])]/text()")
+                    if re.search(r"[A-Za-z]{4,}", e) and not e.getparent().xpath("ancestor::script")]
+    assert not [str(e).strip() for e in untranslated if str(e).strip() not in ("Jane Doe", "The Test Gazette")]
+
+    english = room.html("index.html")
+    assert [a.text_content() for a in english.xpath("//nav[@class='site-nav']//a")][:2] == ["World", "Europe"]
+    teaser = english.xpath("//article[@lang='fa']//p[@class='kicker']/a")[0]
+    assert (teaser.text_content(), teaser.get("lang")) == ("جهان", None)  # a Persian teaser's section, in Persian

@@ -45,6 +45,8 @@ MASTHEAD_KEYS = {
     "embeds": "the hosts whose https <iframe> embeds bodies may carry (video, audio, maps, charts); "
               "an empty list allows none (default: YouTube, Vimeo, Spotify, SoundCloud, Datawrapper, "
               "Flourish, Google Maps)",
+    "translations": "the newsroom's own words in other languages: {'fa': {'tagline': ..., 'about': ..., "
+                    "'sections': {'World': 'جهان'}}}, shown on pages in that language",
     "updated_from_git": "true: an article without an 'updated' date takes the date of the last commit that changed "
                         "its headline, summary, photo or text (default false: only 'updated' and corrections)",
     "expired": "what happens to an article's page once its 'expires' time has passed: 'notice' (the page "
@@ -86,6 +88,19 @@ class SiteConfig:
     subscriptions: dict = field(default_factory=dict)
     date_formats: dict = field(default_factory=dict)  # DATE_FORMATS: a language's own strftime format
     updated_from_git: bool = False  # an article's updated date from the commits that changed its text
+    # lang -> (("tagline", text), ("about", text), ("section:World", name), ...): hashable, plain data
+    translations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    def translated(self, kind: str, original: str, lang: str) -> tuple[str, str]:
+        """(text, its language): the newsroom's word for `original` (a section name, or the
+        'tagline' or 'about' text) in `lang` when it has one, else the original in the site's."""
+        if lang.split("-")[0] != self.default_lang.split("-")[0]:
+            for code in (lang, lang.split("-")[0]):
+                words = dict(next((found for key, found in self.translations if key == code), ()))
+                found = words.get(f"section:{original}" if kind == "section" else kind)
+                if found:
+                    return found, code
+        return original, self.default_lang
     expired: str = "notice"
     embeds: tuple[str, ...] = DEFAULT_EMBED_HOSTS
 
@@ -214,6 +229,31 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
     if twitter and not re.match(r"^@[A-Za-z0-9_]{1,15}$", twitter):
         bad("MASTHEAD['twitter']", "a handle such as '@meridian'", twitter)
 
+    translations = []
+    given = options.get("translations", {})
+    if not isinstance(given, dict):
+        bad("MASTHEAD['translations']", "a dict of languages, such as {'fa': {'tagline': '...'}}", given)
+        given = {}
+    for code, words in given.items():
+        where = f"MASTHEAD['translations'][{code!r}]"
+        if not isinstance(code, str) or not re.match(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", code):
+            bad("MASTHEAD['translations']", "language codes such as 'fa' or 'pt-BR' as keys", code)
+            continue
+        if not isinstance(words, dict):
+            bad(where, "a dict with tagline, about and sections", words)
+            continue
+        unknown_keys(where, words, {"tagline": "", "about": "", "sections": ""})
+        pairs = [(key, words[key].strip()) for key in ("tagline", "about") if isinstance(words.get(key), str)]
+        for key in ("tagline", "about"):
+            if key in words and not isinstance(words[key], str):
+                bad(f"{where}[{key!r}]", "text", words[key])
+        names = words.get("sections", {})
+        if not isinstance(names, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in names.items()):
+            bad(f"{where}['sections']", "a dict of section names, such as {'World': 'جهان'}", names)
+            names = {}
+        pairs += [(f"section:{name}", local.strip()) for name, local in names.items() if local.strip()]
+        translations.append((code, tuple(pairs)))
+
     updated_from_git = options.get("updated_from_git", False)
     if not isinstance(updated_from_git, bool):
         bad("MASTHEAD['updated_from_git']", "True or False", updated_from_git)
@@ -254,6 +294,7 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
         embeds=tuple(embeds),
         date_formats=dict(settings.get("DATE_FORMATS") or {}),
         updated_from_git=updated_from_git,
+        translations=tuple(translations),
     )
     if not config.name:
         bad("SITENAME", "the publication's name", settings.get("SITENAME"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from markupsafe import Markup
 
@@ -20,6 +20,12 @@ from ..seo.crops import RATIOS, crop_path, crop_size
 from ..seo.structured import ImageData, PersonData, Publisher, news_article, profile_page, script_json, website
 from ..share import share_links
 from ..themes import Theme
+
+
+class Localized(NamedTuple):
+    text: str
+    lang: str  # the language `text` is in
+    mark: Markup  # ' lang=".." dir=".."' when that differs from the page's, for the element holding it
 
 
 def template_helpers(config: SiteConfig, authors: Mapping[str, Author], logo: ImageFile | None,
@@ -114,12 +120,20 @@ def template_helpers(config: SiteConfig, authors: Mapping[str, Author], logo: Im
         """A date as the language writes it (CLDR), or in the newsroom's DATE_FORMATS for it."""
         return long_date(moment, lang, config.date_formats)
 
+    def translated(kind: str, original: str, lang: str) -> Localized:
+        """The newsroom's word for a section name, 'tagline' or 'about' in `lang`
+        (MASTHEAD['translations']), else the original, marked with its own language."""
+        text, text_lang = config.translated(kind, original, lang)
+        same = text_lang.split("-")[0] == (lang or config.default_lang).split("-")[0]
+        mark = Markup("") if same else Markup(' lang="{}" dir="{}"').format(text_lang, text_direction(text_lang))
+        return Localized(text, text_lang, mark)
+
     filters = {"absolute": absolute, "picture_url": picture_url, "isoformat": isoformat,
                "in_section_order": in_section_order, "local_date": local_date, "month_and_year": month_and_year}
     globals_ = {"t": theme.label, "direction": text_direction, "share_links": share, "feed_links": feed_links,
                 "card": card, "x_handle": x_handle, "og_locale": og_locale, "public_url": public,
                 "structured_data": structured_data, "language_name": language_name,
-                "masthead": config, "authors_by_slug": authors}
+                "masthead": config, "authors_by_slug": authors, "translated": translated}
     return filters, globals_
 
 

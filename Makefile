@@ -5,6 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TESTED := $(VENV)/.tested
+NODE_TOOLS := .node/node_modules/.installed
+NODE_PINS  := vnu-jar@26.9.27 lighthouse@12.8.2
 
 .PHONY: site test test-lowest lint browser postgres serve check clean try-deploy
 
@@ -42,11 +44,21 @@ lint: $(TESTED)
 	$(BIN)/mypy
 
 # The subscribe form is tested in headless Chromium, driven through chromedriver (Debian's packages).
-browser:
+browser: $(NODE_TOOLS)
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null \
 		|| { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
 		else echo "The browser tests need Chromium and chromedriver (Debian/Ubuntu: sudo apt-get install chromium chromium-driver)"; exit 1; fi; }
+
+# The standard checkers the built site is validated with (tests/test_validators.py), from npm:
+# the Nu Html Checker (vnu-jar, run on Java) and Lighthouse (run on Node, in Chromium).
+$(NODE_TOOLS):
+	@command -v npm >/dev/null && command -v java >/dev/null \
+		|| { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && apt-get install -y -qq nodejs npm default-jre-headless >/dev/null; \
+		else echo "The validator tests need Node.js, npm and Java (Debian/Ubuntu: sudo apt-get install nodejs npm default-jre-headless)"; exit 1; fi; }
+	npm install --prefix .node --no-audit --no-fund --silent $(NODE_PINS)
+	@touch $@
 
 # The subscriber tests run on a real PostgreSQL server too (tests/postgres.py starts one per run).
 postgres:

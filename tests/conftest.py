@@ -33,6 +33,9 @@ PLUGINS = ["masthead.plugin"]
 MASTHEAD = {masthead!r}
 """
 
+# The sample's scheduled article is dated 2027-01-15; judge the sample as of the day it was written.
+SAMPLE_NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+
 DEFAULT_MASTHEAD = {
     "about": "The Test Gazette reports on tests.",
     "logo": "logo.png",

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
 from lxml import html
 
 from masthead.build import build_site
 
-from conftest import REPO
-
-# The sample's scheduled article is dated 2027-01-15; judge the sample as of the day it was written.
-SAMPLE_NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+from conftest import REPO, SAMPLE_NOW
 
 
 @pytest.fixture(scope="module")

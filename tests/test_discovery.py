@@ -123,8 +123,12 @@ def test_sitemaps_are_valid_and_list_every_page_with_images_and_translations(roo
     urls = {u.findtext(f"{SM}loc"): u for u in urlset.iter(f"{SM}url")}
     for expected in ("https://news.example/", "https://news.example/2026/11/story/", "https://news.example/about/",
                      "https://news.example/authors/jane-doe/", "https://news.example/sections/world/",
-                     "https://news.example/tags/iran/"):
+                     "https://news.example/tags/iran/", "https://news.example/digests/",
+                     "https://news.example/digests/2026-11-26/", "https://news.example/digests/2026-W48/"):
         assert expected in urls, expected
+    assert urls["https://news.example/digests/2026-11-26/"].findtext(f"{SM}lastmod") == "2026-11-26T15:00:00+01:00"
+    footer = room.html("2026/11/story/index.html").xpath("//footer//a[@href='https://news.example/digests/']")
+    assert [a.text_content() for a in footer] == ["Digest editions"]  # every page leads to the editions
     story = urls["https://news.example/2026/11/story/"]
     assert story.findtext(f"{SM}lastmod") == "2026-11-26T15:00:00+01:00"
     assert [i.findtext(f"{IMAGE}loc") for i in story.iter(f"{IMAGE}image")] == ["https://news.example/images/big.jpg"]

@@ -51,6 +51,10 @@ def write_discovery(plan, newsroom: Newsroom, config: SiteConfig, content: Path,
         pages.append(PageEntry(url(tag.url), newest.get(("tag", tag.slug))))
     for page in plan.pages:
         pages.append(PageEntry(url(page.url)))
+    for edition in plan.editions:  # each digest edition's page, changed when one of its stories did
+        pages.append(PageEntry(url(edition.path), max(t.record.modified or t.record.date for t in edition.articles)))
+    if plan.editions:
+        pages.append(PageEntry(url("digests/"), newest.get(("site", ""))))
 
     news = news_files([NewsEntry(url(s.url), s.record.title, s.record.date, s.lang) for s in plan.stories],
                       config.name, newsroom.now)

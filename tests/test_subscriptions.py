@@ -74,7 +74,7 @@ class Service:
         return self.smtp.to(address)
 
 
-def start_service(tmp_path, smtp, clock, database=None, **subscriptions):
+def start_service(tmp_path, smtp, clock, database=None, more_articles=(), **subscriptions):
     port = free_ports(1)[0]
     smtp_port, recorder = smtp
     masthead = {**DEFAULT_MASTHEAD, "subscribe_url": "",
@@ -84,6 +84,8 @@ def start_service(tmp_path, smtp, clock, database=None, **subscriptions):
     room = Newsroom(tmp_path / "room", site_url=SITE, masthead=masthead)
     room.author("jane-doe", "Jane Doe")
     room.article("one", title="Talks resume", slug="one", date="2026-11-27T09:00+01:00")
+    for number, fields in enumerate(more_articles):
+        room.article(f"more-{number}", **fields)
     room.build(now=clock.now)
     settings = load_settings(room.settings_file)
     config = site_config(settings)
@@ -516,3 +518,25 @@ def test_the_service_log_keeps_every_line_even_beside_pelican(caplog):
     for _ in range(3):
         log.info("confirmed %s", "p***@example.org")
     assert caplog.text.count("confirmed p***@example.org") == 3
+
+
+def test_a_persian_reader_signs_up_reads_and_leaves_in_persian(tmp_path, smtp):
+    """The service's pages and emails follow the reader's language, from the catalogs."""
+    clock = Clock()
+    running, server, thread = start_service(tmp_path, smtp, clock, more_articles=(
+        {"title": "گفت‌وگوها", "slug": "talks-fa", "lang": "fa", "summary": "خلاصه.",
+         "date": "2026-11-27T10:00+01:00"},))
+    try:
+        status, _, data = running.form("/subscribe", {"email": "fa@example.org", "language": "fa"})
+        assert status == 200 and page(data).startswith("صندوق نامه‌تان را ببینید")
+        [mail] = running.mails_to("fa@example.org")
+        assert mail["Subject"] == "اشتراک خود را در The Test Gazette تأیید کنید"
+        assert "این پیوند تا ۴۸ ساعت کار می‌کند." in mail.get_body(("plain",)).get_content()  # Persian digits
+        confirm = link_in(mail, "confirm")
+        status, _, data = running.request("GET", confirm.split(str(running.port), 1)[1])
+        assert status == 200 and page(data).startswith("مشترک شدید")
+        document = lxml_html.fromstring(data)
+        assert (document.get("lang"), document.get("dir")) == ("fa", "rtl")
+    finally:
+        stop_waitress(server, thread)
+        running.app.mailer.close()

@@ -295,8 +295,8 @@ class SubscriptionService:
         if reader is None:
             return self._page(409, lang, heading=self.t("invalid_heading", lang), lead=self.t("used_lead", lang))
         log.info("confirmed %s", masked(reader.email))
-        return self._page(200, reader.language or lang, heading=self.t("confirmed_heading", lang),
-                          lead=self.t("confirmed_lead", lang))
+        lang = reader.language or lang  # the page in the language the reader chose, as its words
+        return self._page(200, lang, heading=self.t("confirmed_heading", lang), lead=self.t("confirmed_lead", lang))
 
     def _reader(self, request: Request) -> tuple[Subscriber | None, str]:
         """The reader a manage token names, and the token; query string first (one-click), then form."""

@@ -18,6 +18,7 @@ from typing import Callable
 import css_inline
 
 from ..digest.message import Sender, address_header, assemble, date_header, email_templates, header_text, one_line
+from ..i18n import number
 from ..themes import Theme
 from . import service_log
 
@@ -37,7 +38,8 @@ def notice(kind: str, *, to: tuple[str, str], action_url: str, sender: Sender, l
     words = {"heading": theme.label(f"{kind}_subject", lang).format(site=site),
              "lead": theme.label(f"{kind}_lead", lang).format(site=site),
              "action_label": theme.label("confirm_action" if kind == "confirm" else "manage_action", lang),
-             "note": theme.label("confirm_note", lang).format(hours=confirm_hours) if kind == "confirm" else ""}
+             "note": theme.label("confirm_note", lang).format(hours=number(confirm_hours, lang))
+             if kind == "confirm" else ""}
     env = email_templates(theme)
     context = dict(site={"name": site, "url": sender.site_url, "about": sender.about}, action_url=action_url,
                    lang=lang, **{key: one_line(value) for key, value in words.items()})

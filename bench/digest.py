@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/digest.py                 # 10,000, 50,000 and 100,000 subscribers
     .venv/bin/python bench/digest.py 20000
+    DKIM=rsa .venv/bin/python bench/digest.py 10000  # every digest DKIM-signed (rsa, ed25519 or both)
 
 Subscribers are spread over interest groups (every section, one section, one author, a
 language). The table gives wall time, messages per second, the process's peak resident memory
@@ -34,10 +35,13 @@ from masthead.config import site_config  # noqa: E402
 from masthead.digest.send import send_digests  # noqa: E402
 from masthead.digest.smtp import SMTPSender  # noqa: E402
 from masthead.subscribers.store import SubscriberStore  # noqa: E402
+from masthead.themes import PACKAGED_THEME, Theme  # noqa: E402
 
 from seaweed import free_ports  # noqa: E402
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=timezone.utc)
+# The digests' unsubscribe links are signed with the subscription service's secret: a bench one.
+os.environ.setdefault("MASTHEAD_SUBSCRIPTION_SECRET", "bench-secret-" + "0123456789" * 4)
 WORKERS = int(os.environ.get("WORKERS", "8"))
 SECTIONS = ["World", "Europe", "Middle East", "South Asia", "Opinion"]
 
@@ -54,7 +58,8 @@ def manifest(folder: Path) -> Path:
             "published": datetime(2026, 11, 27, 11 - n % 11, tzinfo=timezone.utc).isoformat(), "updated": None,
             "corrections": [], "card": f"https://news.example/cards/{n}.png", "image": None, "content_sha256": "x"})
     (folder / ".masthead").mkdir(parents=True)
-    (folder / ".masthead/manifest.json").write_text(json.dumps({"version": 1, "articles": articles}))
+    (folder / ".masthead/manifest.json").write_text(json.dumps({"version": 1, "articles": articles,
+                                                               "site": {"url": "https://news.example"}}))
     return folder
 
 
@@ -69,10 +74,9 @@ def fill(store: SubscriberStore, count: int) -> None:
             yield (f"reader{n:07d}@example.org", f"reader{n:07d}@example.org", f"Reader {n}", "active", "daily",
                    sections, authors, language, f"token-{n:07d}-padding-to-be-as-long-as-a-real-one", NOW.isoformat(),
                    NOW.isoformat())
-    store.db.execute("BEGIN")
-    store.db.executemany("INSERT INTO subscribers (key, email, name, status, frequency, sections, authors, language,"
-                         " token, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
-    store.db.execute("COMMIT")
+    with store.db.transaction():  # the bench's SQLite file: its connection's executemany streams the rows
+        store.db.db.executemany("INSERT INTO subscribers (key, email, name, status, frequency, sections, authors, "
+                                "language, token, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
 
 
 class Keep:
@@ -91,7 +95,7 @@ def real_messages(config, count: int = 400) -> list[tuple[bytes, str]]:
         output = manifest(Path(tmp) / "output")
         store = SubscriberStore(Path(tmp) / "subscribers.sqlite3")
         fill(store, count)
-        send_digests("daily", NOW, output, store, config, HERE.parent / "theme", Keep, workers=1, say=lambda line: None)
+        send_digests("daily", NOW, output, store, config, Theme(PACKAGED_THEME), Keep, workers=1, say=lambda line: None)
         store.close()
     return Keep.messages
 
@@ -112,11 +116,33 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def dkim_keys(kinds: str, folder: Path) -> dict:
+    """MASTHEAD['digest']['dkim'] with fresh keys of the kinds named ('rsa', 'ed25519', 'both')."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+
+    keys = []
+    for kind in (("rsa", "ed25519") if kinds == "both" else (kinds,)):
+        key = (rsa.generate_private_key(public_exponent=65537, key_size=2048) if kind == "rsa"
+               else ed25519.Ed25519PrivateKey.generate())
+        path = folder / f"{kind}.pem"
+        path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+        keys.append({"selector": kind, "key_file": str(path)})
+    return {"domain": "news.example", "keys": keys}
+
+
+def bench_config(dkim: dict | None = None):
+    digest = {"from": "Bench <digest@news.example>", "unsubscribe_url": "https://subscribe.news.example/unsubscribe"}
+    return site_config({"SITENAME": "Bench Gazette", "SITEURL": "https://news.example", "TIMEZONE": "UTC",
+                        "MASTHEAD": {"digest": {**digest, **({"dkim": dkim} if dkim else {})}}})
+
+
 def main(sizes: list[int]) -> None:
     print(f"machine: {machine()}")
-    config = site_config({"SITENAME": "Bench Gazette", "SITEURL": "https://news.example", "TIMEZONE": "UTC",
-                          "MASTHEAD": {"digest": {"from": "Bench <digest@news.example>",
-                                                  "unsubscribe_url": "https://subscribe.news.example/unsubscribe"}}})
+    signing = os.environ.get("DKIM", "")
+    keys = tempfile.TemporaryDirectory(prefix="masthead-dkim-")
+    config = bench_config(dkim_keys(signing, Path(keys.name)) if signing else None)
     port = free_ports(1)[0]
     # The server runs in its own process, as a relay would: it must not share this one's GIL.
     server = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
@@ -129,7 +155,8 @@ def main(sizes: list[int]) -> None:
             time.sleep(0.1)
     messages = real_messages(config)
     print(f"digest size: {sum(len(m) for m, _ in messages) / len(messages) / 1024:.1f} KB on average; "
-          f"{WORKERS} sending workers; server: aiosmtpd (Sink) in its own process")
+          f"{WORKERS} sending workers; server: aiosmtpd (Sink) in its own process; "
+          f"DKIM: {signing or 'none'}")
     print(f"{'subscribers':>11} {'seconds':>8} {'msg/s':>7} {'peak MB':>8} {'server CPU':>10} "
           f"{'plain loop msg/s':>17} {'ratio':>6}")
     try:
@@ -140,7 +167,7 @@ def main(sizes: list[int]) -> None:
                 fill(store, size)
                 server_cpu = cpu_seconds(server.pid)
                 started = time.perf_counter()
-                report = send_digests("daily", NOW, output, store, config, HERE.parent / "theme",
+                report = send_digests("daily", NOW, output, store, config, Theme(PACKAGED_THEME),
                                       lambda: SMTPSender("127.0.0.1", port, "none"), workers=WORKERS,
                                       say=lambda line: None)
                 seconds = time.perf_counter() - started

@@ -6,6 +6,7 @@ import email
 from datetime import datetime, timedelta, timezone
 from email import policy
 
+import pytest
 from click.testing import CliRunner
 from lxml import html
 
@@ -131,27 +132,84 @@ def test_preview_writes_what_a_subscriber_would_get(tmp_path, monkeypatch):
 
 
 def test_dkim_signatures_cover_the_one_click_headers_and_verify(tmp_path):
+    """An RSA and an Ed25519 signature (RFC 8463), each verified by dkimpy; a changed header or a
+    changed body fails both."""
+    import base64
+
     import dkim
     from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
     from masthead.digest.dkim_sign import DkimSigner
 
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
-                            serialization.NoEncryption())
-    public = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    (tmp_path / "dkim.pem").write_bytes(pem)
-    signer = DkimSigner.from_settings({"selector": "mh", "domain": "news.example", "key_file": str(tmp_path / "dkim.pem")})
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ed_key = ed25519.Ed25519PrivateKey.generate()
+    for name, key in (("rsa.pem", rsa_key), ("ed.pem", ed_key)):
+        (tmp_path / name).write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                        serialization.NoEncryption()))
+    records = {
+        b"mh._domainkey.news.example.": b"v=DKIM1; k=rsa; p=" + base64.b64encode(rsa_key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)),
+        b"ed._domainkey.news.example.": b"v=DKIM1; k=ed25519; p=" + base64.b64encode(ed_key.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw)),
+    }
+
+    def dns(name, timeout=5):
+        return records[name]
+
+    def verifies(message: bytes, index: int) -> bool:
+        try:
+            return dkim.DKIM(message).verify(idx=index, dnsfunc=dns)
+        except dkim.ValidationError:
+            return False
+
+    signer = DkimSigner.from_settings({"domain": "news.example", "keys": [
+        {"selector": "mh", "key_file": str(tmp_path / "rsa.pem")},
+        {"selector": "ed", "key_file": str(tmp_path / "ed.pem")}]})
     selection = select_for(ARTICLES, *window("daily", NOW, None))
     signed = signer.sign(build_message(selection, edition="e", subject="Talks", to=("r@example.org", "R"),
                                        token="t", sender=sender(), lang="en", when=NOW, theme=THEME))
-    header = email.message_from_bytes(signed, policy=policy.default)["DKIM-Signature"]
-    signed_headers = header.split("h=")[1].split(";")[0].replace(" ", "").lower().split(":")
+    headers = email.message_from_bytes(signed, policy=policy.default).get_all("DKIM-Signature")
+    assert [h.split("a=")[1].split(";")[0] for h in headers] == ["rsa-sha256", "ed25519-sha256"]
+    signed_headers = headers[0].split("h=")[1].split(";")[0].replace(" ", "").lower().split(":")
     for name in ("from", "to", "subject", "date", "list-unsubscribe", "list-unsubscribe-post"):
         assert name in signed_headers, name
-    import base64
+    for index in range(2):  # each signature on its own
+        assert verifies(signed, index), index
+        assert not verifies(signed.replace(b"Subject: Talks", b"Subject: Forged"), index)
+        body_at = signed.index(b"\r\n\r\n") + 200
+        tampered = signed[:body_at] + (b"X" if signed[body_at:body_at + 1] != b"X" else b"Y") + signed[body_at + 1:]
+        assert not verifies(tampered, index)  # one byte of the body changed
+    single = DkimSigner.from_settings({"selector": "mh", "domain": "news.example", "key_file": str(tmp_path / "rsa.pem")})
+    assert dkim.verify(single.sign(b"From: a@news.example\r\nTo: b@example.org\r\nSubject:  a   b \r\n\r\n"
+                                   b"Body  line \r\n\r\n\r\n"), dnsfunc=dns)  # white space, empty lines
 
-    record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
-    assert dkim.verify(signed, dnsfunc=lambda name, timeout=5: record)
-    assert not dkim.verify(signed.replace(b"Subject: Talks", b"Subject: Forged"), dnsfunc=lambda name, timeout=5: record)
+
+def test_a_dkim_key_that_cannot_sign_is_one_line(tmp_path):
+    from masthead.digest.dkim_sign import DkimSigner
+    from masthead.errors import MastheadError
+
+    (tmp_path / "bad.pem").write_text("not a key")
+    with pytest.raises(MastheadError, match=r"bad.pem: not an unencrypted PEM private key .*openssl genpkey"):
+        DkimSigner.from_settings({"selector": "s", "domain": "d.example", "key_file": str(tmp_path / "bad.pem")})
+    with pytest.raises(MastheadError, match=r"needs selector \(key 1\)"):
+        DkimSigner.from_settings({"domain": "d.example", "keys": [{"key_file": "x"}]})
+
+
+
+
+def test_relaxed_canonicalization_is_dkimpys_on_any_white_space():
+    """The body and header rules of RFC 6376 3.4, against dkimpy's own, on random white space."""
+    import random
+
+    from dkim.canonicalization import Relaxed
+
+    from masthead.digest.dkim_sign import relaxed_body, relaxed_header
+
+    pick = random.Random(6376)
+    for _ in range(3000):
+        text = bytes(pick.choice(b"ab \t\n") for _ in range(pick.randint(0, 40))).replace(b"\n", b"\r\n")
+        assert relaxed_body(text) == Relaxed.canonicalize_body(text), text
+        value = text.replace(b"\r\n", b"\r\n ")  # folded header lines continue with white space
+        [(name, canonical)] = Relaxed.canonicalize_headers([(b"Subject", value)])
+        assert relaxed_header(b"Subject", value) == name + b":" + canonical, value

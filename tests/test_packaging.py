@@ -14,7 +14,7 @@ import pytest
 
 from conftest import SUBSCRIPTION_SECRET
 
-OPTIONAL = ("boto3", "botocore", "s3transfer", "dkim", "css_inline", "email_validator", "idna", "waitress",
+OPTIONAL = ("boto3", "botocore", "s3transfer", "cryptography", "css_inline", "email_validator", "idna", "waitress",
             "werkzeug", "itsdangerous")
 
 

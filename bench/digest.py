@@ -3,6 +3,7 @@
     .venv/bin/python bench/digest.py                 # 10,000, 50,000 and 100,000 subscribers
     .venv/bin/python bench/digest.py 20000
     DKIM=rsa .venv/bin/python bench/digest.py 10000  # every digest DKIM-signed (rsa, ed25519 or both)
+    LATENCY=20 .venv/bin/python bench/digest.py 10000  # through a relay 20 ms away (bench/slow_relay.py)
 
 Subscribers are spread over interest groups (every section, one section, one author, a
 language). The table gives wall time, messages per second, the process's peak resident memory
@@ -143,10 +144,18 @@ def main(sizes: list[int]) -> None:
     signing = os.environ.get("DKIM", "")
     keys = tempfile.TemporaryDirectory(prefix="masthead-dkim-")
     config = bench_config(dkim_keys(signing, Path(keys.name)) if signing else None)
-    port = free_ports(1)[0]
-    # The server runs in its own process, as a relay would: it must not share this one's GIL.
+    port, relay_port = free_ports(2)
+    latency = float(os.environ.get("LATENCY", "0"))  # milliseconds a round trip takes to the relay
+    # The server runs in its own process, as a relay would: it must not share this one's GIL. It
+    # offers PIPELINING, as Postfix, Exim, Gmail and SES do.
     server = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
-                               "-c", "aiosmtpd.handlers.Sink"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               "-c", "slow_relay.PipeliningSink"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(HERE)})
+    relay = None
+    if latency:
+        relay = subprocess.Popen([sys.executable, str(HERE / "slow_relay.py"), str(relay_port), str(port),
+                                  str(latency)])
+        port = relay_port
     for _ in range(100):
         try:
             smtplib.SMTP("127.0.0.1", port).quit()
@@ -155,8 +164,8 @@ def main(sizes: list[int]) -> None:
             time.sleep(0.1)
     messages = real_messages(config)
     print(f"digest size: {sum(len(m) for m, _ in messages) / len(messages) / 1024:.1f} KB on average; "
-          f"{WORKERS} sending workers; server: aiosmtpd (Sink) in its own process; "
-          f"DKIM: {signing or 'none'}")
+          f"{WORKERS} sending workers; server: aiosmtpd (a Sink offering PIPELINING) in its own process; "
+          f"DKIM: {signing or 'none'}; round trip to the server: {latency:g} ms")
     print(f"{'subscribers':>11} {'seconds':>8} {'msg/s':>7} {'peak MB':>8} {'server CPU':>10} "
           f"{'plain loop msg/s':>17} {'ratio':>6}")
     try:
@@ -175,14 +184,16 @@ def main(sizes: list[int]) -> None:
                 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
                 store.close()
                 assert report.sent + report.nothing_new == size and report.deferred == 0
-                sample = min(report.sent, 2000)
+                sample = min(report.sent, 100 if latency else 2000)  # the loop pays every round trip
                 loop_seconds = plain_loop(port, sample, messages)
                 rate, loop_rate = report.sent / seconds, sample / loop_seconds
                 print(f"{size:>11,} {seconds:>8.1f} {rate:>7.0f} {peak:>8.1f} {server_busy:>10.0%} "
                       f"{loop_rate:>17.0f} {rate / loop_rate:>5.1f}x")
     finally:
-        server.terminate()
-        server.wait()
+        for process in (relay, server):
+            if process is not None:
+                process.terminate()
+                process.wait()
 
 
 if __name__ == "__main__":

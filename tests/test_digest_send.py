@@ -296,3 +296,28 @@ def test_a_persian_readers_digest_speaks_persian_around_the_stories(tmp_path, sm
     assert "لغو اشتراک: https://subscribe.news.example/unsubscribe?token=" in text and "Unsubscribe" not in text
     html = message.get_body(("html",)).get_content()
     assert ">لغو اشتراک</a>" in html
+
+
+def test_mail_rcpt_and_data_go_in_one_write_where_the_server_offers_pipelining(tmp_path):
+    """RFC 2920: two round trips a message instead of four; refusals sorted as before, and a
+    server without PIPELINING gets one command at a time."""
+    from smtp_server import start_smtp
+
+    for pipelining in (True, False):
+        controller, server, port = start_smtp(pipelining=pipelining)
+        try:
+            readers = {"ok@example.org": {}, "also@example.org": {}, "bounce-b@example.org": {},
+                       "tempfail-a@example.org": {}}
+            room, store = newsroom_with_readers(tmp_path / str(pipelining), port, readers)
+            report, _ = send(room, store, port)
+            assert (report.sent, report.deferred) == (2, 1) and store.get("bounce-b@example.org").bounces == 1
+            assert sorted(rcpts[0] for rcpts, _ in server.messages) == ["also@example.org", "ok@example.org"]
+            dotted = b"From: a@news.example\r\nTo: ok@example.org\r\nSubject: dots\r\n\r\n.\r\n.hidden\r\n..two\r\n"
+            direct = SMTPSender("127.0.0.1", port, "none")
+            direct.send(dotted, "a@news.example", "ok@example.org")
+            direct.close()
+            assert server.received[-1].replace(b"\n", b"\r\n").replace(b"\r\r\n", b"\r\n") == dotted  # every dot kept
+            # every MAIL came with its RCPT and DATA (the refused ones too) only when offered
+            assert server.pipelined == (5 if pipelining else 0)
+        finally:
+            controller.stop()

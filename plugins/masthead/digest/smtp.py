@@ -1,6 +1,9 @@
 """Sending one message over SMTP: a narrow seam (send one message) with the answers sorted.
 
 One connection is opened and reused for every message; a dropped connection is reopened once.
+Where the server offers PIPELINING (RFC 2920), MAIL, RCPT and DATA go in one write and their
+answers are read together: two round trips a message instead of four, which is what counts
+against a relay in another region.
 A 4xx answer is temporary (try again on the next run), a 5xx permanent (the address bounced).
 A refused login or a failed TLS handshake stops the run: every message would fail the same way,
 and counting them as bounces would unsubscribe readers for the sender's mistake.
@@ -8,8 +11,11 @@ and counting them as bounces would unsubscribe readers for the sender's mistake.
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
+
+_LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
 class TemporaryFailure(Exception):
@@ -68,7 +74,11 @@ class SMTPSender:
             try:
                 connection = self._connect()
                 options = self._international(connection, recipient) if not recipient.isascii() else ()
-                connection.sendmail(sender, [recipient], message, mail_options=options)
+                connection.ehlo_or_helo_if_needed()
+                if connection.has_extn("pipelining"):
+                    self._pipelined(connection, sender, recipient, message, options)
+                else:
+                    connection.sendmail(sender, [recipient], message, mail_options=options)
                 return
             except smtplib.SMTPRecipientsRefused as exc:
                 code, text = exc.recipients.get(recipient, (550, b""))
@@ -79,6 +89,33 @@ class SMTPSender:
                 self.close()
                 if attempt == 2:
                     raise TemporaryFailure(f"{self.host}:{self.port} unreachable: {exc}") from None
+
+    def _pipelined(self, connection: smtplib.SMTP, sender: str, recipient: str, message: bytes,
+                   options: tuple[str, ...]) -> None:
+        """MAIL, RCPT and DATA in one write, their three answers read in order (RFC 2920), then
+        the message; a refusal is raised as smtplib would, after a RSET that readies the next."""
+        encoding = "utf-8" if options else "ascii"
+        mail = "MAIL FROM:" + smtplib.quoteaddr(sender) + "".join(" " + option for option in options)
+        connection.send(f"{mail}\r\nRCPT TO:{smtplib.quoteaddr(recipient)}\r\nDATA\r\n".encode(encoding))
+        answers = [connection.getreply() for _ in range(3)]
+        (mail_code, mail_text), (rcpt_code, rcpt_text), (data_code, data_text) = answers
+        if data_code == 354 and (mail_code != 250 or rcpt_code not in (250, 251)):
+            connection.send(b".\r\n")  # a server that took DATA after a refusal: end the empty message
+            connection.getreply()
+        if mail_code != 250:
+            connection.rset()
+            raise smtplib.SMTPSenderRefused(mail_code, mail_text, sender)
+        if rcpt_code not in (250, 251):
+            connection.rset()
+            raise smtplib.SMTPRecipientsRefused({recipient: (rcpt_code, rcpt_text)})
+        if data_code != 354:
+            connection.rset()
+            raise smtplib.SMTPDataError(data_code, data_text)
+        data = _LEADING_DOT.sub(b"..", message)  # RFC 5321 4.5.2: a line that starts with '.' gets another
+        connection.send(data + (b"" if data.endswith(b"\r\n") else b"\r\n") + b".\r\n")
+        code, text = connection.getreply()
+        if code != 250:
+            raise smtplib.SMTPDataError(code, text)
 
     def _international(self, connection: smtplib.SMTP, recipient: str) -> tuple[str, ...]:
         """The MAIL options an address with a non-ASCII local part needs (RFC 6531), or Undeliverable."""

@@ -30,17 +30,17 @@ REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 27, tzinfo=timezone.utc)
 
 
-def cards_per_second(count: int = 200) -> float:
-    """One process, one core: draw and encode `count` cards of mixed scripts."""
+PHOTO_CARD = CardText("Europe", "Ministers back a civilian monitoring mission but leave its size open", "en", "ltr",
+                      (("Tomas Lindqvist", str(REPO / "content/images/authors/tomas-lindqvist.jpg")),),
+                      "November 24, 2026", str(REPO / "content/images/summit-flags.jpg"))
+FLAT_CARD = CardText("خاورمیانه", "کمیسیون مرزی ایران و پاکستان پس از یک سال دوباره تشکیل جلسه داد", "fa", "rtl",
+                     (("Farah Rahimi", ""),), "۲۶ نوامبر ۲۰۲۶")
+
+
+def cards_per_second(count: int = 200, texts: tuple[CardText, ...] = (PHOTO_CARD, FLAT_CARD)) -> float:
+    """One process, one core: draw and encode `count` cards (by default half of each kind)."""
     fonts = REPO / "theme" / "fonts"
     layout = layout_settings({})
-    texts = [
-        CardText("Europe", "Ministers back a civilian monitoring mission but leave its size open", "en", "ltr",
-                 (("Tomas Lindqvist", str(REPO / "content/images/authors/tomas-lindqvist.jpg")),), "24 November 2026",
-                 str(REPO / "content/images/summit-flags.jpg")),
-        CardText("خاورمیانه", "کمیسیون مرزی ایران و پاکستان پس از یک سال دوباره تشکیل جلسه داد", "fa", "rtl",
-                 (("Farah Rahimi", ""),), "26 November 2026"),
-    ]
     started = time.perf_counter()
     for i in range(count):
         card = texts[i % len(texts)]
@@ -62,9 +62,14 @@ def no_change_share(articles: int) -> tuple[float, float, int, int]:
 
 def main(size: int) -> None:
     print(f"machine: {machine()}")
-    rate = cards_per_second()
     cores = os.cpu_count() or 1
-    print(f"cards drawn per second per core: {rate:.1f} (all {cores} cores: ~{rate * cores:.0f})")
+    print(f"{'card':<52} {'per second, one core':>21}")
+    for name, texts in (("article card: photo, author avatar, logo (target 50)", (PHOTO_CARD,)),
+                        ("flat card, right-to-left, logo", (FLAT_CARD,)),
+                        ("both, alternating", (PHOTO_CARD, FLAT_CARD))):
+        rate = cards_per_second(200, texts)
+        print(f"{name:<52} {rate:>21.1f}")
+    print(f"(all {cores} cores: about {cores}x)")
     build, cards, drawn_first, drawn_again = no_change_share(size)
     print(f"{'articles':>9} {'no-change build s':>18} {'cards s':>8} {'cards share':>12} "
           f"{'drawn (first)':>14} {'drawn (again)':>14}")

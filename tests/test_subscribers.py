@@ -146,7 +146,7 @@ def test_an_older_schema_says_what_to_run_and_migrate_brings_it_up_to_date(newsr
 
     monkeypatch.chdir(newsroom.root)
     old_database(newsroom.root / "subscribers.sqlite3")
-    with pytest.raises(MastheadError, match=r"subscribers.sqlite3 has schema 2; this masthead needs 3: run "
+    with pytest.raises(MastheadError, match=r"subscribers.sqlite3 has schema 2; this masthead needs 4: run "
                                             r"`masthead subscribers migrate` \(keep a backup first\)"):
         SubscriberStore(newsroom.root / "subscribers.sqlite3")
     refused = CliRunner().invoke(main, ["subscribers", "count"])
@@ -155,7 +155,7 @@ def test_an_older_schema_says_what_to_run_and_migrate_brings_it_up_to_date(newsr
     assert migrated.exit_code == 0 and migrated.output.endswith(f"subscribers.sqlite3: schema 2 -> {SCHEMA_VERSION} "
                                                                  "(sqlite)\n")
     again = CliRunner().invoke(main, ["subscribers", "migrate"])
-    assert "already at schema 3 (sqlite); nothing to do" in again.output
+    assert "already at schema 4 (sqlite); nothing to do" in again.output
     store = SubscriberStore(newsroom.root / "subscribers.sqlite3")
     assert store.get("old@example.org").token == "secret-token-of-old"  # nothing lost on the way
     assert store.rate_hit("client", "10.0.0.1", 1, 60, 1000.0) == 0.0

@@ -320,6 +320,7 @@ def subscribers(ctx: click.Context, settings_file: Path | None, database: str | 
     except MastheadError as exc:
         _fail(exc)
     ctx.obj["interests"] = Interests(config.sections, authors, takes_unicode_local_parts(config.digest))
+    ctx.obj["bounce_limit"] = int(config.digest.get("bounces", 3))
     ctx.call_on_close(ctx.obj["store"].close)
 
 
@@ -343,6 +344,24 @@ def subscribers_add(ctx, email, name, frequency, sections, authors, language, pe
     except MastheadError as exc:
         _fail(exc)
     click.echo(f"Added {added.email} ({added.status}, {added.frequency}).")
+
+
+@subscribers.command("bounces")
+@click.option("--maildir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="The bounce mailbox as a maildir folder (cur/, new/).")
+@click.option("--mbox", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The bounce mailbox as an mbox file.")
+@click.pass_context
+def subscribers_bounces(ctx, maildir, mbox) -> None:
+    """Apply the bounce and complaint reports in the bounce mailbox, each once: a permanent failure
+    counts toward MASTHEAD['digest']['bounces'], a complaint unsubscribes the reader at once."""
+    from .subscribers.bounces import apply_reports, mailbox_messages
+
+    try:
+        summary = apply_reports(mailbox_messages(maildir, mbox), ctx.obj["store"], ctx.obj["bounce_limit"])
+    except MastheadError as exc:
+        _fail(exc)
+    click.echo(summary.line())
 
 
 @subscribers.command("remove")

@@ -86,8 +86,21 @@ RATE_SCHEMA = [
     "CREATE TABLE rate_hits (key TEXT NOT NULL, at BIGINT NOT NULL)",
     "CREATE INDEX rate_hits_by_key ON rate_hits (key, at)",
 ]
-SCHEMA_VERSION = 3
-MIGRATIONS_FROM = {0: SCHEMA + SIGNUPS_SCHEMA + RATE_SCHEMA, 1: SIGNUPS_SCHEMA + RATE_SCHEMA, 2: RATE_SCHEMA}
+# Version 4: the bounce and complaint reports read from the bounce mailbox, each counted once.
+REPORTS_SCHEMA = [
+    """CREATE TABLE reports (
+        report TEXT PRIMARY KEY,       -- the report's Message-ID (or a digest of its bytes)
+        key TEXT NOT NULL,             -- the reader it is about
+        kind TEXT NOT NULL CHECK (kind IN ('permanent', 'transient', 'complaint')),
+        edition TEXT NOT NULL DEFAULT '',
+        received TEXT NOT NULL
+    )""",
+    "CREATE INDEX reports_by_edition ON reports (edition, kind)",
+]
+SCHEMA_VERSION = 4
+MIGRATIONS_FROM = {0: SCHEMA + SIGNUPS_SCHEMA + RATE_SCHEMA + REPORTS_SCHEMA,
+                   1: SIGNUPS_SCHEMA + RATE_SCHEMA + REPORTS_SCHEMA, 2: RATE_SCHEMA + REPORTS_SCHEMA,
+                   3: REPORTS_SCHEMA}
 
 
 @dataclass(frozen=True)
@@ -262,6 +275,34 @@ class SubscriberStore:
                 return
             yield [_subscriber(row) for row in rows]
             last = rows[-1]["key"]
+
+    def apply_report(self, report_id: str, email: str, kind: str, original_id: str, limit: int) -> str:
+        """A bounce or complaint report, applied once: 'stranger' (it is about no digest this
+        database sent that reader: left alone), 'again' (already counted), else what it did:
+        'counted' (a transient failure, or a permanent one under the limit), 'bounced' or
+        'unsubscribed' (a complaint, at once)."""
+        key = address_key(email)
+        with self._transaction():
+            sent = self.db.execute("SELECT edition FROM deliveries WHERE key = ? AND message_id = ? AND state = 'sent'",
+                                   (key, original_id)).fetchone() if original_id else None
+            if sent is None:
+                return "stranger"
+            now = self._now()
+            if self.db.execute("INSERT INTO reports (report, key, kind, edition, received) VALUES (?, ?, ?, ?, ?) "
+                               "ON CONFLICT (report) DO NOTHING", (report_id, key, kind, sent["edition"], now)
+                               ).rowcount == 0:
+                return "again"
+            if kind == "complaint":
+                self.db.execute("UPDATE subscribers SET status = 'unsubscribed', unsubscribed = ?, updated = ? "
+                                "WHERE key = ? AND status != 'unsubscribed'", (now, now, key))
+                return "unsubscribed"
+            if kind == "permanent":
+                self.db.execute("UPDATE subscribers SET bounces = bounces + 1, updated = ?, status = CASE "
+                                "WHEN bounces + 1 >= ? AND status = 'active' THEN 'bounced' ELSE status END "
+                                "WHERE key = ?", (now, limit, key))
+                row = self.db.execute("SELECT status FROM subscribers WHERE key = ?", (key,)).fetchone()
+                return "bounced" if row is not None and row["status"] == "bounced" else "counted"
+            return "counted"
 
     def bounce(self, email: str, limit: int) -> Subscriber:
         """Count a permanent refusal; at `limit` refusals the reader is marked bounced."""

@@ -22,6 +22,7 @@ class Recorder:
         self.pipelined = 0  # MAIL commands that came with their RCPT and DATA in the same write
         self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
         self.received: list[bytes] = []  # each accepted message's bytes, exactly as they came
+        self.envelope_senders: list[str] = []  # each accepted message's MAIL FROM (its return path)
         self._hold_after: int | None = None
         self.holding = threading.Event()
         self._released = threading.Event()
@@ -64,6 +65,7 @@ class Recorder:
         message = email.message_from_bytes(envelope.original_content, policy=policy.default)
         self.messages.append((list(envelope.rcpt_tos), message))
         self.received.append(envelope.original_content)
+        self.envelope_senders.append(envelope.mail_from)
         return "250 OK"
 
     def to(self, address: str) -> list[email.message.EmailMessage]:

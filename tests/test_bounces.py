@@ -163,3 +163,60 @@ def test_an_mbox_and_bad_mailboxes(tmp_path, smtp, database):
 
 
 assert NOW  # the digests' clock, shared with test_digest_send
+
+
+def test_verp_addresses_name_their_digest_and_nobody_can_make_one():
+    from masthead.digest.verp import verp_address, verp_message_id
+
+    secret = "s" * 40
+    message_id = "<weekly-20261127-0123456789ab.0123456789abcdef@news.example>"
+    address = verp_address("bounces@mail.news.example", message_id, secret)
+    assert address.startswith("bounces+weekly-20261127-0123456789ab.0123456789abcdef.")
+    assert address.endswith("@mail.news.example") and len(address.split("@")[0]) <= 64  # RFC 5321's limit
+    assert verp_message_id(address, "bounces@mail.news.example", secret, "news.example") == message_id
+    assert verp_message_id(address.upper(), "bounces@mail.news.example", secret, "news.example") == message_id
+    mac = address.split("@")[0].rsplit(".", 1)[1]
+    forged = address.replace("." + mac + "@", ".aaaaaaaa@" if mac != "aaaaaaaa" else ".bbbbbbbb@")  # another MAC
+    assert verp_message_id(forged, "bounces@mail.news.example", secret, "news.example") is None
+    assert verp_message_id(address, "bounces@mail.news.example", "t" * 40, "news.example") is None  # other secret
+    assert verp_message_id(address, "returns@mail.news.example", secret, "news.example") is None
+    assert verp_message_id("reader@example.org", "bounces@mail.news.example", secret, "news.example") is None
+
+
+def test_with_a_return_path_each_digest_bounces_to_its_own_address_and_its_report_needs_no_quote(
+        tmp_path, smtp, monkeypatch):
+    from conftest import SUBSCRIPTION_SECRET
+
+    port, server = smtp
+    monkeypatch.setenv("MASTHEAD_SUBSCRIPTION_SECRET", SUBSCRIPTION_SECRET)
+    room, store = newsroom_with_readers(tmp_path, port, {"gone@example.org": {}, "fine@example.org": {}})
+    settings = room.settings_file.read_text()
+    room.settings_file.write_text(settings + '\nMASTHEAD["digest"]["return_path"] = "bounces@news.example"\n')
+    from masthead.build import load_settings
+    from masthead.config import site_config
+    from masthead.digest.send import send_digests
+    from masthead.digest.smtp import SMTPSender
+
+    from conftest import THEME
+
+    config = site_config(load_settings(room.settings_file))
+    send_digests("daily", NOW, room.output, store, config, THEME, lambda: SMTPSender("127.0.0.1", port, "none"),
+                 say=lambda line: None)
+    senders = dict(zip((rcpts[0] for rcpts, _ in server.messages), server.envelope_senders))
+    assert all(s.startswith("bounces+daily-") and s.endswith("@news.example") for s in senders.values()), senders
+    assert len(set(senders.values())) == 2  # one return path per reader
+    assert all(m["From"] == "The Gazette <digest@news.example>" for _, m in server.messages)  # From unchanged
+
+    folder = tmp_path / "bounces"
+    box = mailbox.Maildir(str(folder), create=True)
+    unquoted = dsn("postfix", "gone@example.org", "Subject: (headers not kept)\r\n")  # no Message-ID quoted
+    box.add(unquoted.replace(b"To: digest@news.example", b"X-Original-To: " + senders["gone@example.org"].encode()
+                             + b"\r\nTo: digest@news.example"))
+    local = senders["fine@example.org"].split("@")[0]
+    tampered = local[:-1] + ("a" if local[-1] != "a" else "b") + "@news.example"  # one letter of its MAC
+    box.add(dsn("postfix", "fine@example.org", "Subject: x\r\n").replace(
+        b"To: digest@news.example", b"Delivered-To: " + tampered.encode()))
+    done = CliRunner().invoke(main, ["subscribers", "--settings", str(room.settings_file), "bounces", "--maildir",
+                                     str(folder)], catch_exceptions=False)
+    assert "1 permanent failures" in done.output and "1 about no digest sent to that reader" in done.output
+    assert store.get("gone@example.org").bounces == 1 and store.get("fine@example.org").bounces == 0

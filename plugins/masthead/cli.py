@@ -321,6 +321,7 @@ def subscribers(ctx: click.Context, settings_file: Path | None, database: str | 
         _fail(exc)
     ctx.obj["interests"] = Interests(config.sections, authors, takes_unicode_local_parts(config.digest))
     ctx.obj["bounce_limit"] = int(config.digest.get("bounces", 3))
+    ctx.obj["verp"] = lambda: _verp_reader(config)
     ctx.call_on_close(ctx.obj["store"].close)
 
 
@@ -358,7 +359,8 @@ def subscribers_bounces(ctx, maildir, mbox) -> None:
     from .subscribers.bounces import apply_reports, mailbox_messages
 
     try:
-        summary = apply_reports(mailbox_messages(maildir, mbox), ctx.obj["store"], ctx.obj["bounce_limit"])
+        summary = apply_reports(mailbox_messages(maildir, mbox), ctx.obj["store"], ctx.obj["bounce_limit"],
+                                ctx.obj["verp"]())
     except MastheadError as exc:
         _fail(exc)
     click.echo(summary.line())
@@ -847,6 +849,19 @@ def _site(settings_file: Path):
         return settings, site_config(settings, source=str(settings_file))
     except MastheadError as exc:
         _fail(exc)
+
+
+def _verp_reader(config):
+    """address -> the digest's Message-ID, for MASTHEAD['digest']['return_path'] (none: no VERP)."""
+    return_path = str(config.digest.get("return_path", "")).strip()
+    if not return_path:
+        return lambda address: None
+    from .digest.preview import sender_for
+    from .digest.verp import verp_message_id
+    from .subscriptions.tokens import secret_from_environment
+
+    secret, domain = secret_from_environment(), sender_for(config).domain
+    return lambda address: verp_message_id(address, return_path, secret, domain)
 
 
 def _database(given: str | None, config, settings_file: Path):

@@ -53,7 +53,8 @@ MASTHEAD_KEYS = {
                "stays, marked as expired and hidden from search) or 'remove' (default 'notice')",
 }
 EXPIRED_CHOICES = ("notice", "remove")
-DIGEST_KEYS = ("from", "subject", "unsubscribe_url", "smtp", "ses", "schedule", "rate", "bounces", "workers", "dkim")
+DIGEST_KEYS = ("from", "subject", "unsubscribe_url", "smtp", "ses", "schedule", "rate", "bounces", "workers", "dkim",
+               "return_path")
 SUBSCRIPTION_KEYS = ("url", "confirm_hours", "trusted_proxies", "per_client_per_minute", "per_address_per_hour")
 DEPLOY_KEYS = ("bucket", "prefix", "endpoint_url", "region", "addressing_style", "preset", "account",
                "workers", "precompress", "max_deletes", "max_delete_share", "cache_rules", "keep",

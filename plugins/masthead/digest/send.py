@@ -7,6 +7,7 @@ stays flat however long the list. Sending is paced by `rate` (messages per secon
 from __future__ import annotations
 
 import queue
+import re
 import threading
 import time
 from collections import OrderedDict, deque
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..config import SiteConfig
+from ..errors import MastheadError
 from ..subscribers.model import transport_address
 from ..subscribers.store import SubscriberStore
 from ..themes import Theme
@@ -28,6 +30,7 @@ from .message import build_message, message_id, render_bodies
 from .preview import digest_subject, link_tokens, read_manifest, sender_for
 from .select import SPANS, Selection, articles_from_manifest, edition_id, edition_path, period_of, select_for
 from .smtp import PermanentFailure, SenderUnusable, TemporaryFailure, Undeliverable
+from .verp import verp_address
 
 BODY_CACHE = 256  # distinct digests kept rendered: bounded, whatever the number of readers
 BOUNCE_LIMIT = 3  # permanent refusals before an address is marked bounced (MASTHEAD["digest"]["bounces"])
@@ -59,6 +62,15 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
     report = SendReport(edition.id)
     mail_from = sender_for(config)
     envelope_from = parseaddr(mail_from.address)[1]
+    return_path = str(config.digest.get("return_path", "")).strip()
+    verp_secret = ""
+    if return_path:  # VERP: each reader's bounces come back to an address that names them (verp.py)
+        if not re.fullmatch(r"[^@\s+]+@[^@\s]+\.[^@\s]+", return_path):
+            raise MastheadError(f"MASTHEAD['digest']['return_path'] is {return_path!r}: expected the bounce "
+                                "address, such as 'bounces@news.example' (without a '+')")
+        from ..subscriptions.tokens import secret_from_environment  # itsdangerous: the service's extra
+
+        verp_secret = secret_from_environment()
     limit = int(config.digest.get("bounces", BOUNCE_LIMIT))
     signer = DkimSigner.from_settings(config.digest.get("dkim") or {})
 
@@ -117,7 +129,8 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
                 raise SenderUnusable("not tried: sending stopped")
             own = senders.get()
             try:
-                own.send(message, envelope_from, transport_address(subscriber.email))
+                own.send(message, verp_address(return_path, msg_id, verp_secret) if return_path else envelope_from,
+                         transport_address(subscriber.email))
             except SenderUnusable as exc:
                 stop(str(exc))
                 raise

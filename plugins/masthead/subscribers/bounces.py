@@ -70,8 +70,10 @@ def mailbox_messages(maildir: Path | None = None, mbox: Path | None = None
         yield (data if len(data) <= MAX_MESSAGE else b""), (lambda: None)
 
 
-def apply_reports(messages: Iterator[tuple[bytes, Callable[[], None]]], store: SubscriberStore,
-                  limit: int) -> BounceSummary:
+def apply_reports(messages: Iterator[tuple[bytes, Callable[[], None]]], store: SubscriberStore, limit: int,
+                  verp: Callable[[str], str | None] = lambda address: None) -> BounceSummary:
+    """`verp(address)`: the Message-ID of the digest a VERP return path was made for (None for
+    any other address); it wins over the Message-ID a report quotes, which it may not."""
     summary = BounceSummary()
     for data, mark_done in messages:
         summary.messages += 1
@@ -81,8 +83,9 @@ def apply_reports(messages: Iterator[tuple[bytes, Callable[[], None]]], store: S
             continue
         applied = False
         for report in reports:
+            original = next((found for found in map(verp, report.sent_to) if found), None) or report.original_id
             outcome = store.apply_report(report.report_id + "/" + report.recipient, report.recipient, report.kind,
-                                         report.original_id, limit)
+                                         original, limit)
             summary.outcomes[(report.kind, outcome)] += 1
             applied = applied or outcome != "stranger"
         if applied:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email import message_from_bytes
 from email import policy as email_policy
 from email.message import EmailMessage
@@ -24,6 +24,7 @@ from typing import Literal
 Kind = Literal["permanent", "transient", "complaint"]
 _STATUS = re.compile(r"^\s*([245])\.\d{1,3}\.\d{1,3}")
 _MESSAGE_ID = re.compile(r"<[^<>\s]+@[^<>\s]+>")
+_DELIVERED_TO = ("X-Original-To", "Delivered-To", "Envelope-To", "To")  # most precise first
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class MailReport:
     report_id: str  # the report's own Message-ID (or a digest of its bytes): counted once, however often read
     detail: str  # the status code (5.1.1) or the feedback type (abuse), for the summary
     original_id: str  # the Message-ID of the message it is about ('' when it quotes none)
+    sent_to: tuple[str, ...] = ()  # where the report itself was delivered (a VERP address names the digest)
 
 
 def read_report(data: bytes) -> list[MailReport] | None:
@@ -45,11 +47,13 @@ def read_report(data: bytes) -> list[MailReport] | None:
     report_id = (_MESSAGE_ID.search(str(message.get("Message-ID", ""))) or None)
     identity = report_id.group(0) if report_id else "sha256:" + hashlib.sha256(data).hexdigest()[:32]
     original = _original_id(message)
-    if report_type == "delivery-status":
-        return _delivery_status(message, identity, original)
-    if report_type == "feedback-report":
-        return _feedback(message, identity, original)
-    return None
+    found = (_delivery_status(message, identity, original) if report_type == "delivery-status"
+             else _feedback(message, identity, original) if report_type == "feedback-report" else None)
+    if not found:
+        return None
+    sent_to = tuple(dict.fromkeys(parseaddr(str(value))[1].lower() for name in _DELIVERED_TO
+                                  for value in message.get_all(name, []) if parseaddr(str(value))[1]))
+    return [replace(report, sent_to=sent_to) for report in found]
 
 
 def _parts(message: EmailMessage) -> list[EmailMessage]:

@@ -162,9 +162,6 @@ def test_an_mbox_and_bad_mailboxes(tmp_path, smtp, database):
     assert not_maildir.exit_code == 1 and "is not a maildir (it needs cur/ and new/ folders)" in not_maildir.output
 
 
-assert NOW  # the digests' clock, shared with test_digest_send
-
-
 def test_verp_addresses_name_their_digest_and_nobody_can_make_one():
     from masthead.digest.verp import verp_address, verp_message_id
 
@@ -220,3 +217,34 @@ def test_with_a_return_path_each_digest_bounces_to_its_own_address_and_its_repor
                                      str(folder)], catch_exceptions=False)
     assert "1 permanent failures" in done.output and "1 about no digest sent to that reader" in done.output
     assert store.get("gone@example.org").bounces == 1 and store.get("fine@example.org").bounces == 0
+
+
+def test_rates_are_told_beside_the_providers_thresholds(tmp_path, smtp):
+    from masthead.subscribers.rates import Rates
+
+    assert Rates("x", 10_000, 100, 5, 20).warnings() == [
+        "x: complaint rate 0.20%, over the 0.1% Gmail and Yahoo advise (and SES reviews at)"]
+    assert Rates("x", 1_000, 60, 0, 4).warnings() == [
+        "x: complaint rate 0.40%, over the 0.3% Gmail and Yahoo allow bulk senders",
+        "x: bounce rate 6.00%, over the 5% at which Amazon SES reviews a sender"]
+    assert Rates("x", 0, 0, 0, 0).warnings() == [] and Rates("x", 5_000, 10, 3, 2).warnings() == []
+
+    port, server = smtp
+    room, store = newsroom_with_readers(tmp_path, port, {f"r{n}@example.org": {} for n in range(4)})
+    report, _ = send(room, store, port)
+    [message] = [m for rcpts, m in server.messages if rcpts == ["r0@example.org"]]
+    store.apply_report("<arf@fbl.example>", "r0@example.org", "complaint", message["Message-ID"], 3)
+    [other] = [m for rcpts, m in server.messages if rcpts == ["r1@example.org"]]
+    store.apply_report("<dsn@mx.example>", "r1@example.org", "permanent", other["Message-ID"], 3)
+    settings = ["subscribers", "--settings", str(room.settings_file)]
+    stats = CliRunner().invoke(main, [*settings, "stats", "--now", NOW.isoformat()],
+                               catch_exceptions=False).output.splitlines()
+    assert stats[1].split() == [report.edition, "4", "1", "0", "1", "25.00%", "25.000%"]
+    assert stats[2].split()[:7] == ["last", "30", "days", "4", "1", "0", "1"]
+    assert "unsubscribes in the period: 1" in stats
+    assert "warning: last 30 days: complaint rate 25.00%, over the 0.3% Gmail and Yahoo allow bulk senders" in stats
+    one = CliRunner().invoke(main, [*settings, "stats", "--edition", report.edition]).output
+    assert report.edition in one and "last 30 days" not in one
+    missing = CliRunner().invoke(main, [*settings, "stats", "--edition", "daily-20000101-000000000000"])
+    assert missing.exit_code == 1 and "no edition 'daily-20000101-000000000000' in the delivery journal" in \
+        missing.output

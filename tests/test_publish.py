@@ -116,6 +116,16 @@ def test_a_scheduled_article_is_built_deployed_pinged_and_sent_exactly_once(tmp_
     bodies = [m.get_body(("plain",)).get_content() for m in messages]
     assert "Yesterday's story" in bodies[0] and "The embargoed story" not in bodies[0]
     assert "The embargoed story" in bodies[1] and "Yesterday's story" not in bodies[1]
+    # a complaint about one of those digests: the next summary line says the rate is over the limit
+    store = SubscriberStore(room.root / "subscribers.sqlite3")
+    sent = store.db.execute("SELECT message_id FROM deliveries WHERE state = 'sent' ORDER BY edition").fetchone()
+    assert store.apply_report("<arf-1@fbl.example>", "reader@example.org", "complaint", sent["message_id"], 3) \
+        == "unsubscribed"
+    store.close()
+    summary = publish("2026-11-29T07:30")
+    assert "daily digest: 0 sent" in summary  # the reader who complained gets nothing more
+    assert "WARNING digests of the last 30 days: complaint rate 50.00%, over the 0.3% Gmail and Yahoo allow " \
+           "bulk senders" in summary
 
 
 def test_publish_stops_at_an_editorial_error_before_anything_is_deployed(tmp_path, monkeypatch):

@@ -366,6 +366,31 @@ def subscribers_bounces(ctx, maildir, mbox) -> None:
     click.echo(summary.line())
 
 
+@subscribers.command("stats")
+@click.option("--edition", default="", help="One edition's figures (its id, from `digest send`).")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3650), help="The period looked at.")
+@now_option
+@click.pass_context
+def subscribers_stats(ctx, edition, days, now) -> None:
+    """Sent, bounced, complaints and unsubscribes per edition and over the period, with the bounce
+    and complaint rates beside the thresholds mailbox providers publish."""
+    from datetime import timedelta
+
+    from .subscribers.rates import table, totals
+
+    store = ctx.obj["store"]
+    since = ((now or datetime.now(timezone.utc)) - timedelta(days=days)).isoformat()
+    editions = store.edition_counts(since, edition)
+    if edition and not editions:
+        _fail(MastheadError(f"no edition {edition!r} in the delivery journal (`digest send` prints each edition's id)"))
+    period = None if edition else totals(f"last {days} days", editions, store.unsubscribed_since(since))
+    for line in table(editions, period):
+        click.echo(line)
+    for warning in ([w for e in editions for w in totals(e["edition"], [e], 0).warnings()] if edition
+                    else (period.warnings() if period else [])):
+        click.echo(f"warning: {warning}")
+
+
 @subscribers.command("remove")
 @click.argument("email")
 @click.option("--erase", is_flag=True,

@@ -12,7 +12,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo
@@ -123,15 +123,21 @@ def publish(settings_file: Path, now: datetime, say: Callable[[str], None], data
         if not digest_due(frequency, str(schedule[frequency]), now, config.timezone):
             report.steps.append(f"{frequency} digest not due until {schedule[frequency]}")
             continue
-        report.steps.append(f"{frequency} digest: " + _send(frequency, settings, settings_file, config, now, say,
-                                                            database, sender_factory))
+        sent, rate_warnings = _send(frequency, settings, settings_file, config, now, say, database, sender_factory)
+        report.steps.append(f"{frequency} digest: {sent}")
+        for warning in rate_warnings:  # in the summary line itself: a rate over a provider's threshold
+            if warning not in report.warnings:
+                report.warnings.append(warning)
+                report.steps.append(f"WARNING {warning}")
     return report
 
 
-def _send(frequency, settings, settings_file, config, now, say, database, sender_factory) -> str:
+def _send(frequency, settings, settings_file, config, now, say, database, sender_factory) -> tuple[str, list[str]]:
+    """What was sent, and the warnings of the last 30 days' bounce and complaint rates."""
     from .digest.send import send_digests
     from .digest.transports import sender_factory as configured_sender
     from .subscribers.database import database_target
+    from .subscribers.rates import totals
     from .subscribers.store import SubscriberStore
 
     store = SubscriberStore(database or database_target(config.database, Path(settings_file).resolve().parent))
@@ -140,8 +146,10 @@ def _send(frequency, settings, settings_file, config, now, say, database, sender
                             sender_factory or configured_sender(config.digest),
                             rate=float(config.digest.get("rate", 0)), workers=int(config.digest.get("workers", 4)),
                             say=say)
+        since = (now - timedelta(days=30)).isoformat()
+        rates = totals("digests of the last 30 days", store.edition_counts(since), store.unsubscribed_since(since))
     finally:
         store.close()
     if sent.stopped:
         raise MastheadError(f"the {frequency} digest stopped: {sent.stopped}")
-    return f"{sent.sent} sent, {sent.skipped_already_sent} already sent, {sent.deferred} deferred"
+    return f"{sent.sent} sent, {sent.skipped_already_sent} already sent, {sent.deferred} deferred", rates.warnings()

@@ -304,6 +304,28 @@ class SubscriberStore:
                 return "bounced" if row is not None and row["status"] == "bounced" else "counted"
             return "counted"
 
+    def edition_counts(self, since: str, edition: str = "") -> list[dict]:
+        """Per edition (one, or every edition since `since`, an ISO time): sent; permanent and
+        transient failures (at sending time, and reported later); complaints. Newest first."""
+        where, params = ("e.edition = ?", (edition,)) if edition else ("e.until >= ?", (since,))
+        rows = self.db.execute(
+            "SELECT e.edition, e.frequency, e.period, e.until, "
+            "(SELECT COUNT(*) FROM deliveries d WHERE d.edition = e.edition AND d.state = 'sent') AS sent, "
+            "(SELECT COUNT(*) FROM deliveries d WHERE d.edition = e.edition AND d.state = 'failed' "
+            " AND d.error LIKE '5%') AS refused, "
+            "(SELECT COUNT(*) FROM deliveries d WHERE d.edition = e.edition AND d.state = 'deferred') AS deferred, "
+            "(SELECT COUNT(*) FROM reports r WHERE r.edition = e.edition AND r.kind = 'permanent') AS permanent, "
+            "(SELECT COUNT(*) FROM reports r WHERE r.edition = e.edition AND r.kind = 'transient') AS transient, "
+            "(SELECT COUNT(*) FROM reports r WHERE r.edition = e.edition AND r.kind = 'complaint') AS complaints "
+            f"FROM editions e WHERE {where} ORDER BY e.until DESC", params).fetchall()
+        return [{"edition": r["edition"], "frequency": r["frequency"], "period": r["period"], "sent": r["sent"],
+                 "permanent": r["refused"] + r["permanent"], "transient": r["deferred"] + r["transient"],
+                 "complaints": r["complaints"]} for r in rows]
+
+    def unsubscribed_since(self, since: str) -> int:
+        found = self.db.execute("SELECT COUNT(*) AS n FROM subscribers WHERE unsubscribed >= ?", (since,)).fetchone()
+        return int(found["n"])
+
     def bounce(self, email: str, limit: int) -> Subscriber:
         """Count a permanent refusal; at `limit` refusals the reader is marked bounced."""
         now = self._now()

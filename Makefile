@@ -8,7 +8,7 @@ TESTED := $(VENV)/.tested
 NODE_TOOLS := .node/node_modules/.installed
 NODE_PINS  := vnu-jar@26.9.27 lighthouse@12.8.2
 
-.PHONY: site test test-lowest lint browser postgres serve check clean try-deploy
+.PHONY: site test test-lowest lint browser postgres mail serve check clean try-deploy
 
 # Build the sample newsroom into output/.
 site: $(STAMP)
@@ -18,7 +18,7 @@ site: $(STAMP)
 # Run the whole test suite (what .ci/run runs): lint and types first, then every test with the
 # newest Pelican and python-markdown pyproject.toml allows, then the tests that drive Pelican with
 # the lowest.
-test: lint browser postgres
+test: lint browser postgres mail
 	$(BIN)/python -m pytest
 	$(MAKE) test-lowest
 
@@ -66,6 +66,13 @@ postgres:
 		|| { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; \
 		else echo "The subscriber tests need PostgreSQL's server (Debian/Ubuntu: sudo apt-get install postgresql)"; exit 1; fi; }
+
+# The bounce-mailbox tests read a real IMAP server (tests/dovecot.py starts one per test).
+mail:
+	@command -v dovecot >/dev/null || test -x /usr/sbin/dovecot \
+		|| { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && apt-get install -y -qq dovecot-imapd >/dev/null; \
+		else echo "The bounce tests need Dovecot's IMAP server (Debian/Ubuntu: sudo apt-get install dovecot-imapd)"; exit 1; fi; }
 
 serve: $(STAMP)
 	$(BIN)/masthead serve

@@ -225,3 +225,21 @@ def link_token(stored_token: str) -> str:
     from masthead.subscriptions.tokens import TokenSigner
 
     return TokenSigner(SUBSCRIPTION_SECRET).manage(stored_token)
+
+
+@pytest.fixture
+def imap():
+    """A real IMAP server (Dovecot) on 127.0.0.1 with one mailbox, in a folder of its own under
+    /tmp (Dovecot's users must be able to reach it, which pytest's private temporary folder denies)."""
+    import shutil
+    import tempfile
+
+    from dovecot import start_dovecot
+
+    from seaweed import free_ports
+
+    folder = Path(tempfile.mkdtemp(prefix="masthead-dovecot-"))
+    server = start_dovecot(folder, free_ports(1)[0])
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)

@@ -156,7 +156,8 @@ def test_an_mbox_and_bad_mailboxes(tmp_path, smtp, database):
     missing = CliRunner().invoke(main, [*settings, "bounces", "--mbox", str(tmp_path / "none.mbox")])
     assert missing.exit_code == 1 and "none.mbox not found" in missing.output
     neither = CliRunner().invoke(main, [*settings, "bounces"])
-    assert neither.exit_code == 1 and "name one bounce mailbox: --maildir DIR or --mbox FILE" in neither.output
+    assert neither.exit_code == 1 and "name one bounce mailbox: --imap imaps://USER@HOST/INBOX, --maildir DIR or --mbox FILE" in \
+        neither.output
     (tmp_path / "plain").mkdir()
     not_maildir = CliRunner().invoke(main, [*settings, "bounces", "--maildir", str(tmp_path / "plain")])
     assert not_maildir.exit_code == 1 and "is not a maildir (it needs cur/ and new/ folders)" in not_maildir.output
@@ -248,3 +249,35 @@ def test_rates_are_told_beside_the_providers_thresholds(tmp_path, smtp):
     missing = CliRunner().invoke(main, [*settings, "stats", "--edition", "daily-20000101-000000000000"])
     assert missing.exit_code == 1 and "no edition 'daily-20000101-000000000000' in the delivery journal" in \
         missing.output
+
+
+def test_an_imap_bounce_mailbox_is_read_and_applied_reports_are_flagged_seen(tmp_path, smtp, imap, monkeypatch):
+    """Dovecot holds the bounce mailbox: reports, an out-of-office reply and spam delivered to it;
+    two runs, each report applied once; the others left unseen."""
+    from dovecot import PASSWORD
+
+    port, server = smtp
+    room, store = newsroom_with_readers(tmp_path, port, {"gone@example.org": {}, "angry@example.org": {}})
+    send(room, store, port)
+    sent = {message["To"]: headers_of(message) for _, message in server.messages}
+    for data in (dsn("gmail", "gone@example.org", sent["gone@example.org"]),
+                 arf("angry@example.org", sent["angry@example.org"]), OUT_OF_OFFICE, SPAM):
+        imap.deliver(data)
+    command = ["subscribers", "--settings", str(room.settings_file), "bounces", "--imap", imap.url]
+    unset = CliRunner().invoke(main, command)
+    assert unset.exit_code == 1 and "MASTHEAD_IMAP_PASSWORD is empty" in unset.output
+    monkeypatch.setenv("MASTHEAD_IMAP_PASSWORD", "wrong")
+    refused = CliRunner().invoke(main, command)
+    assert refused.exit_code == 1 and "the bounce mailbox at 127.0.0.1:" in refused.output \
+        and "cannot be read" in refused.output
+
+    monkeypatch.setenv("MASTHEAD_IMAP_PASSWORD", PASSWORD)
+    first = CliRunner().invoke(main, command, catch_exceptions=False)
+    assert first.exit_code == 0, first.output
+    assert "Read 4 messages: 1 permanent failures" in first.output and "1 complaints" in first.output
+    assert "2 no reports" in first.output
+    assert store.get("gone@example.org").bounces == 1 and store.get("angry@example.org").status == "unsubscribed"
+    assert [("\\Seen" in flags) for flags in imap.flags()] == [True, True, False, False]
+    again = CliRunner().invoke(main, command, catch_exceptions=False)
+    assert "Read 2 messages" in again.output  # only the unseen ones: the reports were flagged
+    assert store.get("gone@example.org").bounces == 1

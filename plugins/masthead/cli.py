@@ -352,14 +352,16 @@ def subscribers_add(ctx, email, name, frequency, sections, authors, language, pe
               help="The bounce mailbox as a maildir folder (cur/, new/).")
 @click.option("--mbox", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="The bounce mailbox as an mbox file.")
+@click.option("--imap", default="", metavar="URL",
+              help="The bounce mailbox over IMAP: imaps://USER@HOST/INBOX (the password in MASTHEAD_IMAP_PASSWORD).")
 @click.pass_context
-def subscribers_bounces(ctx, maildir, mbox) -> None:
+def subscribers_bounces(ctx, maildir, mbox, imap) -> None:
     """Apply the bounce and complaint reports in the bounce mailbox, each once: a permanent failure
     counts toward MASTHEAD['digest']['bounces'], a complaint unsubscribes the reader at once."""
     from .subscribers.bounces import apply_reports, mailbox_messages
 
     try:
-        summary = apply_reports(mailbox_messages(maildir, mbox), ctx.obj["store"], ctx.obj["bounce_limit"],
+        summary = apply_reports(mailbox_messages(maildir, mbox, imap), ctx.obj["store"], ctx.obj["bounce_limit"],
                                 ctx.obj["verp"]())
     except MastheadError as exc:
         _fail(exc)

@@ -55,7 +55,8 @@ MASTHEAD_KEYS = {
 EXPIRED_CHOICES = ("notice", "remove")
 DIGEST_KEYS = ("from", "subject", "unsubscribe_url", "smtp", "ses", "schedule", "rate", "bounces", "workers", "dkim",
                "return_path")
-SUBSCRIPTION_KEYS = ("url", "confirm_hours", "trusted_proxies", "per_client_per_minute", "per_address_per_hour")
+SUBSCRIPTION_KEYS = ("url", "confirm_hours", "trusted_proxies", "per_client_per_minute", "per_address_per_hour",
+                     "ses_notifications")
 DEPLOY_KEYS = ("bucket", "prefix", "endpoint_url", "region", "addressing_style", "preset", "account",
                "workers", "precompress", "max_deletes", "max_delete_share", "cache_rules", "keep",
                "cloudfront_distribution",
@@ -200,6 +201,16 @@ def site_config(settings: dict, source: str = "pelicanconf.py") -> SiteConfig:
         if isinstance(value, bool) or not isinstance(value, int) or value < (0 if name == "trusted_proxies" else 1):
             bad(f"MASTHEAD['subscriptions']['{name}']", "a whole number" + ("" if name == "trusted_proxies" else
                                                                                " of at least 1"), value)
+    ses = subscriptions.get("ses_notifications", {})
+    if ses:
+        if not isinstance(ses, dict) or not str(ses.get("topic_arn", "")).startswith("arn:aws:sns:") \
+                or len(str(ses.get("topic_arn")).split(":")) != 6:
+            bad("MASTHEAD['subscriptions']['ses_notifications']",
+                "{'topic_arn': 'arn:aws:sns:REGION:ACCOUNT:TOPIC'} (the topic SES sends bounces and complaints to)",
+                ses)
+        else:
+            unknown_keys("MASTHEAD['subscriptions']['ses_notifications']", ses,
+                         {"topic_arn": "", "certificate_host": ""})
     if service_url and not subscribe_url:
         subscribe_url = service_url.rstrip("/") + "/subscribe"
 

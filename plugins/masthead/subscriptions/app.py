@@ -17,6 +17,7 @@ import hashlib
 import json
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -65,6 +66,9 @@ class ServiceSettings:
     per_client_per_minute: int = 10
     per_address_per_hour: int = 3
     unicode_local_parts: bool = True  # False when mail goes through Amazon SES
+    ses_topic: str = ""  # the SNS topic SES reports bounces and complaints to ('' : no /notifications/ses)
+    ses_certificate_host: str = ""  # where its signing certificates come from (default: the topic region's SNS)
+    bounce_limit: int = 3  # MASTHEAD['digest']['bounces']
 
     @property
     def site_origin(self) -> str:
@@ -106,7 +110,9 @@ class SubscriptionService:
                            Rule("/confirm", endpoint="confirm", methods=["GET"]),
                            Rule("/unsubscribe", endpoint="unsubscribe", methods=["GET", "POST"]),
                            Rule("/preferences", endpoint="preferences", methods=["GET", "POST"]),
+                           Rule("/notifications/ses", endpoint="ses_notification", methods=["POST"]),
                            Rule("/healthz", endpoint="health", methods=["GET"])])
+        self._certificates: dict[str, bytes] = {}  # SNS signing certificates, by URL: fetched once
         self.wsgi = self._dispatch
         if settings.trusted_proxies:  # the client's address from X-Forwarded-For, set by that many proxies
             self.wsgi = ProxyFix(self._dispatch, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies,
@@ -297,6 +303,57 @@ class SubscriptionService:
         log.info("confirmed %s", masked(reader.email))
         lang = reader.language or lang  # the page in the language the reader chose, as its words
         return self._page(200, lang, heading=self.t("confirmed_heading", lang), lead=self.t("confirmed_lead", lang))
+
+    def on_ses_notification(self, request: Request) -> Response:
+        """An SNS message about the SES configuration set: believed only once its signature checks
+        (sns.py); a subscription is confirmed, a bounce or complaint applied once per reader."""
+        from . import sns
+
+        def refuse(status: int, reason: str) -> Response:
+            log.warning("SES notification refused: %s", reason)  # never the addresses
+            return Response(f"refused: {reason}\n", status, mimetype="text/plain")
+
+        if not self.settings.ses_topic:
+            return Response("not found\n", 404, mimetype="text/plain")
+        host = self.settings.ses_certificate_host or sns.certificate_host(self.settings.ses_topic)
+        request.max_content_length = sns.MAX_BYTES
+        try:
+            message = json.loads(request.get_data(cache=False))
+        except ValueError:
+            return refuse(400, "not JSON")
+        if not isinstance(message, dict):
+            return refuse(400, "not a JSON object")
+        url = str(message.get("SigningCertURL", ""))
+        if not sns.trusted_url(url, host):
+            return refuse(403, f"a signing certificate from somewhere other than {host}")
+        try:
+            sns.check(message, self.settings.ses_topic, host, self._certificate(url), self.clock())
+        except sns.Refused as exc:
+            return refuse(403, str(exc))
+        except OSError as exc:
+            return refuse(503, f"the signing certificate could not be fetched ({exc})")
+        if message.get("Type") == "SubscriptionConfirmation":
+            confirm = str(message.get("SubscribeURL", ""))
+            if not sns.trusted_url(confirm, host):
+                return refuse(403, "a SubscribeURL elsewhere than SNS")
+            with urllib.request.urlopen(confirm, timeout=10) as answer:  # noqa: S310 - a trusted https URL
+                answer.read(64 * 1024)
+            log.info("SES notifications: subscription to %s confirmed", self.settings.ses_topic)
+            return Response("subscribed\n", 200, mimetype="text/plain")
+        outcomes: dict[str, int] = {}
+        for event in sns.ses_events(message):
+            outcome = self.store.apply_report(f"sns:{event.notification}/{event.address}", event.address,
+                                              event.kind, event.original_id, self.settings.bounce_limit)
+            outcomes[f"{event.kind} {outcome}"] = outcomes.get(f"{event.kind} {outcome}", 0) + 1
+        log.info("SES notification %s: %s", message.get("MessageId", ""),
+                 ", ".join(f"{n} {what}" for what, n in sorted(outcomes.items())) or "nothing to apply")
+        return Response("ok\n", 200, mimetype="text/plain")
+
+    def _certificate(self, url: str) -> bytes:
+        if url not in self._certificates:
+            with urllib.request.urlopen(url, timeout=10) as answer:  # noqa: S310 - checked by trusted_url
+                self._certificates[url] = answer.read(64 * 1024)
+        return self._certificates[url]
 
     def _reader(self, request: Request) -> tuple[Subscriber | None, str]:
         """The reader a manage token names, and the token; query string first (one-click), then form."""

@@ -51,7 +51,10 @@ def service_settings(config: SiteConfig, output: Path, theme: Theme) -> ServiceS
         trusted_proxies=int(options.get("trusted_proxies", 0)),
         per_client_per_minute=int(options.get("per_client_per_minute", 10)),
         per_address_per_hour=int(options.get("per_address_per_hour", 3)),
-        unicode_local_parts=takes_unicode_local_parts(config.digest))
+        unicode_local_parts=takes_unicode_local_parts(config.digest),
+        ses_topic=str((options.get("ses_notifications") or {}).get("topic_arn", "")),
+        ses_certificate_host=str((options.get("ses_notifications") or {}).get("certificate_host", "")),
+        bounce_limit=int(config.digest.get("bounces", 3)))
 
 
 def make_service(config: SiteConfig, output: Path, theme: Theme, store_path: Path,
@@ -69,7 +72,8 @@ def create_server(service: SubscriptionService, host: str, port: int, threads: i
     from waitress.server import create_server as waitress_server
 
     return waitress_server(service, host=host, port=port, threads=threads, ident="masthead",
-                           max_request_body_size=64 * 1024, clear_untrusted_proxy_headers=False)
+                           max_request_body_size=300 * 1024,  # an SES notification may be 256 KB
+                           clear_untrusted_proxy_headers=False)
 
 
 def serve(service: SubscriptionService, host: str, port: int, threads: int = 8) -> None:

@@ -214,13 +214,26 @@ def test_with_a_return_path_each_digest_bounces_to_its_own_address_and_its_repor
     tampered = local[:-1] + ("a" if local[-1] != "a" else "b") + "@news.example"  # one letter of its MAC
     box.add(dsn("postfix", "fine@example.org", "Subject: x\r\n").replace(
         b"To: digest@news.example", b"Delivered-To: " + tampered.encode()))
+    store.db.execute("UPDATE subscribers SET bounces = 2 WHERE key = 'gone@example.org'")  # two earlier refusals
     done = CliRunner().invoke(main, ["subscribers", "--settings", str(room.settings_file), "bounces", "--maildir",
                                      str(folder)], catch_exceptions=False)
-    assert "1 permanent failures" in done.output and "1 about no digest sent to that reader" in done.output
-    assert store.get("gone@example.org").bounces == 1 and store.get("fine@example.org").bounces == 0
+    assert "1 permanent failures (1 readers now bounced)" in done.output
+    assert "1 about no digest sent to that reader" in done.output
+    assert store.get("gone@example.org").status == "bounced" and store.get("fine@example.org").bounces == 0
+    again = CliRunner().invoke(main, ["subscribers", "--settings", str(room.settings_file), "bounces", "--maildir",
+                                      str(folder)], catch_exceptions=False)
+    assert "1 already counted" in again.output and store.get("gone@example.org").bounces == 3
+
+    tomorrow = datetime(2026, 11, 28, 12, tzinfo=timezone.utc)
+    room.article("three", title="Next day", slug="three", date="2026-11-28T09:00+01:00")
+    room.build(now=tomorrow)
+    before = len(server.messages)
+    send_digests("daily", tomorrow, room.output, store, config, THEME, lambda: SMTPSender("127.0.0.1", port, "none"),
+                 say=lambda line: None)
+    assert [rcpts[0] for rcpts, _ in server.messages[before:]] == ["fine@example.org"]  # the bounced one skipped
 
 
-def test_rates_are_told_beside_the_providers_thresholds(tmp_path, smtp):
+def test_rates_are_told_beside_the_providers_thresholds(tmp_path, smtp, database):
     from masthead.subscribers.rates import Rates
 
     assert Rates("x", 10_000, 100, 5, 20).warnings() == [
@@ -231,13 +244,14 @@ def test_rates_are_told_beside_the_providers_thresholds(tmp_path, smtp):
     assert Rates("x", 0, 0, 0, 0).warnings() == [] and Rates("x", 5_000, 10, 3, 2).warnings() == []
 
     port, server = smtp
-    room, store = newsroom_with_readers(tmp_path, port, {f"r{n}@example.org": {} for n in range(4)})
+    room, store = newsroom_with_readers(tmp_path, port, {f"r{n}@example.org": {} for n in range(4)}, database)
     report, _ = send(room, store, port)
     [message] = [m for rcpts, m in server.messages if rcpts == ["r0@example.org"]]
     store.apply_report("<arf@fbl.example>", "r0@example.org", "complaint", message["Message-ID"], 3)
     [other] = [m for rcpts, m in server.messages if rcpts == ["r1@example.org"]]
     store.apply_report("<dsn@mx.example>", "r1@example.org", "permanent", other["Message-ID"], 3)
-    settings = ["subscribers", "--settings", str(room.settings_file)]
+    settings = ["subscribers", "--settings", str(room.settings_file), "--database",
+                str(database or room.root / "subscribers.sqlite3")]
     stats = CliRunner().invoke(main, [*settings, "stats", "--now", NOW.isoformat()],
                                catch_exceptions=False).output.splitlines()
     assert stats[1].split() == [report.edition, "4", "1", "0", "1", "25.00%", "25.000%"]

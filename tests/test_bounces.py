@@ -110,9 +110,9 @@ def test_reports_in_the_mailbox_bounce_and_unsubscribe_once_and_the_next_digest_
     first = CliRunner().invoke(main, command, catch_exceptions=False)
     assert first.exit_code == 0, first.output
     assert first.output.strip() == (
-        "Read 8 messages: 2 permanent failures (1 readers now bounced), 1 transient (counted, not acted on), "
-        "1 complaints (unsubscribed at once); 0 already counted; left alone: 2 about no digest sent to that "
-        "reader, 2 no reports.")
+        "Read 8 messages: 2 permanent failures (1 reader now bounced), 1 transient (counted, not acted on), "
+        "1 complaint (unsubscribed at once); 0 already counted; left alone: 2 about no digest sent to that "
+        "reader, 2 messages that are no reports.")
     statuses = {address: store.get(address).status for address in readers}
     assert statuses == {"gone@example.org": "active", "full@example.org": "bounced", "angry@example.org":
                         "unsubscribed", "slow@example.org": "active", "fine@example.org": "active"}
@@ -151,7 +151,7 @@ def test_an_mbox_and_bad_mailboxes(tmp_path, smtp, database):
     settings = ["subscribers", "--settings", str(room.settings_file), "--database", str(database or
                                                                                        room.root / "subscribers.sqlite3")]
     done = CliRunner().invoke(main, [*settings, "bounces", "--mbox", str(path)])
-    assert "1 permanent failures" in done.output, done.output
+    assert "1 permanent failure " in done.output, done.output
     assert store.get("gone@example.org").bounces == 1
     missing = CliRunner().invoke(main, [*settings, "bounces", "--mbox", str(tmp_path / "none.mbox")])
     assert missing.exit_code == 1 and "none.mbox not found" in missing.output
@@ -217,7 +217,7 @@ def test_with_a_return_path_each_digest_bounces_to_its_own_address_and_its_repor
     store.db.execute("UPDATE subscribers SET bounces = 2 WHERE key = 'gone@example.org'")  # two earlier refusals
     done = CliRunner().invoke(main, ["subscribers", "--settings", str(room.settings_file), "bounces", "--maildir",
                                      str(folder)], catch_exceptions=False)
-    assert "1 permanent failures (1 readers now bounced)" in done.output
+    assert "1 permanent failure (1 reader now bounced)" in done.output
     assert "1 about no digest sent to that reader" in done.output
     assert store.get("gone@example.org").status == "bounced" and store.get("fine@example.org").bounces == 0
     again = CliRunner().invoke(main, ["subscribers", "--settings", str(room.settings_file), "bounces", "--maildir",
@@ -288,8 +288,8 @@ def test_an_imap_bounce_mailbox_is_read_and_applied_reports_are_flagged_seen(tmp
     monkeypatch.setenv("MASTHEAD_IMAP_PASSWORD", PASSWORD)
     first = CliRunner().invoke(main, command, catch_exceptions=False)
     assert first.exit_code == 0, first.output
-    assert "Read 4 messages: 1 permanent failures" in first.output and "1 complaints" in first.output
-    assert "2 no reports" in first.output
+    assert "Read 4 messages: 1 permanent failure " in first.output and "1 complaint " in first.output
+    assert "2 messages that are no reports" in first.output
     assert store.get("gone@example.org").bounces == 1 and store.get("angry@example.org").status == "unsubscribed"
     assert [("\\Seen" in flags) for flags in imap.flags()] == [True, True, False, False]
     again = CliRunner().invoke(main, command, catch_exceptions=False)

@@ -647,16 +647,18 @@ def _import(plan_with, settings_file, media, section_map, report_file, dry_run) 
                f"found, {report.images_missing} from the old site. Aliases: {report.aliases}. Comments left "
                f"out: {report.comments}. Skipped: {skipped}.")
     if dry_run:
-        click.echo(f"Dry run: {len(plan.files)} files and {len(plan.copies)} images would be written to {content}/.")
+        click.echo(f"Dry run: {_count(len(plan.files), 'file')} and {_count(len(plan.copies), 'image')} would be "
+                   f"written to {content}/.")
         return
     try:
         applied = apply_plan(plan, content)
     except (MastheadError, OSError) as exc:
         _fail(MastheadError(str(exc)))
     report_file.write_text("".join(line + "\n" for line in report.review), encoding="utf-8")
-    click.echo(f"Wrote {applied.written} files ({applied.unchanged} unchanged) and {applied.copied} images to "
-               f"{content}/. {len(report.review)} things need an editor's eye: see {report_file}. Then run "
-               "`masthead check`.")
+    click.echo(f"Wrote {_count(applied.written, 'file')} ({applied.unchanged} unchanged) and "
+               f"{_count(applied.copied, 'image')} to {content}/. "
+               f"{_count(len(report.review), 'thing needs', 'things need')} an editor's eye: see {report_file}. "
+               "Then run `masthead check`.")
 
 
 @main.command()

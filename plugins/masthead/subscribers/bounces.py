@@ -21,6 +21,7 @@ from typing import Callable, Iterator, Mapping
 from urllib.parse import unquote, urlsplit
 
 from ..errors import MastheadError
+from ..i18n import plural
 from .reports import read_report
 from .store import SubscriberStore
 
@@ -39,10 +40,13 @@ class BounceSummary:
         permanent = done[("permanent", "counted")] + done[("permanent", "bounced")]
         again = sum(n for (_, outcome), n in done.items() if outcome == "again")
         strangers = sum(n for (_, outcome), n in done.items() if outcome == "stranger")
-        return (f"Read {self.messages} messages: {permanent} permanent failures ({done[('permanent', 'bounced')]} "
-                f"readers now bounced), {done[('transient', 'counted')]} transient (counted, not acted on), "
-                f"{done[('complaint', 'unsubscribed')]} complaints (unsubscribed at once); {again} already counted; "
-                f"left alone: {strangers} about no digest sent to that reader, {self.not_reports} no reports.")
+        return (f"Read {plural(self.messages, 'message', 'messages')}: "
+                f"{plural(permanent, 'permanent failure', 'permanent failures')} "
+                f"({plural(done[('permanent', 'bounced')], 'reader', 'readers')} now bounced), "
+                f"{done[('transient', 'counted')]} transient (counted, not acted on), "
+                f"{plural(done[('complaint', 'unsubscribed')], 'complaint', 'complaints')} (unsubscribed at once); "
+                f"{again} already counted; left alone: {strangers} about no digest sent to that reader, "
+                f"{plural(self.not_reports, 'message that is no report', 'messages that are no reports')}.")
 
 
 Messages = Iterator[tuple[bytes, Callable[[], None]]]  # each message's bytes, and how to mark it done

@@ -887,7 +887,7 @@ def _verp_reader(config):
         return lambda address: None
     from .digest.preview import sender_for
     from .digest.verp import verp_message_id
-    from .subscriptions.tokens import secret_from_environment
+    from .subscriptions.secret import secret_from_environment
 
     secret, domain = secret_from_environment(), sender_for(config).domain
     return lambda address: verp_message_id(address, return_path, secret, domain)

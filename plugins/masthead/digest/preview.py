@@ -65,7 +65,8 @@ def link_tokens(config: SiteConfig, environ=os.environ) -> Callable[[str], str]:
     sender = sender_for(config)
     if not (sender.unsubscribe_url or sender.preferences_url):
         return lambda token: token
-    from ..subscriptions.tokens import TokenSigner, secret_from_environment
+    from ..subscriptions.secret import secret_from_environment
+    from ..subscriptions.tokens import TokenSigner
 
     return TokenSigner(secret_from_environment(environ)).manage
 

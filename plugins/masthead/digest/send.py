@@ -68,7 +68,7 @@ def send_digests(frequency: str, now: datetime, output: Path, store: SubscriberS
         if not re.fullmatch(r"[^@\s+]+@[^@\s]+\.[^@\s]+", return_path):
             raise MastheadError(f"MASTHEAD['digest']['return_path'] is {return_path!r}: expected the bounce "
                                 "address, such as 'bounces@news.example' (without a '+')")
-        from ..subscriptions.tokens import secret_from_environment  # itsdangerous: the service's extra
+        from ..subscriptions.secret import secret_from_environment
 
         verp_secret = secret_from_environment()
     limit = int(config.digest.get("bounces", BOUNCE_LIMIT))

@@ -26,7 +26,8 @@ from ..themes import Theme
 from . import service_log
 from .app import ServiceSettings, SubscriptionService
 from .mail import Mailer
-from .tokens import TokenSigner, secret_from_environment
+from .secret import secret_from_environment
+from .tokens import TokenSigner
 
 
 def service_settings(config: SiteConfig, output: Path, theme: Theme) -> ServiceSettings:

@@ -12,16 +12,10 @@ Signatures are checked in constant time by itsdangerous; the secret comes from t
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
-
-from ..errors import MastheadError
-
-SECRET_VARIABLE = "MASTHEAD_SUBSCRIPTION_SECRET"
-MIN_SECRET_LENGTH = 32
 
 
 class InvalidToken(Exception):
@@ -30,16 +24,6 @@ class InvalidToken(Exception):
 
 class ExpiredToken(InvalidToken):
     """Genuine, but older than the confirmation window."""
-
-
-def secret_from_environment(environ=os.environ) -> str:
-    secret = environ.get(SECRET_VARIABLE, "")
-    if len(secret) < MIN_SECRET_LENGTH:
-        raise MastheadError(
-            f"{SECRET_VARIABLE} must hold a secret of at least {MIN_SECRET_LENGTH} characters, the same for the "
-            "subscription service and `masthead digest send`; make one with: "
-            "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'")
-    return secret
 
 
 @dataclass(frozen=True)

@@ -72,12 +72,13 @@ def sign(message: dict, key, cert_url: str, version: str = "2") -> dict:
             "SigningCertURL": cert_url}
 
 
-def notification(kind: str, addresses: list[str], original_id: str, when: datetime, message_id: str) -> dict:
+def notification(kind: str, addresses: list[str], original_id: str, when: datetime, message_id: str,
+                 bounce_type: str = "Permanent") -> dict:
     body = {"notificationType": kind,
             "mail": {"messageId": "0102018f-ses-id", "commonHeaders": {"messageId": original_id},
                      "destination": addresses}}
     if kind == "Bounce":
-        body["bounce"] = {"bounceType": "Permanent", "bounceSubType": "General",
+        body["bounce"] = {"bounceType": bounce_type, "bounceSubType": "General",
                           "bouncedRecipients": [{"emailAddress": a, "status": "5.1.1"} for a in addresses]}
     else:
         body["complaint"] = {"complainedRecipients": [{"emailAddress": a} for a in addresses],
@@ -123,6 +124,13 @@ def test_signed_bounces_and_complaints_are_applied_once(world, caplog):
     for _ in range(2):  # SNS delivers at least once: the second is the same notification
         assert post(running, bounce) == (200, "ok\n")
     assert running.store.get("gone@example.org").bounces == 1
+    transient = sign(notification("Bounce", ["fine@example.org"], sent["fine@example.org"], clock.now, "n-3",
+                                  bounce_type="Transient"), key, cert_url)  # a full mailbox: counted only
+    assert post(running, transient)[0] == 200
+    assert running.store.get("fine@example.org").bounces == 0 and running.store.get("fine@example.org").status \
+        == "active"
+    assert running.store.db.execute("SELECT kind FROM reports WHERE report LIKE 'sns:n-3/%'").fetchone()["kind"] \
+        == "transient"
     complaint = sign(notification("Complaint", ["angry@example.org"], sent["angry@example.org"], clock.now, "n-2"),
                      key, cert_url, version="1")
     assert post(running, complaint)[0] == 200

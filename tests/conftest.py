@@ -234,12 +234,22 @@ def imap():
     import shutil
     import tempfile
 
+    import trustme
     from dovecot import start_dovecot
 
     from seaweed import free_ports
 
     folder = Path(tempfile.mkdtemp(prefix="masthead-dovecot-"))
-    server = start_dovecot(folder, free_ports(1)[0])
+    authority = trustme.CA()  # IMAPS with a certificate the test trusts (SSL_CERT_FILE, in the test)
+    served = authority.issue_cert("127.0.0.1")
+    served.private_key_and_cert_chain_pem.write_to_path(str(folder / "imap.pem"))
+    served.private_key_pem.write_to_path(str(folder / "imap.key"))
+    authority.cert_pem.write_to_path(str(folder / "ca.pem"))
+    (folder / "imap.pem").chmod(0o644)
+    (folder / "imap.key").chmod(0o644)  # read by Dovecot's own user; a throwaway key
+    plain, tls = free_ports(2)
+    server = start_dovecot(folder, plain, tls, (folder / "imap.pem", folder / "imap.key"))
+    server.ca_file = folder / "ca.pem"
     yield server
     server.stop()
     shutil.rmtree(folder, ignore_errors=True)

@@ -31,10 +31,16 @@ def dovecot_binary() -> str:
 class Dovecot:
     config: Path
     port: int
+    tls_port: int = 0  # IMAPS, when started with a certificate
+    ca_file: Path | None = None  # the authority that signed it, for a client to trust
 
     @property
     def url(self) -> str:
         return f"imap://{USER}@127.0.0.1:{self.port}/INBOX"
+
+    @property
+    def tls_url(self) -> str:
+        return f"imaps://{USER}@127.0.0.1:{self.tls_port}/INBOX"
 
     def deliver(self, message: bytes) -> None:
         client = imaplib.IMAP4("127.0.0.1", self.port, timeout=10)
@@ -60,7 +66,9 @@ class Dovecot:
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
 
 
-def start_dovecot(folder: Path, port: int) -> Dovecot:
+def start_dovecot(folder: Path, port: int, tls_port: int = 0, certificate: tuple[Path, Path] | None = None
+                  ) -> Dovecot:
+    """Dovecot on 127.0.0.1:port (plain IMAP) and, with a (certificate, key) pair, IMAPS on tls_port."""
     folder.mkdir(parents=True, exist_ok=True)
     for sub in ("run", "state", "home"):
         (folder / sub).mkdir(exist_ok=True)
@@ -79,7 +87,8 @@ log_path = {folder}/dovecot.log
 instance_name = masthead-test-{port}
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+{f"ssl = yes{chr(10)}ssl_cert = <{certificate[0]}{chr(10)}ssl_key = <{certificate[1]}" if certificate
+ else "ssl = no"}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = {internal}
@@ -102,7 +111,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port if certificate else 0}
   }}
 }}
 service anvil {{
@@ -115,7 +125,7 @@ service anvil {{
                                  stdout=subprocess.DEVNULL, stderr=log, timeout=30)
     if started.returncode != 0:
         raise RuntimeError(f"Dovecot did not start: {(folder / 'start.log').read_text()[-2000:]}")
-    server = Dovecot(config, port)
+    server = Dovecot(config, port, tls_port if certificate else 0)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:

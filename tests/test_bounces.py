@@ -267,9 +267,10 @@ def test_rates_are_told_beside_the_providers_thresholds(tmp_path, smtp, database
 
 def test_an_imap_bounce_mailbox_is_read_and_applied_reports_are_flagged_seen(tmp_path, smtp, imap, monkeypatch):
     """Dovecot holds the bounce mailbox: reports, an out-of-office reply and spam delivered to it;
-    two runs, each report applied once; the others left unseen."""
+    two runs, each report applied once; the others left unseen. (imap:// upgraded with STARTTLS.)"""
     from dovecot import PASSWORD
 
+    monkeypatch.setenv("SSL_CERT_FILE", str(imap.ca_file))  # trusts the test's certificate authority
     port, server = smtp
     room, store = newsroom_with_readers(tmp_path, port, {"gone@example.org": {}, "angry@example.org": {}})
     send(room, store, port)
@@ -294,4 +295,22 @@ def test_an_imap_bounce_mailbox_is_read_and_applied_reports_are_flagged_seen(tmp
     assert [("\\Seen" in flags) for flags in imap.flags()] == [True, True, False, False]
     again = CliRunner().invoke(main, command, catch_exceptions=False)
     assert "Read 2 messages" in again.output  # only the unseen ones: the reports were flagged
+    assert store.get("gone@example.org").bounces == 1
+
+
+def test_imaps_is_read_over_tls_and_an_untrusted_certificate_is_refused(tmp_path, smtp, imap, monkeypatch):
+    from dovecot import PASSWORD
+
+    port, server = smtp
+    room, store = newsroom_with_readers(tmp_path, port, {"gone@example.org": {}})
+    send(room, store, port)
+    [(_, message)] = server.messages
+    imap.deliver(dsn("postfix", "gone@example.org", headers_of(message)))
+    monkeypatch.setenv("MASTHEAD_IMAP_PASSWORD", PASSWORD)
+    command = ["subscribers", "--settings", str(room.settings_file), "bounces", "--imap", imap.tls_url]
+    untrusted = CliRunner().invoke(main, command)  # the test's authority is not the system's
+    assert untrusted.exit_code == 1 and "cannot be read" in untrusted.output and "CERTIFICATE" in untrusted.output
+    monkeypatch.setenv("SSL_CERT_FILE", str(imap.ca_file))
+    done = CliRunner().invoke(main, command, catch_exceptions=False)
+    assert "Read 1 message: 1 permanent failure" in done.output, done.output
     assert store.get("gone@example.org").bounces == 1

@@ -16,7 +16,7 @@ from ..seo.sitemaps import INDEX, NewsEntry, PageEntry, news_files, robots_txt, 
 from .files import OutputFolder
 
 logger = logging.getLogger(__name__)
-CROP_VERSION = 1
+CROP_VERSION = 2  # 2: each photo decoded once for its three crops (boxes from its upright size)
 
 
 def write_discovery(plan, newsroom: Newsroom, config: SiteConfig, content: Path, cache: Path,
@@ -74,19 +74,20 @@ def write_crops(articles, content: Path, cache: Path, output: OutputFolder) -> N
     cache.mkdir(parents=True, exist_ok=True)
     for picture in pictures.values():
         source = content / picture.src
-        digest, warned = None, False
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()
+        if crop_size(picture.width, picture.height, RATIOS["16x9"])[0] < MIN_WIDTH:
+            logger.warning("%s: %d×%d px is too small for %d px wide search crops; the crops use what "
+                           "there is", f"content/{picture.src}", picture.width, picture.height, MIN_WIDTH)
+        photo = None  # decoded once, when a crop is missing, for all three
         for name, ratio in RATIOS.items():
-            width, height = crop_size(picture.width, picture.height, ratio)
-            if width < MIN_WIDTH and not warned:
-                warned = True
-                logger.warning("%s: %d×%d px is too small for %d px wide search crops; the crops use what "
-                               "there is", f"content/{picture.src}", picture.width, picture.height, MIN_WIDTH)
-            digest = digest or hashlib.sha256(source.read_bytes()).hexdigest()
             cached = cache / f"{digest}-{name}-v{CROP_VERSION}.jpg"
             if not cached.exists():
-                with Image.open(source) as photo:
-                    crop = ImageOps.exif_transpose(photo).convert("RGB").crop(
-                        crop_box(photo.width, photo.height, ratio)).resize((width, height), Image.LANCZOS)
+                if photo is None:
+                    with Image.open(source) as opened:
+                        photo = ImageOps.exif_transpose(opened).convert("RGB")
+                width, height = crop_size(photo.width, photo.height, ratio)
+                crop = photo.resize((width, height), Image.LANCZOS, box=crop_box(photo.width, photo.height, ratio),
+                                    reducing_gap=3.0)
                 temporary = cached.with_suffix(f".{os.getpid()}.tmp")
                 crop.save(temporary, "JPEG", quality=85, optimize=True, progressive=True)
                 os.replace(temporary, cached)

@@ -53,14 +53,23 @@ def long_date(moment: date | datetime, lang: str, formats: Mapping[str, object] 
     own = (formats or {}).get(lang)
     if own:
         return moment.strftime(str(own[-1] if isinstance(own, (tuple, list)) else own))  # Pelican's (locale, format)
-    day = moment.date() if isinstance(moment, datetime) else moment
+    return _long_day(moment.date() if isinstance(moment, datetime) else moment, lang)
+
+
+@lru_cache(maxsize=8192)
+def _long_day(day: date, lang: str) -> str:
+    """Babel takes about 15 µs a date; a site of 10,000 stories has a few hundred distinct days."""
     return native_digits(format_date(day, "long", locale=locale_of(lang)), lang)
 
 
 def month_and_year(moment: date | datetime, lang: str) -> str:
     """'December 2026' in the language (an archive's month heading)."""
-    day = moment.date() if isinstance(moment, datetime) else moment
-    return native_digits(format_skeleton("yMMMM", day, locale=locale_of(lang)), lang)
+    return _month_of(moment.year, moment.month, lang)
+
+
+@lru_cache(maxsize=1024)
+def _month_of(year: int, month: int, lang: str) -> str:
+    return native_digits(format_skeleton("yMMMM", date(year, month, 1), locale=locale_of(lang)), lang)
 
 
 def number(value: int, lang: str) -> str:

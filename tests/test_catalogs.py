@@ -92,3 +92,27 @@ def test_a_newsroom_adds_a_language_and_rewords_english_with_catalogs_alone(tmp_
     (german / "messages.po").write_text('msgid ""\nmsgstr ""\n\nmsgid "broken\n', encoding="utf-8")
     with pytest.raises(MastheadError, match=r"de/LC_MESSAGES/messages.po: not a readable gettext catalog"):
         Theme(PACKAGED_THEME, own).label("share", "de")
+
+
+def test_a_changed_catalog_renders_the_pages_again(newsroom):
+    """A newsroom's catalog is an input of every page: an incremental build after a change to it
+    shows the new words (and a build with no change renders nothing)."""
+    own = newsroom.root / "overrides"
+    english = own / "locale" / "en" / "LC_MESSAGES"
+    english.mkdir(parents=True)
+    settings = newsroom.settings_file.read_text()
+    newsroom.settings_file.write_text(settings + "\nTHEME = 'overrides'\n")  # overrides over masthead's theme
+    newsroom.article("one", title="A story", slug="one")
+
+    def catalog(words: str) -> None:
+        (english / "messages.po").write_text(
+            'msgid ""\nmsgstr ""\n"Language: en\\n"\n\nmsgctxt "subscribe"\nmsgid "Subscribe for latest updates"\n'
+            f'msgstr "{words}"\n', encoding="utf-8")
+
+    catalog("Get the morning briefing")
+    newsroom.build()
+    page = newsroom.output / "2026" / "11" / "one" / "index.html"
+    assert "Get the morning briefing" in page.read_text()
+    catalog("Get the evening briefing")
+    newsroom.build()
+    assert "Get the evening briefing" in page.read_text() and "morning" not in page.read_text()

@@ -118,9 +118,11 @@ def site_key(settings: dict, config, newsroom, theme) -> str:
     """A digest of the inputs every page shares: code, theme, settings, authors and pages."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent.parent
-    for folder in (package, *(Path(t) for t in theme.templates())):
+    words = [folder / "locale" for folder in theme.folders]  # the catalogs every page's words come from
+    for folder in (package, *(Path(t) for t in theme.templates()), *words):
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".pyc"):
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update(repr(theme.own_labels).encode())  # labels.yml
     for name in ("pelican", "jinja2", "markdown", "nh3"):
         digest.update(version(name).encode())
     digest.update(__version__.encode())  # an upgrade renders every page again: never old and new mixed

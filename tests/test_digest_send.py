@@ -155,6 +155,10 @@ def test_each_edition_is_on_the_site_and_the_email_links_to_it(tmp_path, smtp):
     archive = lxml_html.fromstring((room.output / "digests/index.html").read_bytes())
     assert archive.xpath("//section[@aria-labelledby='editions-weekly']//a/@href") == [
         "https://news.example/digests/2026-W48/"]
+    assert archive.xpath("//section[@aria-labelledby='editions-weekly']//a/text()") == ["Week 48, 2026"]
+    weekly = lxml_html.fromstring((room.output / "digests/2026-W48/index.html").read_bytes())
+    assert weekly.xpath("//h1/text()") == ["Week 48, 2026"]
+    assert weekly.xpath("string(//meta[@name='description']/@content)").startswith("Week 48, 2026: 2 stories")
     assert archive.xpath("//section[@aria-labelledby='editions-daily']//a/@href") == [
         "https://news.example/digests/2026-11-27/"]
     send(room, store, port)

@@ -15,7 +15,7 @@ from ..content import Author, Picture
 from ..content.model import ImageFile, text_direction
 from ..feeds import FORMATS, MEDIA_TYPES, feed_path
 from ..feeds.model import FORMAT_NAMES
-from ..i18n import long_date, month_and_year
+from ..i18n import long_date, month_and_year, number
 from ..seo.crops import RATIOS, crop_path, crop_size
 from ..seo.structured import ImageData, PersonData, Publisher, news_article, profile_page, script_json, website
 from ..share import share_links
@@ -128,12 +128,20 @@ def template_helpers(config: SiteConfig, authors: Mapping[str, Author], logo: Im
         mark = Markup("") if same else Markup(' lang="{}" dir="{}"').format(text_lang, text_direction(text_lang))
         return Localized(text, text_lang, mark)
 
+    def edition_name(edition, lang: str) -> str:
+        """'November 27, 2026' for a daily edition; 'Week 48, 2026' for a weekly one, in the language."""
+        if edition.frequency != "weekly":
+            return edition.title
+        year, week = edition.period.split("-W")
+        return theme.label("edition_week", lang).format(week=number(int(week), lang), year=number(int(year), lang))
+
     filters = {"absolute": absolute, "picture_url": picture_url, "isoformat": isoformat,
                "in_section_order": in_section_order, "local_date": local_date, "month_and_year": month_and_year}
     globals_ = {"t": theme.label, "direction": text_direction, "share_links": share, "feed_links": feed_links,
                 "card": card, "x_handle": x_handle, "og_locale": og_locale, "public_url": public,
                 "structured_data": structured_data, "language_name": language_name,
-                "masthead": config, "authors_by_slug": authors, "translated": translated}
+                "masthead": config, "authors_by_slug": authors, "translated": translated,
+                "edition_name": edition_name, "count": theme.count}
     return filters, globals_
 
 

@@ -260,7 +260,8 @@ def editions(listed: tuple[Teaser, ...], config: SiteConfig) -> tuple[Edition, .
 
 
 def edition_title(frequency: str, period: str, moment: datetime, config: SiteConfig) -> str:
+    """A daily edition's day as the site's language writes it; a weekly one's ISO week ('2026-W48'),
+    which templates name in the page's language (the theme's `edition_name`)."""
     if frequency == "daily":
         return long_date(moment.astimezone(config.timezone), config.default_lang, config.date_formats)
-    year, week = period.split("-W")
-    return f"Week {week}, {year}"
+    return period

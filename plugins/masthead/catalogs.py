@@ -5,7 +5,7 @@ that names it (`by`, `subscribe_button`, `new_stories`); `theme/locale/LANG/LC_M
 holds a language's translation, with the plural forms CLDR gives it. A newsroom's own
 `theme/locale/` comes first, message by message: it rewords English or adds a language with the
 translators' usual tools (Poedit, Weblate, msgmerge) and no code. A word a catalog lacks is the
-English one, marked so the page can say which language it is in.
+English one.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ class Words:
     singular: dict[str, str] = field(default_factory=dict)  # context -> text
     plural: dict[str, tuple[tuple[str, ...], Callable[[int], int]]] = field(default_factory=dict)
     plain: dict[str, str] = field(default_factory=dict)  # a message without context (a newsroom's `_()`) -> text
-    english: frozenset[str] = frozenset()  # contexts this language has no translation of
 
     def word(self, key: str) -> str:
         try:
@@ -82,19 +81,18 @@ def read_words(folders: tuple[Path, ...], lang: str) -> Words:
                     plural[message.context] = (tuple(message.id), _english_plural)
                 else:
                     singular[message.context] = str(message.id)
-    untranslated = set(singular) | set(plural)
     codes = _codes(lang)
     for folder in ordered:
         for code in reversed(codes):  # 'pt', then 'pt_BR' over it
             for name in (code, code.lower()) if code != code.lower() else (code,):
                 path = folder / "locale" / name / "LC_MESSAGES" / f"{DOMAIN}.po"
                 if path.is_file():
-                    _merge(_read(path), singular, plural, plain, untranslated, translated=codes[-1] != "en")
+                    _merge(_read(path), singular, plural, plain)
                     break
-    return Words(lang, singular, plural, plain, frozenset(untranslated) if codes[-1] != "en" else frozenset())
+    return Words(lang, singular, plural, plain)
 
 
-def _merge(catalog, singular, plural, plain, untranslated: set, translated: bool) -> None:
+def _merge(catalog, singular, plural, plain) -> None:
     rule = gnu_gettext.c2py(catalog.plural_expr) if catalog.plural_expr else _english_plural
     for message in catalog:
         if not message.id or message.fuzzy:
@@ -103,13 +101,11 @@ def _merge(catalog, singular, plural, plain, untranslated: set, translated: bool
             forms = tuple(message.string) if isinstance(message.string, (tuple, list)) else ()
             if forms and all(forms) and message.context:
                 plural[message.context] = (forms, rule)
-                untranslated.discard(message.context)
             continue
         if not message.string:
             continue
         if message.context:
             singular[message.context] = str(message.string)
-            untranslated.discard(message.context)
         else:
             plain[str(message.id)] = str(message.string)
 

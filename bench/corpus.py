@@ -35,10 +35,12 @@ def write_corpus(root: Path, articles: int, seed: int = 7, images: int = 12, fla
     content = root / "content"
     for folder in ("articles", "authors", "pages", "images"):
         (content / folder).mkdir(parents=True, exist_ok=True)
+    # grain, so that a photo decodes like a photograph and not like a flat colour (the same every run)
+    grain = Image.frombytes("L", (1600, 900), random.Random(seed).randbytes(1600 * 900)).convert("RGB")
     for n in range(images):
         picture = Image.new("RGB", (1600, 900), (40 + n * 15 % 200, 60, 90 + n * 7 % 150))
-        ImageDraw.Draw(picture).ellipse((400 + n * 20, 200, 1200, 800), fill=(200, 120 + n * 5, 60))
-        picture.save(content / "images" / f"photo-{n:02d}.jpg", quality=80)
+        ImageDraw.Draw(picture).ellipse((400 + n * 20 % 700, 200, 1200, 800), fill=(200, 120 + n * 5 % 130, 60))
+        Image.blend(picture, grain, 0.08).save(content / "images" / f"photo-{n:02d}.jpg", quality=80, progressive=True)
     Image.new("RGB", (256, 256), (155, 28, 28)).save(content / "images" / "logo.png")
     authors = [f"author-{n:02d}" for n in range(40)]
     if flavour == "masthead":
@@ -50,7 +52,7 @@ def write_corpus(root: Path, articles: int, seed: int = 7, images: int = 12, fla
     start = datetime(2016, 1, 1, 6, 0)
     step = timedelta(minutes=(10 * 365 * 24 * 60) // max(articles, 1))
     for n in range(articles):
-        story = _story(rnd, n, start + step * n, authors, tags, images)
+        story = _story(rnd, n, start + step * n, authors, tags, images, own_photo=images >= articles)
         path = content / "articles" / f"{story['date']:%Y}" / f"story-{n:05d}.md"
         path.parent.mkdir(exist_ok=True)
         path.write_text(story_text(story, flavour), encoding="utf-8")
@@ -72,7 +74,8 @@ def write_corpus(root: Path, articles: int, seed: int = 7, images: int = 12, fla
     return settings
 
 
-def _story(rnd: random.Random, n: int, date: datetime, authors: list[str], tags: list[str], images: int) -> dict:
+def _story(rnd: random.Random, n: int, date: datetime, authors: list[str], tags: list[str], images: int,
+           own_photo: bool = False) -> dict:
     words = rnd.randint(800, 1200)
     paragraphs = []
     written = 0
@@ -87,7 +90,9 @@ def _story(rnd: random.Random, n: int, date: datetime, authors: list[str], tags:
         else:
             paragraphs.append(sentence + ".")
         written += length
-    image = f"photo-{rnd.randrange(images):02d}.jpg" if rnd.random() < 0.8 else ""
+    shared = rnd.randrange(images)  # drawn in every case: the same seed gives the same stories
+    # own_photo: each story its own photo (a newsroom's archive); else one of `images` at random
+    image = f"photo-{n if own_photo else shared:02d}.jpg" if rnd.random() < 0.8 else ""
     return {
         "n": n, "title": f"Story number {n} about {' '.join(rnd.choice(WORDS) for _ in range(5))}",
         "id": str(uuid.UUID(int=rnd.getrandbits(128), version=4)), "date": date,

@@ -88,6 +88,23 @@ def test_photo_cards_cover_the_frame_and_encode_as_jpeg(tmp_path):
     assert data[:3] == b"\xff\xd8\xff" and len(data) < len(encode(card, "png"))
 
 
+def test_a_photo_shared_by_stories_is_prepared_once_and_a_replaced_one_is_seen(tmp_path):
+    photo = tmp_path / "photo.jpg"
+    Image.new("RGB", (1600, 900), (200, 40, 40)).save(photo)
+    layout = layout_settings({})
+    first = draw_card(CardText("World", "First story", "en", "ltr", image=str(photo)), layout, FONTS)
+    second = draw_card(CardText("World", "Second story", "en", "ltr", image=str(photo)), layout, FONTS)
+    # one photo, two cards: each has its own headline over the same backdrop, neither drawn on the other
+    assert ImageChops.difference(first, second).getbbox() is not None
+    assert first.getpixel((1190, 10)) == second.getpixel((1190, 10))
+    assert first.getpixel((1190, 10))[0] > first.getpixel((1190, 10))[2]  # red shows through the shade
+
+    Image.new("RGB", (1600, 900), (40, 40, 200)).save(photo)  # the same file name, a new picture
+    os.utime(photo, ns=(photo.stat().st_mtime_ns + 10**9,) * 2)
+    again = draw_card(CardText("World", "First story", "en", "ltr", image=str(photo)), layout, FONTS)
+    assert again.getpixel((1190, 10))[2] > again.getpixel((1190, 10))[0]  # blue: not the remembered red
+
+
 def test_without_raqm_cards_refuse_with_a_way_out(monkeypatch):
     monkeypatch.setattr(card_draw.features, "check", lambda name: False)
     with pytest.raises(CardError) as caught:

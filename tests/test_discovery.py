@@ -96,6 +96,54 @@ def test_article_json_ld_carries_every_field(room):
                                            "https://news.example/2026/11/story/"]
 
 
+def test_a_photo_stored_on_its_side_is_sized_as_shown(room):
+    """A phone photo stored 1600x1200 with EXIF orientation 6 is shown 1200x1600: the page's
+    width and height, the structured data and the crop files all say so."""
+    from PIL import Image
+
+    sideways = Image.new("RGB", (1600, 1200), (30, 90, 160))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: turn a quarter clockwise to show
+    sideways.save(room.content / "images" / "phone.jpg", exif=exif)
+    room.article("phone", title="From a phone", slug="phone", image="phone.jpg", image_alt="A photo",
+                 date="2026-11-26T11:00+01:00")
+    room.build()
+    page = room.html("2026/11/phone/index.html")
+    figure = page.xpath("//img[contains(@src, 'phone.jpg')]")[0]
+    assert (figure.get("width"), figure.get("height")) == ("1200", "1600")
+    article = next(i for i in json_ld(page) if i["@type"] == "NewsArticle")
+    images = {i["url"].rsplit("/", 1)[-1]: (i["width"], i["height"]) for i in article["image"]}
+    assert images["phone-1x1.jpg"] == (1200, 1200) and images["phone-16x9.jpg"] == (1200, 675)
+    for name, size in images.items():
+        if name.startswith("phone-"):
+            with Image.open(room.output / "images/crops" / name) as crop:
+                assert crop.size == size
+
+
+def test_crops_are_made_once_per_photo_and_again_when_it_is_replaced(room, monkeypatch):
+    """A photo as the last build found it is not even read (a newsroom's photos are gigabytes)."""
+    from pathlib import Path
+
+    from PIL import Image
+
+    read = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or original(self))
+    first = room.build()
+    assert first.counts["photos_cropped"] == 1  # big.jpg; jane.jpg is an avatar, not a featured image
+    crop = room.output / "images/crops/big-16x9.jpg"
+    before = crop.read_bytes()
+    room.article("old", title="An older story, edited", slug="old", date="2026-11-01T09:00+01:00")
+    read.clear()
+    edited = room.build()
+    assert edited.counts["photos_cropped"] == 0 and crop.read_bytes() == before and "big.jpg" not in read
+    Image.new("RGB", (2400, 1600), (10, 120, 40)).save(room.content / "images" / "big.jpg")  # a new photo
+    replaced = room.build()
+    assert replaced.counts["photos_cropped"] == 1
+    with Image.open(crop) as shown:
+        assert shown.size == (2000, 1125) and shown.getpixel((1000, 560))[1] > 100  # the green one
+
+
 def test_a_closing_script_tag_in_a_headline_cannot_break_out(room):
     room.build()
     page = room.html("2026/11/story/index.html")

@@ -119,3 +119,24 @@ def test_an_unchanged_article_is_neither_read_nor_parsed_again(newsroom, tmp_pat
     newsroom.settings_file.write_text(newsroom.settings_file.read_text().replace("'Opinion'", "'Opinion', 'Economy'"))
     assert [a.title for a in read(newsroom, tmp_path / "cache").articles] == ["Two, retitled", "One"]
     assert sorted(reads) == sorted(parses) == ["articles/one.md", "articles/two.md"]
+
+
+def test_a_picture_size_remembered_before_upright_sizes_is_read_again(newsroom, tmp_path):
+    """Stamps written before 0.3.0 remembered a picture's stored size; a photo stored on its side
+    would keep it forever, so such an entry is read again."""
+    import os
+
+    from PIL import Image
+
+    from masthead.sources import FileStamps
+
+    sideways = Image.new("RGB", (1600, 1200))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    sideways.save(newsroom.content / "images" / "phone.jpg", exif=exif)
+    stat = os.stat(newsroom.content / "images" / "phone.jpg")
+    old = FileStamps({"images/phone.jpg": (stat.st_size, stat.st_mtime_ns, stat.st_ino, (1600, 1200))},
+                     taken_ns=stat.st_mtime_ns + 10**10)
+    picture = read_sources(newsroom.content, stamps=old).images["images/phone.jpg"]
+    assert (picture.width, picture.height) == (1200, 1600)
+    assert old.current["images/phone.jpg"][3] == ("upright", 1200, 1600)

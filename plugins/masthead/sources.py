@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from stat import S_ISREG
 
-from PIL import Image, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from .content import ImageFile, SourceFile, Sources
 from .errors import Problem
@@ -253,21 +253,32 @@ def read_images(content_root: Path, stamps: FileStamps | None = None) -> dict[st
             continue
         if not S_ISREG(stat.st_mode):
             continue
-        size = stamps.lookup(rel, stat) if stamps is not None else None
-        if size is None:
-            size = _picture_size(path)
+        learnt = stamps.lookup(rel, stat) if stamps is not None else None
+        if not (isinstance(learnt, tuple) and learnt[:1] == (UPRIGHT,)):  # stamps before 0.3.0 held the stored size
+            learnt = (UPRIGHT, *_picture_size(path))
             if stamps is not None:
-                stamps.remember(rel, stat, size)
-        images[rel] = ImageFile(rel=rel, width=size[0], height=size[1], bytes=stat.st_size)
+                stamps.remember(rel, stat, learnt)
+        images[rel] = ImageFile(rel=rel, width=learnt[1], height=learnt[2], bytes=stat.st_size)
     return images
 
 
+UPRIGHT = "upright"  # a picture's remembered size is as it is shown, after its EXIF orientation
+_TURNED = {5, 6, 7, 8}  # EXIF orientations that turn the picture a quarter
+
+
 def _picture_size(path: str) -> tuple[int | None, int | None]:
+    """Width and height as browsers and the crops show the picture: a phone photo stored on its
+    side with an EXIF orientation of 6 is as tall as it is stored wide."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as image:
-                return image.size
+                width, height = image.size
+                try:
+                    turned = image.getexif().get(ExifTags.Base.Orientation) in _TURNED
+                except Exception:  # noqa: BLE001 - damaged EXIF: the picture as stored, as browsers do
+                    turned = False
+                return (height, width) if turned else (width, height)
     except (UnidentifiedImageError, OSError):
         return None, None  # SVG and other formats Pillow does not read: known to exist, size unknown
 

@@ -99,11 +99,10 @@ class TextStyle:
         return 0
 
     def runs(self, text: str) -> list[Run]:
-        return visual_runs(text, self.rtl, self.font_index)
+        return _runs(self, text)
 
     def run_width(self, run: Run, size: int) -> float:
-        return _font(self.paths[run.font], size).getlength(
-            run.text, direction="rtl" if run.rtl else "ltr", language=self.lang)
+        return _run_width(self.paths[run.font], size, run.text, run.rtl, self.lang)
 
     def width(self, text: str, size: int) -> float:
         return sum(self.run_width(run, size) for run in self.runs(text))
@@ -118,6 +117,18 @@ class TextStyle:
             draw.text((x, baseline), run.text, font=_font(self.paths[run.font], size), fill=fill,
                       anchor="ls", direction="rtl" if run.rtl else "ltr", language=self.lang)
             x += width
+
+
+@functools.lru_cache(maxsize=4096)
+def _runs(style: TextStyle, text: str) -> list[Run]:
+    """A headline is measured at several sizes and drawn after: its runs are found once
+    (callers never change the list)."""
+    return visual_runs(text, style.rtl, style.font_index)
+
+
+@functools.lru_cache(maxsize=16384)
+def _run_width(path: str, size: int, text: str, rtl: bool, lang: str) -> float:
+    return _font(path, size).getlength(text, direction="rtl" if rtl else "ltr", language=lang)
 
 
 def font_chains(overrides: dict | None = None) -> dict[str, dict[str, tuple[str, ...]]]:
@@ -165,6 +176,15 @@ def _cover(path: str, width: int, height: int, centering: tuple[float, float] = 
                         reducing_gap=3.0)
 
 
+@functools.lru_cache(maxsize=16)
+def _backdrop_of(path: str, stamp: tuple[int, int], width: int, height: int, background: str,
+                 overlay: float) -> Image.Image:
+    """A photo cropped and shaded for cards, made once per file version: articles that share a
+    photo (a file picture, a section's standing image) share it (never changed; copied from)."""
+    shade = Image.new("RGB", (width, height), background)
+    return Image.blend(_cover(path, width, height, (0.5, 0.4)), shade, overlay)
+
+
 def _stamp(path: str) -> tuple[int, int]:
     found = Path(path).stat()
     return found.st_mtime_ns, found.st_size
@@ -204,9 +224,8 @@ def draw_card(card: CardText, layout: dict, fonts_dir: Path, logo: str = "") -> 
     style = styles(fonts_dir, card.lang, rtl, layout.get("fonts"))
     image = Image.new("RGB", (width, height), layout["background"])
     if layout["use_image"] and card.image:
-        image = _cover(card.image, width, height, (0.5, 0.4))
-        shade = Image.new("RGB", (width, height), layout["background"])
-        image = Image.blend(image, shade, layout["image_overlay"])
+        image = _backdrop_of(card.image, _stamp(card.image), width, height, layout["background"],
+                             layout["image_overlay"]).copy()
     draw = ImageDraw.Draw(image)
     # Glyphs may reach a pixel or two past their advance (anti-aliasing, overhanging strokes):
     # text is set SAFETY px inside the margins so that no ink ever crosses them.

@@ -1,4 +1,4 @@
-"""Discovery files: image crops for search results, sitemaps, the news sitemap, robots.txt."""
+"""Discovery files: image crops for search results (made by the workers), sitemaps, the news sitemap, robots.txt."""
 
 from __future__ import annotations
 
@@ -13,17 +13,17 @@ from ..config import SiteConfig
 from ..content import Newsroom
 from ..seo.crops import MIN_WIDTH, RATIOS, crop_box, crop_path, crop_size
 from ..seo.sitemaps import INDEX, NewsEntry, PageEntry, news_files, robots_txt, sitemap_files
+from ..workers import Workers
 from .files import OutputFolder
+from .record import RenderRecord
 
 logger = logging.getLogger(__name__)
-CROP_VERSION = 2  # 2: each photo decoded once for its three crops (boxes from its upright size)
+CROP_VERSION = 3  # 2: boxes from the photo's upright size; 3: baseline JPEG
 
 
-def write_discovery(plan, newsroom: Newsroom, config: SiteConfig, content: Path, cache: Path,
-                    output: OutputFolder) -> None:
-    """Crops of the built stories' photos, the sitemaps (news included) and robots.txt."""
+def write_discovery(plan, newsroom: Newsroom, config: SiteConfig, output: OutputFolder) -> None:
+    """The sitemaps (news included) and robots.txt."""
     base = config.public_url
-    write_crops(plan.built, content, cache / "crops", output)
 
     def url(path: str) -> str:
         return f"{base}/{path}"
@@ -64,31 +64,59 @@ def write_discovery(plan, newsroom: Newsroom, config: SiteConfig, content: Path,
     output.write_text("robots.txt", robots_txt(base, [INDEX, *news]))
 
 
-def write_crops(articles, content: Path, cache: Path, output: OutputFolder) -> None:
-    """16:9, 4:3 and 1:1 crops of each published featured image, cached by the photo's bytes."""
+INLINE_LIMIT = 8  # fewer photos than this are cropped here: starting workers costs more
+
+
+def write_crops(articles, content: Path, cache: Path, output: OutputFolder, record: RenderRecord,
+                workers: Workers | None = None) -> int:
+    """16:9, 4:3 and 1:1 crops of each published featured image, cached by the photo's bytes and
+    made by the workers. A photo whose file is as the last build found it (size, modification
+    time, inode) keeps its crops without being read. Returns how many photos were cropped."""
     pictures = {}  # many articles share a photo: each is cropped once
     for article in articles:
         image = article.record.image
         if image and image.picture.is_local and image.picture.width:
             pictures.setdefault(image.picture.src, image.picture)
     cache.mkdir(parents=True, exist_ok=True)
+    made, work = [], []
     for picture in pictures.values():
         source = content / picture.src
-        digest = hashlib.sha256(source.read_bytes()).hexdigest()
+        found = source.stat()
+        unit, stamp = f"crops:{picture.src}", (found.st_size, found.st_mtime_ns, found.st_ino)
+        key = record.key("crops", str(CROP_VERSION), picture.src, repr(stamp))
+        if record.unchanged(unit, key, page=False):
+            continue
         if crop_size(picture.width, picture.height, RATIOS["16x9"])[0] < MIN_WIDTH:
             logger.warning("%s: %d×%d px is too small for %d px wide search crops; the crops use what "
                            "there is", f"content/{picture.src}", picture.width, picture.height, MIN_WIDTH)
-        photo = None  # decoded once, when a crop is missing, for all three
-        for name, ratio in RATIOS.items():
-            cached = cache / f"{digest}-{name}-v{CROP_VERSION}.jpg"
-            if not cached.exists():
-                if photo is None:
-                    with Image.open(source) as opened:
-                        photo = ImageOps.exif_transpose(opened).convert("RGB")
-                width, height = crop_size(photo.width, photo.height, ratio)
-                crop = photo.resize((width, height), Image.LANCZOS, box=crop_box(photo.width, photo.height, ratio),
-                                    reducing_gap=3.0)
-                temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-                crop.save(temporary, "JPEG", quality=85, optimize=True, progressive=True)
-                os.replace(temporary, cached)
-            output.link(cached, crop_path(picture.src, name))
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()
+        cached = {name: cache / f"{digest}-{name}-v{CROP_VERSION}.jpg" for name in RATIOS}
+        missing = {name: str(path) for name, path in cached.items() if not path.exists()}
+        if missing:
+            work.append((str(source), missing))
+        made.append((picture.src, unit, key, cached))
+    if workers is not None and len(work) >= INLINE_LIMIT:
+        workers.map(_crop_into_cache, work)
+    else:
+        for call in work:
+            _crop_into_cache(*call)
+    for src, unit, key, cached in made:
+        for name, path in cached.items():
+            output.link(path, crop_path(src, name))
+        record.rendered_unit(unit, key, [crop_path(src, name) for name in cached], page=False)
+    return len(work)
+
+
+def _crop_into_cache(source: str, targets: dict[str, str]) -> None:
+    """The crops of one photo (decoded once for all of them) into the cache, each file atomic.
+    Baseline JPEG: crawlers read them whole, and progressive took twice as long to encode."""
+    with Image.open(source) as opened:
+        photo = ImageOps.exif_transpose(opened).convert("RGB")
+    for name, target in targets.items():
+        ratio = RATIOS[name]
+        width, height = crop_size(photo.width, photo.height, ratio)
+        crop = photo.resize((width, height), Image.LANCZOS, box=crop_box(photo.width, photo.height, ratio),
+                            reducing_gap=3.0)
+        temporary = f"{target}.{os.getpid()}.tmp"
+        crop.save(temporary, "JPEG", quality=85, optimize=True)
+        os.replace(temporary, target)

@@ -21,7 +21,7 @@ from ..site.plan import SitePlan, Unit, plan_site
 from ..themes import Theme
 from ..workers import Workers
 from .cards import draw_cards
-from .discovery import write_discovery
+from .discovery import write_crops, write_discovery
 from .environment import TemplateKit, environment_for
 from .feeds import write_feeds
 from .files import OutputFolder
@@ -83,7 +83,12 @@ def render_site(state: BuildState, settings: dict, root: Path) -> None:
     state.timed("cards", started)
 
     started = time.perf_counter()
-    write_discovery(plan, state.newsroom, state.config, state.content, state.cache, output)
+    state.counts["photos_cropped"] = write_crops(plan.built, state.content, state.cache / "crops", output,
+                                                 state.record, state.workers)
+    state.timed("crops", started)
+
+    started = time.perf_counter()
+    write_discovery(plan, state.newsroom, state.config, output)
     write_redirects(plan.built, {unit.path for unit in units}, state.config, output)
     write_manifest(plan.stories, state.config, output)
     state.timed("discovery", started)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Callable, Iterable
 
@@ -43,6 +45,21 @@ class Workers:
         """function(*arguments) in a worker while the caller goes on; the future has its result."""
         return self._started().submit(function, *arguments)
 
+    def submit_large(self, function: Callable, *arguments) -> Future:
+        """Like submit(), for arguments of hundreds of megabytes (the pages and feed entries of a
+        large site, their bodies in them). They are pickled into a file as they are walked and the
+        worker reads them from there: through the pool's pipe they would be one bytes object of
+        their full size in each process, on top of the objects themselves."""
+        with tempfile.NamedTemporaryFile(prefix="masthead-job-", suffix=".pickle", delete=False) as handle:
+            try:
+                pickle.dump((function, arguments), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:
+                os.unlink(handle.name)
+                raise
+        job = self._started().submit(_call_from_file, handle.name)
+        job.add_done_callback(lambda _job: _remove(handle.name))  # a job cancelled before it ran
+        return job
+
     def warm(self) -> None:
         """Start the fork server and the workers now, in the background: their imports take most
         of a second, which a build that will need them spends on its own work meanwhile."""
@@ -67,3 +84,20 @@ class Workers:
 
     def __exit__(self, *_exc) -> None:
         self.close()
+
+
+def _call_from_file(path: str):
+    """In a worker: the call submit_large() wrote, read and removed, then made."""
+    try:
+        with open(path, "rb") as handle:
+            function, arguments = pickle.load(handle)
+    finally:
+        _remove(path)
+    return function(*arguments)
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass

@@ -22,8 +22,10 @@ _ENTRY_NAMESPACE = uuid.UUID("2b7c9a4e-1f0d-4e8b-9c3a-5d6e7f8091a2")
 
 
 def xml_text(text: str) -> str:
-    """Drop the characters an XML document may not contain; everything else is kept."""
-    return _NOT_XML.sub("", text)
+    """Drop the characters an XML document may not contain; everything else is kept. Text with
+    none is returned as it is (re.sub would copy it: a large site's feeds would hold each
+    body twice)."""
+    return _NOT_XML.sub("", text) if _NOT_XML.search(text) else text
 
 
 def entry_id(article_id: str) -> str:

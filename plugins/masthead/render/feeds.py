@@ -72,7 +72,8 @@ class _Contents:
     def complete(self, entry):
         if id(entry) not in self.done:
             article = self.sources[id(entry)]
-            self.done[id(entry)] = replace(entry, content_html=entry_content(article.content, entry.url))
+            # the plain body: a large site's feeds then hold no copy of it (`content` is one)
+            self.done[id(entry)] = replace(entry, content_html=entry_content(article.html, entry.url))
         return self.done[id(entry)]
 
 
@@ -123,7 +124,7 @@ def write_documents(documents: list[FeedDocument], site: FeedSite, output: Outpu
         wanted.append(doc)
         units.append((unit, key, sorted(f"{doc.path}{extension}" for extension in FORMATS.values())))
     if workers is not None and len(wanted) >= PARALLEL_FROM:
-        return FeedsWritten(units, record, workers.submit(write_files, wanted, site, str(output.root)))
+        return FeedsWritten(units, record, workers.submit_large(write_files, wanted, site, str(output.root)))
     write_files(wanted, site, output)
     return FeedsWritten(units, record)
 

@@ -120,7 +120,7 @@ def render_pages(units: list[Unit], kit: TemplateKit, base: dict, shared: dict, 
     if workers is not None and workers.cores > 1 and len(todo) >= PARALLEL_FROM and _can_travel(kit, base):
         shares = [mine[n::workers.cores] for n in range(workers.cores)]
         mine = shares[0]
-        jobs = [workers.submit(render_share, kit, base, [(u.path, u.template, u.context) for u in share],
+        jobs = [workers.submit_large(render_share, kit, base, [(u.path, u.template, u.context) for u in share],
                                str(output.root)) for share in shares[1:]]
     render_share(kit, base, [(u.path, u.template, u.context) for u in mine], output)
     for job in jobs:

@@ -107,9 +107,14 @@ class Story(_Shown):
     body: str = ""  # the body with its links to other content resolved, when it has any (links.py)
 
     @property
+    def html(self) -> str:
+        """The body as the page shows it, as a plain string: `content` is a copy of it."""
+        return self.body or self.record.body_html
+
+    @property
     def content(self) -> Markup:
         # sanitized when the file was read (content/sanitize.py); links resolved to addresses only
-        return Markup(self.body or self.record.body_html)
+        return Markup(self.html)
 
     @cached_property
     def key(self) -> str:

@@ -112,3 +112,42 @@ def test_every_page_names_its_own_url(tmp_path):
         page = room.html(rel)
         url = "https://news.example/" + rel.removesuffix("index.html")
         assert meta(page, "og:url") == [url] and page.xpath("//link[@rel='canonical']/@href") == [url], rel
+
+
+def test_cached_cards_no_output_uses_are_removed_after_an_hour(tmp_path, monkeypatch):
+    """A headline edited: its old card is linked by no output any more. The cache keeps it for
+    an hour (a build running beside this one may be about to link it), then lets it go; cards
+    the site shows stay. Where the file system refuses links nothing is removed."""
+    import os
+    import time
+
+    room = make_room(tmp_path)
+    room.build()
+    cards = room.root / "cache" / "cards"
+    before = {p.name for p in cards.iterdir()}
+    room.article("plain", title="A story without a photo, retitled", slug="plain", category="Europe",
+                 date="2026-11-21T09:00+01:00")
+    room.build()
+    (old,) = before - {p.name for p in cards.iterdir() if p.stat().st_nlink > 1}
+    assert (cards / old).exists()  # unused, but drawn a moment ago
+    hour_ago = time.time() - 3700
+    for path in cards.iterdir():
+        os.utime(path, (hour_ago, hour_ago))
+    room.article("plain", title="A story without a photo, retitled again", slug="plain", category="Europe",
+                 date="2026-11-21T09:00+01:00")
+    refused = room.root / "refused"
+
+    def no_links(*_args):
+        raise OSError("links not allowed here")
+
+    with monkeypatch.context() as patched:  # another output folder, on a file system without links
+        patched.setattr(os, "link", no_links)
+        from masthead.build import build_site
+        report = build_site(room.settings_file, output=refused)
+        assert report.counts["links_copied"] > 0 and "cache_pruned" not in report.counts
+    assert (cards / old).exists()
+    report = room.build()
+    assert report.counts["cache_pruned"] >= 1 and not (cards / old).exists()
+    for page in ("2026/11/story/index.html", "2026/11/plain/index.html"):
+        card = room.html(page).xpath("//meta[@property='og:image']/@content")[0].split("news.example/")[1]
+        assert (room.output / card).stat().st_nlink == 2  # still the cached file, still in the cache

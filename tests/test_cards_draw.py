@@ -105,6 +105,18 @@ def test_a_photo_shared_by_stories_is_prepared_once_and_a_replaced_one_is_seen(t
     assert again.getpixel((1190, 10))[2] > again.getpixel((1190, 10))[0]  # blue: not the remembered red
 
 
+def test_a_photo_stored_on_its_side_is_turned_as_browsers_show_it(tmp_path):
+    shown = Image.new("RGB", (1600, 900), (220, 30, 30))
+    shown.paste((30, 30, 220), (800, 0, 1600, 900))  # red on the left, blue on the right, as shown
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored a quarter turned: shown after turning it clockwise
+    shown.transpose(Image.Transpose.ROTATE_90).save(tmp_path / "phone.jpg", exif=exif, quality=95)
+    card = draw_card(CardText("World", "Headline", "en", "ltr", image=str(tmp_path / "phone.jpg")),
+                     layout_settings({}), FONTS)
+    left, right = card.getpixel((10, 10)), card.getpixel((1190, 10))
+    assert left[0] > left[2] and right[2] > right[0]
+
+
 def test_without_raqm_cards_refuse_with_a_way_out(monkeypatch):
     monkeypatch.setattr(card_draw.features, "check", lambda name: False)
     with pytest.raises(CardError) as caught:

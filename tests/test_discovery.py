@@ -144,6 +144,28 @@ def test_crops_are_made_once_per_photo_and_again_when_it_is_replaced(room, monke
         assert shown.size == (2000, 1125) and shown.getpixel((1000, 560))[1] > 100  # the green one
 
 
+def test_a_crop_that_is_the_whole_photo_is_the_photo_itself(room):
+    """A 16:9 photo of at most 2000 px is its own 16:9 crop (no second encoding, no quality lost);
+    its other crops are cut from it, and a photo stored on its side is always turned first."""
+    from PIL import Image
+
+    Image.new("RGB", (1600, 900), (30, 90, 160)).save(room.content / "images" / "wide.jpg", quality=90)
+    sideways = Image.new("RGB", (900, 1600), (30, 90, 160))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown 1600 wide, 900 high
+    sideways.save(room.content / "images" / "turned.jpg", exif=exif)
+    for hour, name in ((11, "wide"), (12, "turned")):
+        room.article(name, title=name, slug=name, image=f"{name}.jpg", image_alt="A photo",
+                     date=f"2026-11-26T{hour}:00+01:00")
+    room.build()
+    crops = room.output / "images/crops"
+    assert (crops / "wide-16x9.jpg").read_bytes() == (room.content / "images/wide.jpg").read_bytes()
+    assert (crops / "turned-16x9.jpg").read_bytes() != (room.content / "images/turned.jpg").read_bytes()
+    for name, size in (("wide-4x3", (1200, 900)), ("turned-16x9", (1600, 900)), ("turned-1x1", (900, 900))):
+        with Image.open(crops / f"{name}.jpg") as crop:
+            assert crop.size == size and crop.getexif().get(0x0112, 1) == 1
+
+
 def test_a_closing_script_tag_in_a_headline_cannot_break_out(room):
     room.build()
     page = room.html("2026/11/story/index.html")

@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps, features
+from PIL import ExifTags, Image, ImageDraw, ImageFont, ImageOps, features
 
 from ..errors import MastheadError
 from .layout import CardText, ellipsize, layout_headline
@@ -158,15 +158,18 @@ def chain_files(fonts_dir: Path, overrides: dict | None = None) -> list[Path]:
 
 
 def _cover(path: str, width: int, height: int, centering: tuple[float, float] = (0.5, 0.5)) -> Image.Image:
-    """The picture cropped to fill width x height (a little above centre for photos). A JPEG is
-    decoded at the smallest scale that still covers the card (libjpeg's DCT scaling: a 2,400 px
-    photo is read at half size, four times less work), then resized from the crop alone, with a
-    box reduction first (reducing_gap)."""
+    """The picture as shown (turned by its EXIF orientation), cropped to fill width x height (a
+    little above centre for photos). A JPEG is decoded at the smallest scale that still covers
+    the card (libjpeg's DCT scaling: a 2,400 px photo is read at half size, four times less
+    work), then resized from the crop alone, with a box reduction first (reducing_gap)."""
     with Image.open(path) as source:
+        orientation = source.getexif().get(ExifTags.Base.Orientation, 1)
         if source.format == "JPEG":
-            scale = min(source.width / width, source.height / height)
-            source.draft("RGB", (max(width, int(source.width / scale)), max(height, int(source.height / scale))))
-        image = source.convert("RGB")
+            # the card's size along the stored axes: a photo stored on its side is turned after
+            along_w, along_h = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+            scale = min(source.width / along_w, source.height / along_h)
+            source.draft("RGB", (max(along_w, int(source.width / scale)), max(along_h, int(source.height / scale))))
+        image = (source if orientation == 1 else ImageOps.exif_transpose(source)).convert("RGB")
     ratio = width / height
     crop_w, crop_h = (image.width, image.width / ratio) if image.width / image.height < ratio \
         else (image.height * ratio, image.height)

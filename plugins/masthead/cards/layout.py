@@ -14,8 +14,8 @@ from typing import Callable
 
 ELLIPSIS = "…"
 # Bump when the drawing changes, so every cached card is redrawn (2: runs ordered by the full UAX #9;
-# 3: photos decoded at scale, baseline JPEG, PNG at level 6).
-LAYOUT_VERSION = 3
+# 3: photos decoded at scale, baseline JPEG, PNG at level 6; 4: photos turned by their EXIF orientation).
+LAYOUT_VERSION = 4
 # One CJK character (each may end a line), or a run of anything else.
 _CJK = "\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 _CJK_OR_RUN = re.compile(f"[{_CJK}]|[^{_CJK}]+")

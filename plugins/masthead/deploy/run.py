@@ -68,15 +68,19 @@ def local_files(output: Path, options: DeployOptions) -> list[LocalFile]:
     remembered = _read_hashes(output / DEPLOY_HASHES_FILE, rules)
     known: dict[str, list] = {}
     files = []
+    headers_of: dict[tuple, Headers] = {}  # a site has a handful of header sets, one object each
     for rel, path, stat in _site_files(str(output)):
-        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino, redirects.get(rel, "")]
+        redirect = redirects.get(rel, "")
         entry = remembered.get(rel)
-        if entry is None or entry[:4] != stamp:
-            data, headers = prepare(rel, Path(path).read_bytes(), options.cache_rules,
-                                    options.precompress, redirects.get(rel, ""))
-            entry = stamp + [hashlib.sha256(data).hexdigest(), len(data), list(astuple(headers))]
+        if (entry is None or entry[0] != stat.st_size or entry[1] != stat.st_mtime_ns or entry[2] != stat.st_ino
+                or entry[3] != redirect):
+            data, headers = prepare(rel, Path(path).read_bytes(), options.cache_rules, options.precompress, redirect)
+            entry = [stat.st_size, stat.st_mtime_ns, stat.st_ino, redirect, hashlib.sha256(data).hexdigest(),
+                     len(data), list(astuple(headers))]
         known[rel] = entry
-        files.append(LocalFile(rel, entry[4], entry[5], Headers(*entry[6])))
+        fields = tuple(entry[6])
+        headers = headers_of.get(fields) or headers_of.setdefault(fields, Headers(*fields))
+        files.append(LocalFile(rel, entry[4], entry[5], headers))
     if known != remembered:
         _write_hashes(output / DEPLOY_HASHES_FILE, rules, known)
     return sorted(files, key=lambda f: f.key)

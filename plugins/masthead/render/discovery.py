@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image, ImageOps
 
 from ..config import SiteConfig
 from ..content import Newsroom
@@ -109,14 +110,21 @@ def write_crops(articles, content: Path, cache: Path, output: OutputFolder, reco
 
 def _crop_into_cache(source: str, targets: dict[str, str]) -> None:
     """The crops of one photo (decoded once for all of them) into the cache, each file atomic.
-    Baseline JPEG: crawlers read them whole, and progressive took twice as long to encode."""
+    Baseline JPEG: crawlers read them whole, and progressive took twice as long to encode. A crop
+    that is the whole photo (a 16:9 photo's 16:9 crop) is the photo's own file, when that is an
+    upright JPEG: encoding it again would only cost time and quality."""
     with Image.open(source) as opened:
+        as_stored = opened.format == "JPEG" and opened.mode in ("RGB", "L") and \
+            opened.getexif().get(ExifTags.Base.Orientation, 1) == 1
         photo = ImageOps.exif_transpose(opened).convert("RGB")
     for name, target in targets.items():
         ratio = RATIOS[name]
         width, height = crop_size(photo.width, photo.height, ratio)
-        crop = photo.resize((width, height), Image.LANCZOS, box=crop_box(photo.width, photo.height, ratio),
-                            reducing_gap=3.0)
+        box = crop_box(photo.width, photo.height, ratio)
         temporary = f"{target}.{os.getpid()}.tmp"
-        crop.save(temporary, "JPEG", quality=85, optimize=True)
+        if as_stored and box == (0, 0, *photo.size) and (width, height) == photo.size:
+            shutil.copyfile(source, temporary)
+        else:
+            crop = photo.resize((width, height), Image.LANCZOS, box=box, reducing_gap=3.0)
+            crop.save(temporary, "JPEG", quality=85, optimize=True)
         os.replace(temporary, target)

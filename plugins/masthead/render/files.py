@@ -1,7 +1,8 @@
-"""The staging folder a build writes into, making each folder once.
+"""The staging folder a build writes into, making each folder once; the cached images it links.
 
 A build writes thousands of files into a few thousand folders; asking the file system to make a
-folder that exists costs a system call each time, about as much as writing a small page.
+folder that exists costs a system call each time, about as much as writing a small page. Cards
+and crops are hard links to their cached files, so a cached file no output links to is unused.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ class OutputFolder:
         self.root = Path(root)
         self._base = str(self.root)
         self._made: set[str] = set()
+        self.copied = 0  # cached files copied because the file system refused a link
 
     def file(self, rel: str) -> str:
         """The full path of `rel`, with its folder made."""
@@ -41,3 +43,30 @@ class OutputFolder:
             os.link(source, target)
         except OSError:
             shutil.copyfile(source, target)
+            self.copied += 1
+
+
+UNUSED_AFTER_S = 3600  # a build running beside this one links what it draws within seconds
+
+
+def prune_unlinked(folder: Path, now: float) -> int:
+    """Remove the cached cards or crops that no output folder links to any more (an old layout's
+    cards, an edited headline's): without this the cache, and a CI runner's cache archive with
+    it, grows by every card ever drawn. Only files an hour old or more. Returns how many went."""
+    removed = 0
+    try:
+        entries = os.scandir(folder)
+    except FileNotFoundError:
+        return 0
+    with entries:
+        for entry in entries:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            found = entry.stat(follow_symlinks=False)
+            if found.st_nlink == 1 and found.st_mtime < now - UNUSED_AFTER_S:
+                try:
+                    os.unlink(entry.path)
+                    removed += 1
+                except FileNotFoundError:
+                    continue
+    return removed

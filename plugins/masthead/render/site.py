@@ -92,6 +92,7 @@ def render_site(state: BuildState, settings: dict, root: Path) -> None:
     write_redirects(plan.built, {unit.path for unit in units}, state.config, output)
     write_manifest(plan.stories, state.config, output)
     state.timed("discovery", started)
+    state.counts["links_copied"] = output.copied
 
 
 TEMPLATE_SETTINGS = ("JINJA_FILTERS", "JINJA_GLOBALS", "JINJA_TESTS")  # in the environment, not the context

@@ -103,8 +103,7 @@ def template_kit(settings: dict, config: SiteConfig, newsroom: Newsroom, theme: 
                       options=dict(settings["JINJA_ENVIRONMENT"]), config=config, authors=dict(newsroom.authors),
                       logo=logo, theme=theme, plugins=tuple(map(str, settings.get("PLUGINS") or ())),
                       filters=dict(settings.get("JINJA_FILTERS") or {}),
-                      globals=dict(settings.get("JINJA_GLOBALS") or {}), tests=dict(settings.get("JINJA_TESTS") or {}),
-                      compiled=str(Path(settings["CACHE_PATH"]) / "templates"))
+                      globals=dict(settings.get("JINJA_GLOBALS") or {}), tests=dict(settings.get("JINJA_TESTS") or {}))
     filters, globals_ = template_helpers(config, newsroom.authors, logo, theme)
     settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **filters}
     settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), **globals_}

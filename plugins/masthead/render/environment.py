@@ -11,14 +11,11 @@ worker can be handed.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Mapping
 
-import jinja2
-from jinja2 import ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PrefixLoader
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 
 from ..config import SiteConfig
 from ..content import Author
@@ -42,7 +39,6 @@ class TemplateKit:
     filters: dict = field(default_factory=dict)  # the newsroom's own JINJA_FILTERS
     globals: dict = field(default_factory=dict)
     tests: dict = field(default_factory=dict)
-    compiled: str = ""  # a folder for compiled templates, kept between builds ("" : none)
 
 
 def strftime(moment: date, fmt: str) -> str:
@@ -50,25 +46,14 @@ def strftime(moment: date, fmt: str) -> str:
     return moment.strftime(fmt)
 
 
-def compiled_templates(folder: str, options: dict) -> FileSystemBytecodeCache:
-    """Templates compiled by an earlier build, when their source is the same (Jinja checks it).
-    Compiled code also depends on the environment's options and Jinja's version, which Jinja
-    does not check: each set of them has a folder of its own."""
-    options_key = hashlib.sha256(repr((jinja2.__version__, sorted(options.items()))).encode()).hexdigest()[:16]
-    own = Path(folder) / options_key
-    own.mkdir(parents=True, exist_ok=True)
-    return FileSystemBytecodeCache(str(own))
-
-
 def environment(kit: TemplateKit) -> Environment:
     simple = FileSystemLoader(kit.simple_templates)
-    options = dict(kit.options)
-    if kit.compiled and "bytecode_cache" not in options:  # a newsroom's own JINJA_ENVIRONMENT one wins
-        options["bytecode_cache"] = compiled_templates(kit.compiled, options)
+    # No bytecode cache between builds: Jinja computes a filter of a constant (`'' | absolute`)
+    # when it compiles, so compiled code holds one build's site address.
     env = Environment(loader=ChoiceLoader([FileSystemLoader([*kit.overrides, kit.theme_templates]), simple,
                                            PrefixLoader({"!simple": simple,
                                                          "!theme": FileSystemLoader(kit.theme_templates)})]),
-                      **options)
+                      **kit.options)
     filters, globals_ = template_helpers(kit.config, kit.authors, kit.logo, kit.theme)
     env.filters.update({"strftime": strftime, **kit.filters, **filters})
     env.globals.update({**kit.globals, **globals_})

@@ -20,7 +20,7 @@ from . import __version__
 from .errors import BuildError, ContentError, MastheadError
 from .freshness import current_build, inputs_digest, previous_build, settings_digest, settings_key, unchanged_since
 from .outputs import BUILD_RECORD_FILE, DEPLOY_HASHES_FILE
-from .render.files import prune_unlinked
+from .render.files import prune_cache
 from .settings_file import run_settings_file, with_absolute_paths
 from .themes import resolve_theme, theme_of, use_theme
 
@@ -154,8 +154,9 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
         replaced, removed = _swap_in(staging, target), 0
     record.loose = produced - record.files()
     if not state.counts.get("links_copied"):  # copies, not links: every cached file would look unused
-        cache = Path(settings["CACHE_PATH"])
-        state.counts["cache_pruned"] = sum(prune_unlinked(cache / name, time.time()) for name in ("cards", "crops"))
+        pruned = prune_cache(Path(settings["CACHE_PATH"]), time.time())
+        if pruned is not None:
+            state.counts["cache_pruned"] = pruned
     state.counts.update(pages_rendered=record.rendered, pages_kept=record.carried,
                         files_written=replaced, files_removed=removed)
     newsroom = state.newsroom

@@ -9,11 +9,12 @@ from datetime import datetime
 from pathlib import Path
 from stat import S_ISREG
 
-from PIL import ExifTags, Image, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from .content import ImageFile, SourceFile, Sources
 from .errors import Problem
 from .freshness import RACY_NS
+from .pictures import TURNED, orientation
 from .themes import Theme
 
 ARTICLES, AUTHORS, PAGES, IMAGES = "articles", "authors", "pages", "images"
@@ -263,7 +264,6 @@ def read_images(content_root: Path, stamps: FileStamps | None = None) -> dict[st
 
 
 UPRIGHT = "upright"  # a picture's remembered size is as it is shown, after its EXIF orientation
-_TURNED = {5, 6, 7, 8}  # EXIF orientations that turn the picture a quarter
 
 
 def _picture_size(path: str) -> tuple[int | None, int | None]:
@@ -274,11 +274,7 @@ def _picture_size(path: str) -> tuple[int | None, int | None]:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 width, height = image.size
-                try:
-                    turned = image.getexif().get(ExifTags.Base.Orientation) in _TURNED
-                except Exception:  # noqa: BLE001 - damaged EXIF: the picture as stored, as browsers do
-                    turned = False
-                return (height, width) if turned else (width, height)
+                return (height, width) if orientation(image) in TURNED else (width, height)
     except (UnidentifiedImageError, OSError):
         return None, None  # SVG and other formats Pillow does not read: known to exist, size unknown
 

@@ -11,9 +11,10 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import ExifTags, Image, ImageDraw, ImageFont, ImageOps, features
+from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 
 from ..errors import MastheadError
+from ..pictures import TURNED, orientation
 from .layout import CardText, ellipsize, layout_headline
 from .runs import Run, visual_runs
 
@@ -163,13 +164,13 @@ def _cover(path: str, width: int, height: int, centering: tuple[float, float] = 
     the card (libjpeg's DCT scaling: a 2,400 px photo is read at half size, four times less
     work), then resized from the crop alone, with a box reduction first (reducing_gap)."""
     with Image.open(path) as source:
-        orientation = source.getexif().get(ExifTags.Base.Orientation, 1)
+        shown = orientation(source)
         if source.format == "JPEG":
             # the card's size along the stored axes: a photo stored on its side is turned after
-            along_w, along_h = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+            along_w, along_h = (height, width) if shown in TURNED else (width, height)
             scale = min(source.width / along_w, source.height / along_h)
             source.draft("RGB", (max(along_w, int(source.width / scale)), max(along_h, int(source.height / scale))))
-        image = (source if orientation == 1 else ImageOps.exif_transpose(source)).convert("RGB")
+        image = (source if shown == 1 else ImageOps.exif_transpose(source)).convert("RGB")
     ratio = width / height
     crop_w, crop_h = (image.width, image.width / ratio) if image.width / image.height < ratio \
         else (image.height * ratio, image.height)

@@ -79,7 +79,9 @@ def local_files(output: Path, options: DeployOptions) -> list[LocalFile]:
                      len(data), list(astuple(headers))]
         known[rel] = entry
         fields = tuple(entry[6])
-        headers = headers_of.get(fields) or headers_of.setdefault(fields, Headers(*fields))
+        headers = headers_of.get(fields)
+        if headers is None:
+            headers = headers_of[fields] = Headers(*fields)
         files.append(LocalFile(rel, entry[4], entry[5], headers))
     if known != remembered:
         _write_hashes(output / DEPLOY_HASHES_FILE, rules, known)

@@ -8,10 +8,11 @@ import os
 import shutil
 from pathlib import Path
 
-from PIL import ExifTags, Image, ImageOps
+from PIL import Image, ImageOps
 
 from ..config import SiteConfig
 from ..content import Newsroom
+from ..pictures import orientation
 from ..seo.crops import MIN_WIDTH, RATIOS, crop_box, crop_path, crop_size
 from ..seo.sitemaps import INDEX, NewsEntry, PageEntry, news_files, robots_txt, sitemap_files
 from ..workers import Workers
@@ -114,8 +115,7 @@ def _crop_into_cache(source: str, targets: dict[str, str]) -> None:
     that is the whole photo (a 16:9 photo's 16:9 crop) is the photo's own file, when that is an
     upright JPEG: encoding it again would only cost time and quality."""
     with Image.open(source) as opened:
-        as_stored = opened.format == "JPEG" and opened.mode in ("RGB", "L") and \
-            opened.getexif().get(ExifTags.Base.Orientation, 1) == 1
+        as_stored = opened.format == "JPEG" and opened.mode in ("RGB", "L") and orientation(opened) == 1
         photo = ImageOps.exif_transpose(opened).convert("RGB")
     for name, target in targets.items():
         ratio = RATIOS[name]

@@ -47,6 +47,24 @@ class OutputFolder:
 
 
 UNUSED_AFTER_S = 3600  # a build running beside this one links what it draws within seconds
+PRUNED_MARK = ".pruned"  # in the cache folder: when the cached images were last pruned
+
+
+def prune_cache(cache: Path, now: float) -> int | None:
+    """Prune the cached cards and crops (prune_unlinked), at most once an hour: nothing younger
+    than an hour goes, so looking more often would only stat every cached file on every build.
+    Returns how many files went, None when it was not time."""
+    mark = Path(cache) / PRUNED_MARK
+    try:
+        if mark.stat().st_mtime > now - UNUSED_AFTER_S:
+            return None
+    except FileNotFoundError:
+        pass
+    removed = sum(prune_unlinked(Path(cache) / name, now) for name in ("cards", "crops"))
+    if mark.parent.is_dir():
+        mark.touch()
+        os.utime(mark, (now, now))
+    return removed
 
 
 def prune_unlinked(folder: Path, now: float) -> int:

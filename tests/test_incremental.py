@@ -106,6 +106,34 @@ def test_a_series_of_incremental_builds_matches_a_clean_build_at_every_step(room
     assert_same_as_clean_build(room, LATER, tmp_path)
 
 
+def test_the_manifest_makes_again_only_the_lines_of_stories_that_changed(room, tmp_path, monkeypatch):
+    """Each line of the manifest is kept with the key of the story it was made from; a line whose
+    story is the same is taken from the last build's manifest, unless that file was changed since."""
+    import masthead.render.manifest as manifest
+
+    made = []
+    entry = manifest.article_entry
+    monkeypatch.setattr(manifest, "article_entry", lambda story, public: made.append(story.slug) or entry(story, public))
+    room.build()
+    assert len(made) == 10
+    made.clear()
+    path = room.content / "articles" / "story-2.md"
+    path.write_text(path.read_text().replace("Second paragraph.", "Second paragraph, corrected."))
+    room.build()
+    assert made == ["story-2"]
+    assert_same_as_clean_build(room, NOW, tmp_path)
+
+    # someone edits the manifest in output/: no line of it is trusted again
+    written = room.output / ".masthead/manifest.json"
+    written.write_text(written.read_text().replace('"Story 4"', '"Story four"'))
+    made.clear()
+    room.article("new", title="Breaking story", slug="breaking", date="2026-11-27T08:00+01:00")
+    room.build()
+    assert len(made) == 11
+    assert "Story four" not in written.read_text()
+    assert_same_as_clean_build(room, NOW, tmp_path)
+
+
 def test_a_failed_incremental_build_leaves_the_output_as_it_was(room):
     room.build()
     before = files(room.output)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BuildError, ContentError, MastheadError
-from .freshness import current_build, inputs_digest, previous_build, settings_digest, settings_key, unchanged_since
+from .freshness import Reads, current_build, settings_digest, settings_key, unchanged_since
 from .outputs import BUILD_RECORD_FILE, DEPLOY_HASHES_FILE
 from .render.files import prune_cache
 from .settings_file import run_settings_file, with_absolute_paths
@@ -80,9 +80,15 @@ def build_site(settings_file: Path, now: datetime | None = None,
     clock = now or datetime.now(timezone.utc)
     overrides = {"SITEURL": site_url.rstrip("/")} if site_url else {}
     values = run_settings_file(settings_file)  # once per build: the check below and the build share it
-    current = current_build(settings_file, overrides, output, clock, values)  # nothing changed: no Pelican
+    reads = Reads()  # the last build's record and the inputs' digest: read once, by the check or the build
+    current = current_build(settings_file, overrides, output, clock, values, reads)  # nothing changed: no Pelican
     if current is None:
-        report = _build(settings_file, clock, output, overrides, newsroom, values)
+        try:
+            report = _build(settings_file, clock, output, overrides, newsroom, values, reads)
+        finally:
+            # frozen once the newsroom was read: the collector walks it again only after the
+            # merge and the record (a long-running process, `masthead serve`, frees it later)
+            gc.unfreeze()
     else:
         target = Path(output).resolve() if output else Path(current["output"])
         summary = current["report"]
@@ -92,7 +98,7 @@ def build_site(settings_file: Path, now: datetime | None = None,
 
 
 def _build(settings_file: Path, clock: datetime, output: Path | None, overrides: dict, newsroom,
-           values: dict) -> BuildReport:
+           values: dict, reads: Reads) -> BuildReport:
     from pelican import Pelican
 
     from .pelican_adapter import BuildRequest, requested
@@ -106,8 +112,8 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
     settings_key_now, _ = settings_key(settings_file, overrides, values)
     content, themes = Path(settings["PATH"]).resolve(), [str(f) for f in theme_of(settings).folders]
     settings_now = settings_digest(settings)
-    inputs = inputs_digest(content, themes, settings_now)
-    before = previous_build(target)
+    inputs = reads.inputs(content, themes, settings_now)
+    before = reads.previous_build(target)
     if unchanged_since(before, inputs, clock):  # the settings file changed, but not what it sets
         return BuildReport(output=target, seconds=0.0, timings={},
                            counts=_nothing_done(before["report"]["counts"]),
@@ -117,13 +123,21 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
     settings["OUTPUT_PATH"] = str(staging)
     settings["DELETE_OUTPUT_DIRECTORY"] = False
     # pages whose inputs did not change stay in the previous output as they are
-    request = BuildRequest(now=clock, newsroom=newsroom, previous_output=target if target.is_dir() else None)
+    request = BuildRequest(now=clock, newsroom=newsroom, previous_output=target if target.is_dir() else None,
+                           previous_record=reads.record(target))
 
     errors = _ErrorRecorder()
     logging.getLogger().addHandler(errors)
     try:
         with requested(request):
-            pelican = Pelican(settings)
+            # Reading the newsroom makes hundreds of thousands of objects that live as long as the
+            # build: the collector walking them again and again as they are made would be most of
+            # the time reading a large newsroom from the parse cache takes. They are frozen below.
+            gc.disable()
+            try:
+                pelican = Pelican(settings)
+            finally:
+                gc.enable()
             if request.state is None:
                 if errors.messages:  # the plugin failed to load: say why
                     raise BuildError("the site generator reported errors:\n" + "\n".join(errors.messages))
@@ -143,7 +157,6 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
         raise
     finally:
         logging.getLogger().removeHandler(errors)
-        gc.unfreeze()  # a long-running process (`masthead serve`) frees them later
 
     produced = _files_in(staging)
     if record.kept and target.is_dir():

@@ -27,25 +27,53 @@ PACKAGE = Path(__file__).resolve().parent
 _SIMPLE = (str, int, float, bool, type(None))
 
 
-def previous_build(output: Path) -> dict | None:
-    """What the last build of `output` recorded about its inputs, or None."""
+def read_record(output: Path) -> dict | None:
+    """The last build's record of `output` (render/record.py writes it), or None."""
     try:
         data = json.loads((output / BUILD_RECORD_FILE).read_text(encoding="utf-8"))
-        return data["build"] if data.get("version") == RECORD_VERSION else None
-    except (OSError, ValueError, KeyError, TypeError):
+        return data if isinstance(data, dict) and data.get("version") == RECORD_VERSION else None
+    except (OSError, ValueError):
         return None
+
+
+class Reads:
+    """What one build read of the last build and of its inputs, kept for the rest of that build:
+    the check before it and the build itself then read a large record, and walk the content, once."""
+
+    def __init__(self) -> None:
+        self.records: dict[Path, dict | None] = {}
+        self.digests: dict[tuple, tuple[str, int]] = {}
+
+    def record(self, output: Path) -> dict | None:
+        if output not in self.records:
+            self.records[output] = read_record(output)
+        return self.records[output]
+
+    def previous_build(self, output: Path) -> dict | None:
+        """What the last build of `output` recorded about its inputs, or None."""
+        record = self.record(output)
+        build = record.get("build") if record else None
+        return build if isinstance(build, dict) else None
+
+    def inputs(self, content: Path, themes: list[str], settings: str) -> tuple[str, int]:
+        key = (str(content), tuple(themes), settings)
+        if key not in self.digests:
+            self.digests[key] = inputs_digest(content, themes, settings)
+        return self.digests[key]
 
 
 def current_build(settings_file: Path, overrides: dict, output: Path | None, now: datetime,
-                  values: dict) -> dict | None:
+                  values: dict, reads: Reads | None = None) -> dict | None:
     """The last build's record when nothing changed since it, found without starting Pelican;
-    None when a build is needed. `values`: what the settings file sets (run_settings_file)."""
+    None when a build is needed. `values`: what the settings file sets (run_settings_file);
+    `reads`: what the build then reads again."""
+    reads = reads or Reads()
     key, named_output = settings_key(settings_file, overrides, values)
-    build = previous_build(Path(output).resolve() if output else named_output)
+    build = reads.previous_build(Path(output).resolve() if output else named_output)
     if not build or build.get("settings_key") != key or "content" not in build:
         return None
     themes = build["theme"] if isinstance(build["theme"], list) else [build["theme"]]
-    inputs = inputs_digest(Path(build["content"]), themes, build["settings"])
+    inputs = reads.inputs(Path(build["content"]), themes, build["settings"])
     return build if unchanged_since(build, inputs, now) else None
 
 

@@ -150,7 +150,7 @@ class Article:
         """The line of a front-matter key, or of the body's first line ("body"), when known."""
         return next((line for key, line in self.lines if key == name), None)
 
-    @property
+    @cached_property
     def modified(self) -> datetime | None:
         """When the article last changed for readers: an `updated` date or its latest correction."""
         moments = [c.date for c in self.corrections]
@@ -210,8 +210,15 @@ class Newsroom:
         """Articles and pages by their path relative to the content root."""
         return {a.rel: a for a in self.articles} | {p.rel: p for p in self.pages}
 
+    @cached_property
+    def _by_state(self) -> Mapping[str, tuple[Article, ...]]:
+        grouped: dict[str, list[Article]] = {}
+        for article in self.articles:
+            grouped.setdefault(article.state(self.now), []).append(article)
+        return {state: tuple(found) for state, found in grouped.items()}
+
     def in_state(self, state: str) -> tuple[Article, ...]:
-        return tuple(a for a in self.articles if a.state(self.now) == state)
+        return self._by_state.get(state, ())
 
     @property
     def published(self) -> tuple[Article, ...]:

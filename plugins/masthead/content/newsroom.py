@@ -135,9 +135,7 @@ def _duplicates(items: list[Article] | list[Page], attribute: str, expected: str
     for item in items:
         by_value.setdefault(getattr(item, attribute), []).append(item)
     problems = []
-    for value, holders in sorted(by_value.items()):
-        if len(holders) < 2:
-            continue
+    for value, holders in sorted((v, h) for v, h in by_value.items() if len(h) > 1):
         for item in holders:
             others = ", ".join(o.source for o in holders if o is not item)
             problems.append(Problem(item.source, None, attribute, expected,

@@ -184,7 +184,7 @@ def manifest_bytes(files: dict, listed_at: float | None = None, pending: tuple[s
                 | ({"listed_at": listed_at} if listed_at is not None else {})
                 | ({"pending_deletes": sorted(pending)} if pending else {}))
     text = json.dumps(document, sort_keys=True, separators=(",", ":"))
-    return gzip.compress(text.encode(), compresslevel=6, mtime=0)
+    return gzip.compress(text.encode(), compresslevel=3, mtime=0)  # mostly digests: 6 takes twice as long for 6% less
 
 
 INVALIDATION_LIMIT = 1000  # beyond this many paths, one wildcard costs less than the list

@@ -73,7 +73,8 @@ def start_build(pelican) -> None:
     if newsroom is None or newsroom.now != now:
         newsroom = read_newsroom(Path(settings["PATH"]), config, now, Path(settings["CACHE_PATH"]),
                                  theme=theme, workers=workers)
-    record = RenderRecord(request.previous_output, site_key(settings, config, newsroom, theme))
+    record = RenderRecord(request.previous_output, site_key(settings, config, newsroom, theme),
+                          request.previous_record)
     kit = template_kit(settings, config, newsroom, theme)
     request.state = BuildState(config=config, newsroom=newsroom, theme=theme, layout=layout, record=record,
                                workers=workers, content=Path(settings["PATH"]), cache=Path(settings["CACHE_PATH"]),

@@ -30,6 +30,7 @@ class BuildRequest:
     now: datetime | None = None  # the build's clock (`masthead build --now`); the current time if None
     newsroom: Newsroom | None = None  # already read and checked for the same clock (`masthead publish`)
     previous_output: Path | None = None  # the output/ this build replaces: unchanged pages stay there
+    previous_record: dict | None = None  # its build record, as the check before the build read it
     state: BuildState | None = None
     workers: Workers | None = None  # the build's worker processes, shut down when the run ends
 

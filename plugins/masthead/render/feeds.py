@@ -37,19 +37,28 @@ def write_feeds(stories, newsroom, config: SiteConfig, output: OutputFolder, rec
     def absolute(path: str) -> str:
         return f"{base}/{path}"
 
+    people: dict[str, Person] = {}
+    categories: dict[object, Category] = {}  # sections and tags: a view object each, shared by its stories
+
     def person(author) -> Person:
-        avatar = newsroom.authors[author.slug].avatar
-        return Person(slug=author.slug, name=author.name, url=absolute(author.url),
-                      avatar=absolute(avatar.src) if avatar and avatar.is_local else (avatar.src if avatar else ""))
+        if author.slug not in people:
+            avatar = newsroom.authors[author.slug].avatar
+            people[author.slug] = Person(
+                slug=author.slug, name=author.name, url=absolute(author.url),
+                avatar=absolute(avatar.src) if avatar and avatar.is_local else (avatar.src if avatar else ""))
+        return people[author.slug]
+
+    def category(view) -> Category:
+        if view not in categories:
+            categories[view] = Category(slug=view.slug, term=view.name, url=absolute(view.url))
+        return categories[view]
 
     # Entries are planned without their content, which only the documents written need: most
     # documents of an incremental build are unchanged, and an entry's content costs the most.
     entries, sources = [], {}
     for article in stories:
-        section = Category(slug=article.category.slug, term=article.category.name, url=absolute(article.category.url))
-        tags = tuple(Category(slug=t.slug, term=t.name, url=absolute(t.url)) for t in article.tags)
         entry = feed_entry(article.record, absolute(article.url), "", tuple(person(a) for a in article.authors),
-                           section, tags, base)
+                           category(article.category), tuple(category(t) for t in article.tags), base)
         entries.append(entry)
         sources[id(entry)] = article
     site = feed_site(config)

@@ -12,8 +12,9 @@ import json
 
 from ..cards.plan import card_path
 from ..config import SiteConfig
-from ..outputs import MANIFEST_FILE
+from ..outputs import MANIFEST_FILE, MANIFEST_KEYS_FILE
 from .files import OutputFolder
+from .record import RenderRecord
 
 
 def article_entry(article, public: str) -> dict:
@@ -39,19 +40,47 @@ def article_entry(article, public: str) -> dict:
     }
 
 
-def write_manifest(stories, config: SiteConfig, output: OutputFolder) -> None:
+def write_manifest(stories, config: SiteConfig, output: OutputFolder, record: RenderRecord | None = None) -> None:
+    """The manifest, and beside it the key of the story each line was made from: the next build
+    takes the line of a story whose key is the same (most of them) instead of making it again."""
     site = {"name": config.name, "url": config.public_url, "lang": config.default_lang}
-    articles = sorted((article_entry(s, config.public_url) for s in stories),
-                      key=lambda entry: (entry["published"], entry["id"]), reverse=True)
-    output.write_text(MANIFEST_FILE, manifest_text(site, articles))
+    known = _previous_lines(record) if record else {}
+    rows = []
+    for story in stories:
+        line = known.get(story.key) or _dump(article_entry(story, config.public_url))
+        rows.append((story.record.date.isoformat(), story.record.id, story.key, line))
+    rows.sort(reverse=True)  # newest first, as the entries' (published, id)
+    data = _manifest_text(site, [row[3] for row in rows]).encode("utf-8")
+    output.write_bytes(MANIFEST_FILE, data)
+    if record is not None:
+        output.write_text(MANIFEST_KEYS_FILE, json.dumps({
+            "site": record.site_key, "sha256": hashlib.sha256(data).hexdigest(), "keys": [row[2] for row in rows]}))
 
 
-def manifest_text(site: dict, articles: list[dict]) -> str:
+def _previous_lines(record: RenderRecord) -> dict[str, str]:
+    """Story key -> manifest line, from the last build's manifest, when it is the one the keys
+    describe (same code and settings, the file's bytes as that build wrote them)."""
+    if record.previous_output is None:
+        return {}
+    try:
+        keys = json.loads((record.previous_output / MANIFEST_KEYS_FILE).read_text(encoding="utf-8"))
+        data = (record.previous_output / MANIFEST_FILE).read_bytes()
+        if keys["site"] != record.site_key or keys["sha256"] != hashlib.sha256(data).hexdigest():
+            return {}
+        lines = data.decode("utf-8").split("\n")[1:-4]  # one article per line (_manifest_text)
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    if len(lines) != len(keys["keys"]):
+        return {}
+    return {key: line.removesuffix(",") for key, line in zip(keys["keys"], lines)}
+
+
+def _dump(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _manifest_text(site: dict, lines: list[str]) -> str:
     """The manifest as JSON: sorted keys, one article per line. (An indented document would go
     through json's pure-Python encoder, ten times slower at 10,000 articles.)"""
-    def dump(value) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-    lines = ",\n".join(dump(entry) for entry in articles)
-    return f'{{"articles": [\n{lines}\n],\n"site": {dump(site)},\n"version": 1}}\n'
-
+    joined = ",\n".join(lines)
+    return f'{{"articles": [\n{joined}\n],\n"site": {_dump(site)},\n"version": 1}}\n'

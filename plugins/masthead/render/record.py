@@ -20,7 +20,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from .. import __version__
-from ..freshness import RECORD_VERSION, settings_text
+from ..freshness import RECORD_VERSION, read_record, settings_text
 from ..outputs import BUILD_RECORD_FILE
 from ..seo.sitemaps import NEWS_WINDOW
 
@@ -28,7 +28,8 @@ from ..seo.sitemaps import NEWS_WINDOW
 class RenderRecord:
     """The units of the previous build (read from its output) and of this one (written with it)."""
 
-    def __init__(self, previous_output: Path | None, site_key: str):
+    def __init__(self, previous_output: Path | None, site_key: str, previous_record: dict | None = None):
+        """`previous_record`: the record in previous_output, when the caller read it already."""
         self.previous_output = previous_output
         self.previous_root = f"{previous_output}/" if previous_output is not None else ""
         self.site_key = site_key
@@ -40,12 +41,12 @@ class RenderRecord:
         self.rendered = 0
         self.carried = 0
         if previous_output is not None:
+            data = previous_record or read_record(previous_output)
             try:
-                data = json.loads((previous_output / BUILD_RECORD_FILE).read_text(encoding="utf-8"))
-                if data.get("version") == RECORD_VERSION and data.get("site") == site_key:
-                    self.previous, self.previous_loose = data["units"], data["loose"]
-            except (OSError, ValueError, KeyError, TypeError):
-                self.previous = {}
+                if data and data.get("site") == site_key:
+                    self.previous, self.previous_loose = dict(data["units"]), list(data["loose"])
+            except (KeyError, TypeError, ValueError):
+                self.previous, self.previous_loose = {}, []
 
     def key(self, *parts: str) -> str:
         digest = hashlib.sha256(self.site_key.encode())

@@ -90,7 +90,7 @@ def render_site(state: BuildState, settings: dict, root: Path) -> None:
     started = time.perf_counter()
     write_discovery(plan, state.newsroom, state.config, output)
     write_redirects(plan.built, {unit.path for unit in units}, state.config, output)
-    write_manifest(plan.stories, state.config, output)
+    write_manifest(plan.stories, state.config, output, state.record)
     state.timed("discovery", started)
     state.counts["links_copied"] = output.copied
 

@@ -5,6 +5,7 @@ Pure: URLs and dates in, file paths and bytes out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,6 +19,7 @@ PART_LIMIT = 50_000  # sitemaps.org: at most 50,000 URLs per file
 NEWS_LIMIT = 1_000  # Google News: at most 1,000 URLs per news sitemap
 NEWS_WINDOW = timedelta(hours=48)  # Google News reads articles of the last two days only
 INDEX = "sitemap.xml"
+_NOT_XML = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ud800-\\udfff\\ufffe\\uffff]")  # as lxml refuses them
 NEWS = "news-sitemap.xml"
 
 
@@ -72,18 +74,33 @@ def sitemap_files(base: str, pages: list[PageEntry], part_limit: int = PART_LIMI
 
 
 def _part(pages: list[PageEntry]) -> bytes:
-    urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset",
-                           nsmap={None: SITEMAP_NS, "image": IMAGE_NS, "xhtml": XHTML_NS})
+    """A part of up to 50,000 URLs, written as text: the same bytes lxml's pretty printer makes,
+    several times faster than a tree of 250,000 elements (tests/test_discovery.py parses it back)."""
+    out = ["<?xml version='1.0' encoding='UTF-8'?>\n",
+           f'<urlset xmlns="{SITEMAP_NS}" xmlns:image="{IMAGE_NS}" xmlns:xhtml="{XHTML_NS}">']
     for page in pages:
-        url = _sub(urlset, SITEMAP_NS, "url")
-        _sub(url, SITEMAP_NS, "loc", page.loc)
+        out.append(f"\n  <url>\n    <loc>{_text(page.loc)}</loc>")
         if page.lastmod:
-            _sub(url, SITEMAP_NS, "lastmod", page.lastmod.isoformat())
+            out.append(f"\n    <lastmod>{page.lastmod.isoformat()}</lastmod>")
         for lang, href in page.alternates:
-            _sub(url, XHTML_NS, "link", rel="alternate", hreflang=lang, href=href)
+            out.append(f'\n    <xhtml:link rel="alternate" hreflang={_attribute(lang)} href={_attribute(href)}/>')
         for image in page.images:
-            _sub(_sub(url, IMAGE_NS, "image"), IMAGE_NS, "loc", image)
-    return _xml(urlset)
+            out.append(f"\n    <image:image>\n      <image:loc>{_text(image)}</image:loc>\n    </image:image>")
+        out.append("\n  </url>")
+    out.append("\n</urlset>\n" if pages else "\n")
+    if not pages:  # an empty element is written as lxml writes it
+        out[-2] = out[-2][:-1] + "/>"
+    return "".join(out).encode("utf-8")
+
+
+def _text(value: str) -> str:
+    if _NOT_XML.search(value):
+        raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters")
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _attribute(value: str) -> str:
+    return '"' + _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;") + '"'
 
 
 def news_files(entries: list[NewsEntry], publication: str, now: datetime,

@@ -30,7 +30,7 @@ class Section:
     url: str
     save_as: str
 
-    @property
+    @cached_property
     def key(self) -> str:
         return repr((type(self).__name__, self.name, self.slug, self.url))
 
@@ -53,7 +53,7 @@ class Byline:
     save_as: str
     profile: Author = field(compare=False)
 
-    @property
+    @cached_property
     def key(self) -> str:
         return repr(("Byline", self.slug, self.url, self.profile))
 
@@ -68,7 +68,7 @@ class Version:
     lang: str
     url: str
 
-    @property
+    @cached_property
     def key(self) -> str:
         return repr((self.lang, self.url))
 

@@ -41,15 +41,19 @@ def card_jobs(articles, authors, sections, newsroom: Newsroom, config: SiteConfi
     layout = layout_settings(config.cards)
     root = str(content)
 
+    stamps: dict[str, tuple] = {}  # a photo many stories share is looked at once
+
     def local(picture) -> str:
-        return os.path.join(root, picture.src) if picture and picture.is_local else ""
+        return f"{root}/{picture.src}" if picture and picture.is_local else ""
 
     def stamp(path: str) -> tuple:
-        try:
-            found = os.stat(path)
-            return path, found.st_size, found.st_mtime_ns
-        except OSError:
-            return path, None, None
+        if path not in stamps:
+            try:
+                found = os.stat(path)
+                stamps[path] = (path, found.st_size, found.st_mtime_ns)
+            except OSError:
+                stamps[path] = (path, None, None)
+        return stamps[path]
 
     def article_job(article, photo: str) -> CardJob:
         record = article.record

@@ -14,7 +14,7 @@ from ..config import SiteConfig
 from ..content import Newsroom
 from ..pictures import orientation
 from ..seo.crops import MIN_WIDTH, RATIOS, crop_box, crop_path, crop_size
-from ..seo.sitemaps import INDEX, NewsEntry, PageEntry, news_files, robots_txt, sitemap_files
+from ..seo.sitemaps import INDEX, NEWS_WINDOW, NewsEntry, PageEntry, news_files, robots_txt, sitemap_files
 from ..workers import Workers
 from .files import OutputFolder
 from .record import RenderRecord
@@ -58,8 +58,9 @@ def write_discovery(plan, newsroom: Newsroom, config: SiteConfig, output: Output
     if plan.editions:
         pages.append(PageEntry(url("digests/"), newest.get(("site", ""))))
 
-    news = news_files([NewsEntry(url(s.url), s.record.title, s.record.date, s.lang) for s in plan.stories],
-                      config.name, newsroom.now)
+    recent = newsroom.now - NEWS_WINDOW  # only the last two days' stories can be in the news sitemap
+    news = news_files([NewsEntry(url(s.url), s.record.title, s.record.date, s.lang)
+                       for s in plan.stories if s.record.date >= recent], config.name, newsroom.now)
     files = {**sitemap_files(base, pages, news_files=tuple(news)), **news}
     for path, data in files.items():
         output.write_bytes(path, data)

@@ -27,11 +27,7 @@ class ContextKeys:
     def value(self, value) -> str:
         if isinstance(value, _PLAIN):
             return repr(value)
-        key = getattr(value, "key", None)
-        if isinstance(key, str):
-            return key
-        if isinstance(value, (datetime, date)):
-            return value.isoformat()
+        # lists and dicts before `key`: looking for an attribute they lack costs an exception
         if isinstance(value, (list, tuple)):
             if len(value) < LONG_LIST:
                 return "[" + ",".join(self.value(item) for item in value) + "]"
@@ -44,5 +40,10 @@ class ContextKeys:
         if isinstance(value, dict):
             items = sorted(value.items(), key=lambda item: repr(item[0]))
             return "{" + ",".join(f"{k!r}:{self.value(v)}" for k, v in items) + "}"
+        key = getattr(value, "key", None)
+        if isinstance(key, str):
+            return key
+        if isinstance(value, (datetime, date)):
+            return value.isoformat()
         raise TypeError(f"a page context holds a {type(value).__name__}, which has no key: give templates "
                         "plain values or the site's view objects (masthead.site.views)")

@@ -170,7 +170,8 @@ def measure(articles: int, store) -> dict:
                                if not line.startswith("CACHE_PATH")) + "CACHE_PATH = 'cache'\n"
 
         def checkout() -> None:
-            shutil.copytree(ours / "content", runner / "content")  # every file new to this disk
+            # every file new to this disk and dated now, as a git checkout makes them
+            shutil.copytree(ours / "content", runner / "content", copy_function=shutil.copyfile)
             (runner / "pelicanconf.py").write_text(own_settings)
 
         checkout()  # the previous run: built and deployed, its caches saved

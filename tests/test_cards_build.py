@@ -86,6 +86,49 @@ def test_a_changed_font_file_redraws_every_card(tmp_path):
     assert room.build().counts["cards_drawn"] == 6
 
 
+def test_a_fresh_checkout_of_the_same_files_makes_no_card_or_crop_again(tmp_path, monkeypatch):
+    """A CI runner checks the newsroom out anew (every file a new inode, dated now) and installs
+    masthead's fonts anew: cards and crops are keyed by the bytes they are made from, so with the
+    caches restored none is looked at again; a photo whose bytes changed is."""
+    import os
+
+    import masthead.render.cards as cards
+    import masthead.render.discovery as discovery
+
+    looked_at = []  # cards whose inputs changed: a job made, its files hashed, the cache asked
+
+    class Keys(cards.CardKeys):
+        def __call__(self, job):
+            looked_at.append(job.path)
+            return super().__call__(job)
+
+    cropped = []  # a photo's crops looked at: its size checked, then each crop made
+    crop_size = discovery.crop_size
+    monkeypatch.setattr(cards, "CardKeys", Keys)
+    monkeypatch.setattr(discovery, "crop_size", lambda *args: cropped.append(args) or crop_size(*args))
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "theme", theme)
+    room = make_room(tmp_path, theme)
+    first = room.build()
+    assert first.counts["cards_drawn"] == 6 and first.counts["photos_cropped"] == 1
+    assert len(looked_at) == 6 and len(cropped) == 4
+    looked_at.clear(), cropped.clear()
+    for path in [*room.content.rglob("*"), *(theme / "fonts").rglob("*")]:
+        if path.is_file():
+            data = path.read_bytes()
+            path.unlink()
+            path.write_bytes(data)
+            os.utime(path, ns=(path.stat().st_mtime_ns + 10**10,) * 2)  # later than the last build
+    again = room.build()
+    assert again.counts["cards_drawn"] == 0 and again.counts["photos_cropped"] == 0
+    assert looked_at == [] and cropped == []
+    photo = room.content / "images" / "photo.jpg"
+    Image.new("RGB", (1600, 900), "darkred").save(photo)
+    changed = room.build()
+    assert changed.counts["cards_drawn"] == 1 and changed.counts["photos_cropped"] == 1
+    assert looked_at == ["cards/articles/story.jpg"] and len(cropped) == 4
+
+
 def test_brand_fonts_can_be_chosen_and_a_missing_one_is_named(tmp_path):
     import pytest
 

@@ -394,6 +394,31 @@ def test_a_deploy_hashes_only_the_files_a_build_changed(tmp_path, monkeypatch):
     assert sorted(read) == sorted(FILES)
 
 
+def test_many_files_are_hashed_by_threads_with_the_same_result(tmp_path, monkeypatch):
+    """A first deploy, or an output restored on a new CI runner, hashes every file: several
+    threads do it, and each file gets its own bytes' hash and headers, as one thread would give."""
+    import hashlib
+    import threading
+
+    import masthead.deploy.run as run
+    from masthead.deploy.run import DeployOptions, local_files
+
+    files = {f"2026/11/story-{n}/index.html": f"<h1>Story {n}</h1>".encode() * (n + 1) for n in range(200)}
+    files |= {f"cards/articles/story-{n}.jpg": bytes([n]) * 5000 for n in range(100)}
+    output = site(tmp_path / "output", files)
+    threads = set()
+    original = run.prepare
+    monkeypatch.setattr(run, "prepare",
+                        lambda key, *args: threads.add(threading.current_thread().name) or original(key, *args))
+    found = {f.key: f for f in local_files(output, DeployOptions(precompress="gzip"))}
+    assert len(threads) > 1 and all(name.startswith("masthead-hash") for name in threads)
+    assert sorted(found) == sorted(files)
+    for key, data in files.items():
+        expected, headers = original(key, data, DeployOptions().cache_rules, "gzip", "")
+        assert (found[key].sha256, found[key].size, found[key].headers) == (
+            hashlib.sha256(expected).hexdigest(), len(expected), headers), key
+
+
 def test_a_listing_cut_into_ranges_finds_every_object_recorded_or_not(seaweed, bucket, monkeypatch):
     import masthead.deploy.s3 as s3
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 
@@ -139,4 +140,32 @@ def test_a_picture_size_remembered_before_upright_sizes_is_read_again(newsroom, 
                      taken_ns=stat.st_mtime_ns + 10**10)
     picture = read_sources(newsroom.content, stamps=old).images["images/phone.jpg"]
     assert (picture.width, picture.height) == (1200, 1600)
-    assert old.current["images/phone.jpg"][3] == ("upright", 1200, 1600)
+    digest = hashlib.sha256((newsroom.content / "images" / "phone.jpg").read_bytes()).hexdigest()
+    assert old.current["images/phone.jpg"][3] == ("upright", 1200, 1600, digest) and picture.digest == digest
+
+
+def test_a_picture_is_known_by_its_bytes_and_read_again_only_when_its_stamp_changes(newsroom, tmp_path):
+    """Cards and crops are keyed by a picture's digest, not its file's date: a fresh checkout dates
+    every file anew, and a photo whose bytes are the same must not look changed. The digest is
+    remembered with the file's stamp, so an unchanged file is not read to find it."""
+    import os
+
+    from PIL import Image
+
+    from masthead.sources import FileStamps
+
+    photo = newsroom.content / "images" / "wire.jpg"
+    photo.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (1600, 900), "navy").save(photo)
+    first = FileStamps(taken_ns=2 * 10**18)
+    before = read_sources(newsroom.content, stamps=first).images["images/wire.jpg"]
+    assert before.digest == hashlib.sha256(photo.read_bytes()).hexdigest()
+    assert (before.width, before.height) == (1600, 900)
+    os.utime(photo, ns=(10**18, 10**18))  # checked out again: same bytes, another date
+    again = FileStamps(first.current, taken_ns=2 * 10**18)
+    assert read_sources(newsroom.content, stamps=again).images["images/wire.jpg"] == before
+    # a stamp as the last build saw it gives the remembered digest: the file is not read for it
+    stat = os.stat(photo)
+    remembered = FileStamps({"images/wire.jpg": (stat.st_size, stat.st_mtime_ns, stat.st_ino,
+                                                 ("upright", 1600, 900, "remembered"))}, taken_ns=2 * 10**18)
+    assert read_sources(newsroom.content, stamps=remembered).images["images/wire.jpg"].digest == "remembered"

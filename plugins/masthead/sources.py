@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import subprocess
 import warnings
@@ -238,7 +240,8 @@ def files_at(content_root: Path, ref: str) -> dict[str, bytes] | None:
 
 
 def read_images(content_root: Path, stamps: FileStamps | None = None) -> dict[str, ImageFile]:
-    """Size of every picture under content/images, read from its header only (or from `stamps`)."""
+    """Size of every picture under content/images, from its header, and its bytes' digest (or both
+    from `stamps`, when the file is as they last saw it)."""
     found = []
     for where, folders, names in os.walk(Path(content_root) / IMAGES):
         folders[:] = [name for name in folders if not name.startswith(".")]
@@ -255,24 +258,29 @@ def read_images(content_root: Path, stamps: FileStamps | None = None) -> dict[st
         if not S_ISREG(stat.st_mode):
             continue
         learnt = stamps.lookup(rel, stat) if stamps is not None else None
-        if not (isinstance(learnt, tuple) and learnt[:1] == (UPRIGHT,)):  # stamps before 0.3.0 held the stored size
-            learnt = (UPRIGHT, *_picture_size(path))
+        if not (isinstance(learnt, tuple) and len(learnt) == 4 and learnt[0] == UPRIGHT):  # older stamps: read again
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                continue  # removed while we looked
+            learnt = (UPRIGHT, *_picture_size(data), hashlib.sha256(data).hexdigest())
             if stamps is not None:
                 stamps.remember(rel, stat, learnt)
-        images[rel] = ImageFile(rel=rel, width=learnt[1], height=learnt[2], bytes=stat.st_size)
+        images[rel] = ImageFile(rel=rel, width=learnt[1], height=learnt[2], bytes=stat.st_size, digest=learnt[3])
     return images
 
 
 UPRIGHT = "upright"  # a picture's remembered size is as it is shown, after its EXIF orientation
 
 
-def _picture_size(path: str) -> tuple[int | None, int | None]:
+def _picture_size(data: bytes) -> tuple[int | None, int | None]:
     """Width and height as browsers and the crops show the picture: a phone photo stored on its
     side with an EXIF orientation of 6 is as tall as it is stored wide."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
+            with Image.open(io.BytesIO(data)) as image:
                 width, height = image.size
                 return (height, width) if orientation(image) in TURNED else (width, height)
     except (UnidentifiedImageError, OSError):

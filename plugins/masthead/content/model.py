@@ -46,12 +46,14 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class ImageFile:
-    """A picture under content/images, with the size read from its header."""
+    """A picture under content/images, with the size read from its header and the SHA-256 of its
+    bytes (what cards and crops are keyed by: a fresh checkout dates every file anew)."""
 
     rel: str
     width: int | None
     height: int | None
     bytes: int
+    digest: str = ""
 
 
 @dataclass(frozen=True)

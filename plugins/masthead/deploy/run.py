@@ -13,6 +13,7 @@ import json
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Callable
@@ -56,29 +57,47 @@ def redirects_of(output: Path) -> dict[str, str]:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
+HASH_THREADS = max(2, min(8, os.cpu_count() or 1))  # reading and SHA-256 let go of the GIL
+HASH_IN_THREADS_FROM = 64  # fewer files to hash than this are hashed here: starting threads costs more
+
+
 def local_files(output: Path, options: DeployOptions) -> list[LocalFile]:
     """Every file of the built site with the hash of the bytes that would be uploaded.
 
     Hashes are remembered in output/.masthead/ by each file's size, modification time and inode:
     an incremental build leaves unchanged files as they were, so a deploy after it reads and
-    hashes only what the build wrote."""
+    hashes only what the build wrote. Many files to hash (a first deploy, an output restored on a
+    new runner) are hashed by several threads."""
     output = Path(output)
     _require_output(output)
     redirects = redirects_of(output)
     rules = hashlib.sha256(repr((options.cache_rules, options.precompress)).encode()).hexdigest()
     remembered = _read_hashes(output / DEPLOY_HASHES_FILE, rules)
     known: dict[str, list] = {}
-    files = []
-    headers_of: dict[tuple, Headers] = {}  # a site has a handful of header sets, one object each
+    stale = []
     for rel, path, stat in _site_files(str(output)):
         redirect = redirects.get(rel, "")
         entry = remembered.get(rel)
         if (entry is None or entry[0] != stat.st_size or entry[1] != stat.st_mtime_ns or entry[2] != stat.st_ino
                 or entry[3] != redirect):
-            data, headers = prepare(rel, Path(path).read_bytes(), options.cache_rules, options.precompress, redirect)
-            entry = [stat.st_size, stat.st_mtime_ns, stat.st_ino, redirect, hashlib.sha256(data).hexdigest(),
-                     len(data), list(astuple(headers))]
-        known[rel] = entry
+            stale.append((rel, path, stat, redirect))
+        else:
+            known[rel] = entry
+
+    def hashed(item: tuple) -> list:
+        rel, path, stat, redirect = item
+        data, headers = prepare(rel, Path(path).read_bytes(), options.cache_rules, options.precompress, redirect)
+        return [stat.st_size, stat.st_mtime_ns, stat.st_ino, redirect, hashlib.sha256(data).hexdigest(),
+                len(data), list(astuple(headers))]
+
+    if len(stale) >= HASH_IN_THREADS_FROM:
+        with ThreadPoolExecutor(HASH_THREADS, thread_name_prefix="masthead-hash") as pool:
+            known.update(zip((item[0] for item in stale), pool.map(hashed, stale, chunksize=32)))
+    else:
+        known.update((item[0], hashed(item)) for item in stale)
+    files = []
+    headers_of: dict[tuple, Headers] = {}  # a site has a handful of header sets, one object each
+    for rel, entry in known.items():
         fields = tuple(entry[6])
         headers = headers_of.get(fields)
         if headers is None:

@@ -41,19 +41,14 @@ def card_jobs(articles, authors, sections, newsroom: Newsroom, config: SiteConfi
     layout = layout_settings(config.cards)
     root = str(content)
 
-    stamps: dict[str, tuple] = {}  # a photo many stories share is looked at once
-
     def local(picture) -> str:
         return f"{root}/{picture.src}" if picture and picture.is_local else ""
 
-    def stamp(path: str) -> tuple:
-        if path not in stamps:
-            try:
-                found = os.stat(path)
-                stamps[path] = (path, found.st_size, found.st_mtime_ns)
-            except OSError:
-                stamps[path] = (path, None, None)
-        return stamps[path]
+    def known(picture) -> tuple:
+        """A picture as its cards know it: by its bytes' digest, which a fresh checkout (every
+        file dated anew) does not change."""
+        found = newsroom.images.get(picture.src)
+        return picture.src, found.digest if found else None
 
     def article_job(article, photo: str) -> CardJob:
         record = article.record
@@ -65,12 +60,13 @@ def card_jobs(articles, authors, sections, newsroom: Newsroom, config: SiteConfi
         return CardJob(card_path("article", record.slug, photo=bool(photo)), text)
 
     cards = []
-    avatars = {slug: stamp(local(profile.avatar)) if profile.avatar and profile.avatar.is_local else ()
+    avatars = {slug: known(profile.avatar) if profile.avatar and profile.avatar.is_local else ()
                for slug, profile in newsroom.authors.items()}
     for article in articles:
         record = article.record
         photo = local(record.image.picture) if record.image and layout["use_image"] else ""
-        drawn_from = (fingerprint(article), stamp(photo) if photo else (), *(avatars[a.slug] for a in article.authors))
+        drawn_from = (fingerprint(article), known(record.image.picture) if photo else (),
+                      *(avatars[a.slug] for a in article.authors))
         cards.append((card_path("article", record.slug, photo=bool(photo)), drawn_from,
                       lambda article=article, photo=photo: article_job(article, photo)))
     default = dict(lang=config.default_lang, direction=text_direction(config.default_lang))
@@ -101,13 +97,15 @@ def draw_cards(plan, newsroom: Newsroom, config: SiteConfig, content: Path, font
     # Expired articles kept with a notice still show their card when shared.
     cards = card_jobs(plan.built, [a for a, _ in plan.authors], [c for c, _ in plan.sections],
                       newsroom, config, content, lambda story: story.key)
-    shared = repr((layout, versions, [(f, os.stat(f).st_size, os.stat(f).st_mtime_ns) for f in fonts + [logo] if f]))
     hashes: dict[str, str] = {}
 
     def file_hash(path: str) -> str:
         if path not in hashes:
             hashes[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
         return hashes[path]
+
+    # by their bytes, not their files' dates: a fresh runner installs the fonts and checks out the logo anew
+    shared = repr((layout, versions, [(f, file_hash(f)) for f in fonts + [logo] if f and os.path.isfile(f)]))
 
     key_of = CardKeys(layout, file_hash, fonts, logo, versions)
     changed = []  # (job, unit key, cached file)

@@ -70,11 +70,12 @@ def write_discovery(plan, newsroom: Newsroom, config: SiteConfig, output: Output
 INLINE_LIMIT = 8  # fewer photos than this are cropped here: starting workers costs more
 
 
-def write_crops(articles, content: Path, cache: Path, output: OutputFolder, record: RenderRecord,
+def write_crops(articles, images, content: Path, cache: Path, output: OutputFolder, record: RenderRecord,
                 workers: Workers | None = None) -> int:
     """16:9, 4:3 and 1:1 crops of each published featured image, cached by the photo's bytes and
-    made by the workers. A photo whose file is as the last build found it (size, modification
-    time, inode) keeps its crops without being read. Returns how many photos were cropped."""
+    made by the workers. A photo whose bytes' digest (`images`: the newsroom's, remembered with
+    each file's stamp) is the one the last build cropped keeps its crops without being read.
+    Returns how many photos were cropped."""
     pictures = {}  # many articles share a photo: each is cropped once
     for article in articles:
         image = article.record.image
@@ -84,15 +85,15 @@ def write_crops(articles, content: Path, cache: Path, output: OutputFolder, reco
     made, work = [], []
     for picture in pictures.values():
         source = content / picture.src
-        found = source.stat()
-        unit, stamp = f"crops:{picture.src}", (found.st_size, found.st_mtime_ns, found.st_ino)
-        key = record.key("crops", str(CROP_VERSION), picture.src, repr(stamp))
+        found = images.get(picture.src)
+        digest = found.digest if found and found.digest else hashlib.sha256(source.read_bytes()).hexdigest()
+        unit = f"crops:{picture.src}"
+        key = record.key("crops", str(CROP_VERSION), picture.src, digest)
         if record.unchanged(unit, key, page=False):
             continue
         if crop_size(picture.width, picture.height, RATIOS["16x9"])[0] < MIN_WIDTH:
             logger.warning("%s: %d×%d px is too small for %d px wide search crops; the crops use what "
                            "there is", f"content/{picture.src}", picture.width, picture.height, MIN_WIDTH)
-        digest = hashlib.sha256(source.read_bytes()).hexdigest()
         cached = {name: cache / f"{digest}-{name}-v{CROP_VERSION}.jpg" for name in RATIOS}
         missing = {name: str(path) for name, path in cached.items() if not path.exists()}
         if missing:

@@ -83,8 +83,8 @@ def render_site(state: BuildState, settings: dict, root: Path) -> None:
     state.timed("cards", started)
 
     started = time.perf_counter()
-    state.counts["photos_cropped"] = write_crops(plan.built, state.content, state.cache / "crops", output,
-                                                 state.record, state.workers)
+    state.counts["photos_cropped"] = write_crops(plan.built, state.newsroom.images, state.content,
+                                                 state.cache / "crops", output, state.record, state.workers)
     state.timed("crops", started)
 
     started = time.perf_counter()

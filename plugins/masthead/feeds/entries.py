@@ -5,6 +5,7 @@ from __future__ import annotations
 import mimetypes
 import re
 import uuid
+from functools import lru_cache
 from html import escape as html_escape
 from urllib.parse import urljoin
 
@@ -72,7 +73,7 @@ def feed_entry(article: Article, url: str, content_html: str, authors: tuple[Per
     if article.image:
         picture = article.image.picture
         src = picture.src if not picture.is_local else f"{site_url}/{picture.src}"
-        image = Enclosure(url=src, media_type=mimetypes.guess_type(src)[0] or "image/jpeg",
+        image = Enclosure(url=src, media_type=_media_type(src.rsplit("/", 1)[-1].rsplit(".", 1)[-1].lower()),
                           alt=xml_text(article.image.alt), length=picture.bytes,
                           width=picture.width, height=picture.height)
     return FeedEntry(
@@ -81,6 +82,12 @@ def feed_entry(article: Article, url: str, content_html: str, authors: tuple[Per
         authors=authors, section=section, tags=tags, summary=xml_text(article.summary),
         content_html=entry_content(content_html, url), lang=article.lang, image=image,
     )
+
+
+@lru_cache(maxsize=64)
+def _media_type(extension: str) -> str:
+    """A picture's type by its file's extension (a site has a handful: looked up once each)."""
+    return mimetypes.guess_type(f"picture.{extension}")[0] or "image/jpeg"
 
 
 def entry_content(content_html: str, url: str) -> str:

@@ -122,6 +122,39 @@ def test_an_unchanged_article_is_neither_read_nor_parsed_again(newsroom, tmp_pat
     assert sorted(reads) == sorted(parses) == ["articles/one.md", "articles/two.md"]
 
 
+def test_a_cache_made_under_other_code_or_settings_is_not_loaded_and_is_written_afresh(newsroom, tmp_path,
+                                                                                       monkeypatch, parses):
+    """After an upgrade or a new setting no record of the cache can be used: its shards are not
+    read past their first line (a 50,000-article newsroom would hold the old records beside the
+    new ones), and are written again under the new context."""
+    import pickle
+
+    import masthead.parsecache as parsecache
+
+    newsroom.article("one", title="One", slug="one")
+    newsroom.article("two", title="Two", slug="two", date="2026-11-21T09:00+01:00")
+    cache = tmp_path / "cache"
+    read(newsroom, cache)
+    headers = {pickle.load(shard_file(cache, s).open("rb"))["context"]
+               for s in range(SHARDS) if shard_file(cache, s).exists()}
+    assert len(headers) == 1
+    loaded = []
+    original = pickle.load
+    monkeypatch.setattr(parsecache.pickle, "load", lambda handle: loaded.append(handle.name) or original(handle))
+    monkeypatch.setattr(parsecache, "code_salt", lambda: "masthead, one version later")
+    parses.clear()
+    old = [str(shard_file(cache, s)) for s in range(SHARDS) if shard_file(cache, s).exists()]
+    read(newsroom, cache)
+    assert sorted(name for name in loaded if "articles" in name) == sorted(old)  # each header only
+    assert sorted(parses) == ["articles/one.md", "articles/two.md"]
+    assert {pickle.load(shard_file(cache, s).open("rb"))["context"]
+            for s in range(SHARDS) if shard_file(cache, s).exists()} != headers
+    loaded.clear(), parses.clear()
+    read(newsroom, cache)  # the same context again: every record is used, none parsed
+    shards = [s for s in range(SHARDS) if shard_file(cache, s).exists()]  # the old ones written empty
+    assert parses == [] and len([name for name in loaded if "articles" in name]) == 2 * len(shards)
+
+
 def test_a_picture_size_remembered_before_upright_sizes_is_read_again(newsroom, tmp_path):
     """Stamps written before 0.3.0 remembered a picture's stored size; a photo stored on its side
     would keep it forever, so such an entry is read again."""

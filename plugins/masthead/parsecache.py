@@ -23,7 +23,7 @@ from pathlib import Path
 from . import __version__
 from .config import SiteConfig
 from .content import Newsroom, build_newsroom
-from .content.newsroom import author_slugs, parse_some, unparsed
+from .content.newsroom import author_slugs, memo_context, parse_some, unparsed
 from .sources import FileStamps, read_source, read_sources
 from .themes import Theme
 from .workers import Workers
@@ -51,11 +51,12 @@ class ArticleMemo(dict):
     """A dict that remembers which entries this build used and added, so only the shards that
     changed are written again and the saved files never grow stale."""
 
-    def __init__(self, entries: dict, damaged: set[int] | None = None) -> None:
+    def __init__(self, entries: dict, damaged: set[int] | None = None, context: str = "") -> None:
         super().__init__(entries)
         self.used: set[str] = set()
         self.added: set[str] = set()
-        self.damaged = damaged or set()  # shards that could not be read: written afresh
+        self.damaged = damaged or set()  # shards that could not be read, or of another context: written afresh
+        self.context = context
 
     def get(self, key, default=None):
         if key in self:
@@ -76,13 +77,21 @@ def shard_file(cache_dir: Path, shard: int) -> Path:
     return cache_dir / CACHE_FILE.format(shard=shard)
 
 
-def load_memo(cache_dir: Path) -> ArticleMemo:
+def load_memo(cache_dir: Path, context: str = "") -> ArticleMemo:
+    """The memo's shards made under `context` (content.newsroom.memo_context). Each shard starts
+    with the context its records were made under: a shard of another (new code, settings, authors
+    or images) is not read past it, so a large newsroom never holds its old records beside the
+    ones being parsed again; it is written afresh."""
     entries: dict = {}
     damaged = set()
     for shard in range(SHARDS):
         path = shard_file(cache_dir, shard)
         try:
             with path.open("rb") as handle:
+                header = pickle.load(handle)
+                if not (isinstance(header, dict) and header.get("context") == context):
+                    damaged.add(shard)  # another context's, or a cache from before 0.3.0
+                    continue
                 found = pickle.load(handle)
             entries.update(found if isinstance(found, dict) else {})
         except FileNotFoundError:
@@ -90,7 +99,7 @@ def load_memo(cache_dir: Path) -> ArticleMemo:
         except Exception as exc:  # noqa: BLE001 - a damaged cache is only slower, never wrong
             logger.warning("%s: unreadable (%s); parsing its articles again", path, exc)
             damaged.add(shard)
-    return ArticleMemo(entries, damaged)
+    return ArticleMemo(entries, damaged, context)
 
 
 def save_memo(memo: ArticleMemo, cache_dir: Path) -> None:
@@ -107,14 +116,15 @@ def save_memo(memo: ArticleMemo, cache_dir: Path) -> None:
             kept[shard][key] = _with_digests(dict.__getitem__(memo, key))
     cache_dir.mkdir(parents=True, exist_ok=True)
     for shard, entries in kept.items():
-        _write(entries, shard_file(cache_dir, shard))
+        _write(memo.context, entries, shard_file(cache_dir, shard))
     (cache_dir / OLD_CACHE_FILE).unlink(missing_ok=True)
 
 
-def _write(kept: dict, path: Path) -> None:
+def _write(context: str, kept: dict, path: Path) -> None:
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         with temporary.open("wb") as handle:
+            pickle.dump({"context": context}, handle, protocol=pickle.HIGHEST_PROTOCOL)
             pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except OSError as exc:  # a cache that cannot be written only makes the next build slower
@@ -155,8 +165,8 @@ def read_newsroom(content: Path, config: SiteConfig, now: datetime, cache_dir: P
     taken_ns = time.time_ns()
     stamps = load_stamps(cache_dir)
     sources = read_sources(content, stamps=stamps, theme=theme, git_dates=config.updated_from_git)
-    memo = load_memo(cache_dir)
     salt = code_salt()
+    memo = load_memo(cache_dir, memo_context(sources, config, salt))
     missing = unparsed(sources, config, memo, salt)
     unread = [n for _, n in missing if sources.articles[n].data is None]
     if unread:  # the parse cache lacks them (new settings, authors or code): read them after all

@@ -76,9 +76,22 @@ def _memoized(ctx: SchemaContext, memo: MutableMapping[str, Article], salt: str)
     return parse
 
 
+def memo_context(sources: Sources, config: SiteConfig, salt: str) -> str:
+    """What every article's memo key shares (the code, the settings, the authors, the images): a
+    memo made under another context holds nothing this build can use."""
+    return _context(article_context(sources, config), salt).hexdigest()
+
+
+def _context(ctx: SchemaContext, salt: str):
+    # a picture's size is part of the records that show it; its bytes' digest is not (a photo
+    # replaced by another of the same size parses nothing again)
+    pictures = sorted((rel, image.width, image.height, image.bytes) for rel, image in ctx.images.items())
+    return hashlib.sha256(repr((salt, ctx.config, sorted(ctx.authors), pictures)).encode())
+
+
 def _memo_key(ctx: SchemaContext, salt: str) -> Callable[[SourceFile], str]:
     """The memo key of an article file: its bytes, its commit date and everything else it is checked against."""
-    context = hashlib.sha256(repr((salt, ctx.config, sorted(ctx.authors), sorted(ctx.images.items()))).encode())
+    context = _context(ctx, salt)
 
     def key_of(source: SourceFile) -> str:
         key = context.copy()

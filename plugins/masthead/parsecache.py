@@ -2,7 +2,8 @@
 
 Parsing Markdown and YAML is most of the time a build spends reading 10,000 articles. The memo
 maps a digest of everything an article's record depends on (its bytes, commit date, the
-settings, authors, images and the parsing code) to the record; see content.build_newsroom.
+settings, authors and the parsing code) to the record, used while the picture it names is
+unchanged; see content.build_newsroom.
 Beside it, the file stamps (sources.FileStamps) give each article file's digest without reading
 it, as long as its size, modification time and inode are unchanged.
 """
@@ -80,7 +81,7 @@ def shard_file(cache_dir: Path, shard: int) -> Path:
 def load_memo(cache_dir: Path, context: str = "") -> ArticleMemo:
     """The memo's shards made under `context` (content.newsroom.memo_context). Each shard starts
     with the context its records were made under: a shard of another (new code, settings, authors
-    or images) is not read past it, so a large newsroom never holds its old records beside the
+    or authors) is not read past it, so a large newsroom never holds its old records beside the
     ones being parsed again; it is written afresh."""
     entries: dict = {}
     damaged = set()

@@ -37,7 +37,7 @@ def build_newsroom(sources: Sources, config: SiteConfig, now: datetime,
 
     `memo` keeps parsed articles between builds (Markdown and YAML are most of a build's reading
     time): an article is parsed again only when its bytes, its commit date, the settings, the
-    authors or the images changed, or `salt` (the parsing code's version) did."""
+    authors or the picture it names changed, or `salt` (the parsing code's version) did."""
     problems: list[Problem] = list(sources.refused)
     renderer = BodyRenderer()
     ctx = SchemaContext(config, sources.images, frozenset(), renderer, sources.modified)
@@ -70,23 +70,32 @@ def _memoized(ctx: SchemaContext, memo: MutableMapping[str, Article], salt: str)
     def parse(source: SourceFile) -> Article:
         digest = key_of(source)
         found = memo.get(digest)
-        if found is None:
+        if found is None or not pictures_current(found, ctx.images):
             found = memo[digest] = parse_article(source, ctx)
         return found
     return parse
 
 
+def pictures_current(article: Article, images: Mapping[str, ImageFile]) -> bool:
+    """Whether the picture a parsed article names is still there with the size its record holds.
+    A record depends on no other picture, so a new photo for one story parses no other again."""
+    picture = article.image.picture if article.image else None
+    if picture is None or not picture.is_local:
+        return True
+    found = images.get(picture.src)
+    return found is not None and (found.width, found.height, found.bytes) == (picture.width, picture.height,
+                                                                               picture.bytes)
+
+
 def memo_context(sources: Sources, config: SiteConfig, salt: str) -> str:
-    """What every article's memo key shares (the code, the settings, the authors, the images): a
-    memo made under another context holds nothing this build can use."""
+    """What every article's memo key shares (the code, the settings, the authors): a memo made
+    under another context holds nothing this build can use."""
     return _context(article_context(sources, config), salt).hexdigest()
 
 
 def _context(ctx: SchemaContext, salt: str):
-    # a picture's size is part of the records that show it; its bytes' digest is not (a photo
-    # replaced by another of the same size parses nothing again)
-    pictures = sorted((rel, image.width, image.height, image.bytes) for rel, image in ctx.images.items())
-    return hashlib.sha256(repr((salt, ctx.config, sorted(ctx.authors), pictures)).encode())
+    # The pictures are not in it: a record depends only on the one it names (pictures_current).
+    return hashlib.sha256(repr((salt, ctx.config, sorted(ctx.authors))).encode())
 
 
 def _memo_key(ctx: SchemaContext, salt: str) -> Callable[[SourceFile], str]:
@@ -108,10 +117,11 @@ def article_context(sources: Sources, config: SiteConfig, authors: set[str] | No
 
 
 def unparsed(sources: Sources, config: SiteConfig, memo: Mapping[str, Article], salt: str) -> list[tuple[str, int]]:
-    """(memo key, index in sources.articles) of each article the memo does not hold yet."""
+    """(memo key, index in sources.articles) of each article the memo does not hold yet, or holds
+    with a picture that changed."""
     key_of = _memo_key(article_context(sources, config), salt)
     keys = ((key_of(source), n) for n, source in enumerate(sources.articles))
-    return [(key, n) for key, n in keys if key not in memo]
+    return [(key, n) for key, n in keys if key not in memo or not pictures_current(memo[key], sources.images)]
 
 
 def parse_some(sources: Sources, config: SiteConfig, wanted: list[tuple[str, int]],

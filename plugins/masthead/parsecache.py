@@ -80,8 +80,8 @@ def shard_file(cache_dir: Path, shard: int) -> Path:
 
 def load_memo(cache_dir: Path, context: str = "") -> ArticleMemo:
     """The memo's shards made under `context` (content.newsroom.memo_context). Each shard starts
-    with the context its records were made under: a shard of another (new code, settings, authors
-    or authors) is not read past it, so a large newsroom never holds its old records beside the
+    with the context its records were made under: a shard of another (new code, settings or
+    authors) is not read past it, so a large newsroom never holds its old records beside the
     ones being parsed again; it is written afresh."""
     entries: dict = {}
     damaged = set()

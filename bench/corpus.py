@@ -35,12 +35,8 @@ def write_corpus(root: Path, articles: int, seed: int = 7, images: int = 12, fla
     content = root / "content"
     for folder in ("articles", "authors", "pages", "images"):
         (content / folder).mkdir(parents=True, exist_ok=True)
-    # grain, so that a photo decodes like a photograph and not like a flat colour (the same every run)
-    grain = Image.frombytes("L", (1600, 900), random.Random(seed).randbytes(1600 * 900)).convert("RGB")
     for n in range(images):
-        picture = Image.new("RGB", (1600, 900), (40 + n * 15 % 200, 60, 90 + n * 7 % 150))
-        ImageDraw.Draw(picture).ellipse((400 + n * 20 % 700, 200, 1200, 800), fill=(200, 120 + n * 5 % 130, 60))
-        Image.blend(picture, grain, 0.08).save(content / "images" / f"photo-{n:02d}.jpg", quality=80, progressive=True)
+        _photo(content / "images" / f"photo-{n:02d}.jpg", n, seed)
     Image.new("RGB", (256, 256), (155, 28, 28)).save(content / "images" / "logo.png")
     authors = [f"author-{n:02d}" for n in range(40)]
     if flavour == "masthead":
@@ -72,6 +68,15 @@ def write_corpus(root: Path, articles: int, seed: int = 7, images: int = 12, fla
                             'FEED_ALL_ATOM = "feeds/all.atom.xml"\n'
                             'CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"\n')
     return settings
+
+
+def _photo(path: Path, n: int, seed: int = 7) -> None:
+    """A 1600×900 photo with grain, so that it decodes like a photograph and not like a flat
+    colour (the same every run for the same n)."""
+    grain = Image.frombytes("L", (1600, 900), random.Random(seed).randbytes(1600 * 900)).convert("RGB")
+    picture = Image.new("RGB", (1600, 900), (40 + n * 15 % 200, 60, 90 + n * 7 % 150))
+    ImageDraw.Draw(picture).ellipse((400 + n * 20 % 700, 200, 1200, 800), fill=(200, 120 + n * 5 % 130, 60))
+    Image.blend(picture, grain, 0.08).save(path, quality=80, progressive=True)
 
 
 def _story(rnd: random.Random, n: int, date: datetime, authors: list[str], tags: list[str], images: int,
@@ -137,10 +142,13 @@ def edit_one(root: Path, n: int, flavour: str = "masthead") -> Path:
 
 
 def add_one(root: Path, n: int, date: datetime, flavour: str = "masthead") -> Path:
-    """A new article n dated `date` (breaking news), by the same generator."""
+    """A new article n dated `date` (breaking news), by the same generator, with its own new photo
+    (a breaking story's picture is rarely one the archive already has)."""
     rnd = random.Random(n)
     story = _story(rnd, n, date, [f"author-{k:02d}" for k in range(40)], [f"Topic {k:03d}" for k in range(200)], 12)
     story["lang"] = ""
+    story["image"] = f"breaking-{n:05d}.jpg"
+    _photo(root / "content" / "images" / story["image"], n)
     path = root / "content" / "articles" / f"{date:%Y}" / f"story-{n:05d}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(story_text(story, flavour), encoding="utf-8")

@@ -9,8 +9,9 @@ For each size the same deterministic stories (bench/corpus.py) are written twice
 with every feature on (feeds, cards, crops, sitemaps, editions, manifest) and for plain Pelican
 with its default theme and content cache. Every build runs in its own process, timed from start
 to exit, with its peak memory. Then the site is deployed to SeaweedFS on 127.0.0.1, one article
-is edited and one is added, each built and deployed; then one more is added and published with
-`masthead publish` (check, build, deploy), the way a newsroom's CI runs it. Last, a fresh CI
+is edited and one is added (with its own new photo, as breaking news comes), each built and
+deployed; then one more is added and published with `masthead publish` (check, build, deploy), the
+way a newsroom's CI runs it. Last, a fresh CI
 runner (sizes up to 10,000): a new checkout (every file dated now, as git writes them) edits one
 story and deploys it, with the caches the workflows restore (`cache/` and `output/` from an
 archive of the last run, made and unpacked with GNU tar and zstd as actions/cache does, when both

@@ -424,3 +424,21 @@ def test_a_persian_page_speaks_persian_and_marks_what_it_cannot(tmp_path):
     assert [a.text_content() for a in english.xpath("//nav[@class='site-nav']//a")][:2] == ["World", "Europe"]
     teaser = english.xpath("//article[@lang='fa']//p[@class='kicker']/a")[0]
     assert (teaser.text_content(), teaser.get("lang")) == ("جهان", None)  # a Persian teaser's section, in Persian
+
+
+def test_a_build_leaves_the_collector_as_the_caller_had_it(newsroom):
+    """A build pauses Python's collector while it reads the newsroom and freezes what it read; the
+    process that called it (a long-running `masthead serve`, or a caller that turned the collector
+    off) gets it back as it was, with nothing left frozen."""
+    import gc
+
+    newsroom.article("live", title="Live")
+    newsroom.build()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        newsroom.article("live", title="Live, updated")
+        assert not newsroom.build().unchanged
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()

@@ -133,11 +133,13 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
             # Reading the newsroom makes hundreds of thousands of objects that live as long as the
             # build: the collector walking them again and again as they are made would be most of
             # the time reading a large newsroom from the parse cache takes. They are frozen below.
+            collecting = gc.isenabled()  # a caller that turned it off keeps it off
             gc.disable()
             try:
                 pelican = Pelican(settings)
             finally:
-                gc.enable()
+                if collecting:
+                    gc.enable()
             if request.state is None:
                 if errors.messages:  # the plugin failed to load: say why
                     raise BuildError("the site generator reported errors:\n" + "\n".join(errors.messages))

@@ -213,6 +213,7 @@ def deploy(output: Path, target: Target, options: DeployOptions = DeployOptions(
     # The site's files, the bucket's objects and the plan are records that live as long as the
     # deploy (hundreds of thousands at 50,000 articles): the collector walking them again and
     # again while they are made would take a third of the time making them.
+    collecting = gc.isenabled()  # a caller that turned it off keeps it off
     gc.disable()
     try:
         local = local_files(output, options)
@@ -222,7 +223,8 @@ def deploy(output: Path, target: Target, options: DeployOptions = DeployOptions(
     except PlanError as exc:
         raise MastheadError(str(exc)) from None
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
     if dry_run:
         for line in describe(plan):
             say(line)

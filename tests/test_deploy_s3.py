@@ -394,6 +394,41 @@ def test_a_deploy_hashes_only_the_files_a_build_changed(tmp_path, monkeypatch):
     assert sorted(read) == sorted(FILES)
 
 
+
+@pytest.mark.parametrize("damage", [b"", b"\x00garbage", "marshal:wrong version", "marshal:bad entries",
+                                    "marshal:not a tuple"])
+def test_damaged_or_foreign_remembered_hashes_cost_only_hashing_again(tmp_path, monkeypatch, damage):
+    """The deploy's memory is a file in output/ anyone can touch: anything but what it writes
+    makes every file hashed again, never a wrong hash; the memory of an older masthead (JSON)
+    is removed once a new one is written."""
+    import marshal
+
+    import masthead.deploy.run as run
+    from masthead.deploy.run import DeployOptions, local_files
+    from masthead.outputs import DEPLOY_HASHES_FILE, OLD_DEPLOY_HASHES_FILE
+
+    output = site(tmp_path / "output", FILES)
+    old = output / OLD_DEPLOY_HASHES_FILE
+    old.parent.mkdir(parents=True, exist_ok=True)
+    old.write_text('{"rules": "x", "files": {}}')
+    first = local_files(output, DeployOptions())
+    assert not old.exists() and (output / DEPLOY_HASHES_FILE).is_file()
+    memory = output / DEPLOY_HASHES_FILE
+    version, rules, files = marshal.loads(memory.read_bytes())
+    if damage == "marshal:wrong version":
+        damage = marshal.dumps((version + 1, rules, files))
+    elif damage == "marshal:bad entries":
+        damage = marshal.dumps((version, rules, {key: "not a list" for key in files}))
+    elif damage == "marshal:not a tuple":
+        damage = marshal.dumps([1, 2])
+    memory.write_bytes(damage)
+    read = []
+    original = run.prepare
+    monkeypatch.setattr(run, "prepare", lambda key, *args: read.append(key) or original(key, *args))
+    assert local_files(output, DeployOptions()) == first
+    assert sorted(read) == sorted(FILES)
+    assert marshal.loads(memory.read_bytes()) == (version, rules, files)  # written whole again
+
 def test_many_files_are_hashed_by_threads_with_the_same_result(tmp_path, monkeypatch):
     """A first deploy, or an output restored on a new CI runner, hashes every file: several
     threads do it, and each file gets its own bytes' hash and headers, as one thread would give."""

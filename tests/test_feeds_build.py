@@ -284,3 +284,28 @@ def test_a_picture_is_one_media_content_without_a_group(room):
         for entry in root.findall("channel/item") + root.findall(f"{ATOM}entry"):
             contents += entry.findall(f"{media}content")
     assert contents and all(c.get("medium") == "image" and c.get("url").startswith("https://") for c in contents)
+
+
+
+def test_whole_entries_are_made_only_for_the_documents_an_edit_changes(room, monkeypatch):
+    """Every story is planned into the feeds on every build; only the entries of the documents
+    written are made whole (title, summary, content, enclosure): a large site writes a handful."""
+    from masthead.render import feeds as feeds_writer
+
+    documents = [p.relative_to(room.output).as_posix() for p in (room.output / "feeds").rglob("*.atom.xml")]
+    before = {rel: digest(room, rel) for rel in documents}
+    made = []
+    whole = feeds_writer.feed_entry
+    monkeypatch.setattr(feeds_writer, "feed_entry", lambda article, *rest: made.append(article.slug)
+                        or whole(article, *rest))
+    room.article("oldest", id=IDS["oldest"], title="October story", slug="october-story",
+                 date="2026-10-15T08:00+02:00", category="Europe", tags=["EU"], body="Rewritten.")
+    room.build()
+    written = [rel for rel in documents if digest(room, rel) != before[rel]]
+    assert "feeds/archive/all/2026-10.atom.xml" in written and "feeds/all.atom.xml" not in written
+    shown = {entry.link.rstrip("/").rsplit("/", 1)[-1] for rel in written for entry in parse(room, rel).entries}
+    assert sorted(set(made)) == sorted(shown) and len(made) == len(set(made))  # each made once
+    assert "persian" not in made
+    europe = parse(room, "feeds/sections/europe.atom.xml")
+    assert [e.title for e in europe.entries] == ["Newest story", "October story"]
+    assert "Rewritten." in europe.entries[1].content[0].value and europe.entries[0].summary

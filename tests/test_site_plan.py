@@ -127,3 +127,30 @@ def test_links_between_content_files_become_addresses_and_a_missing_one_is_repor
 def test_links_resolve_with_pelicans_own_pattern_setting():
     resolve = link_resolver(LinkTargets(files={"pages/a.md": "a/"}), "", r"\|(?P<what>.*?)\|")
     assert resolve('<a href="|filename|a.md">x</a>', "pages/b.md") == ('<a href="/a/">x</a>', [])
+
+
+def test_a_story_is_placed_from_the_places_kept_for_its_record_and_placed_anew_when_it_changes():
+    places: dict = {}
+    first = plan_site(newsroom(article(1), article(2)), CONFIG, LAYOUT, places)
+    assert {p[0] for p in places.values()} == {"2026/11/story-1/", "2026/11/story-2/"}
+    # what is kept is what is used: a planted place proves the plan did not format it again
+    kept = article(1)
+    places[kept.digest] = ("kept/url/", "kept/file.html", "kept date")
+    again = plan_site(newsroom(kept, article(2)), CONFIG, LAYOUT, places)
+    [story] = [s for s in again.stories if s.slug == "story-1"]
+    assert (story.url, story.save_as, story.locale_date) == ("kept/url/", "kept/file.html", "kept date")
+    moved = plan_site(newsroom(article(1, slug="moved"), article(2)), CONFIG, LAYOUT, places)
+    assert [s.url for s in moved.stories] == ["2026/11/moved/", "2026/11/story-2/"]
+    assert [s.url for s in moved.stories] != [s.url for s in again.stories]
+    assert [(s.url, s.locale_date) for s in first.stories] == \
+        [(s.url, s.locale_date) for s in plan_site(newsroom(article(1), article(2)), CONFIG, LAYOUT).stories]
+
+
+def test_a_section_with_only_expired_stories_is_still_a_link_target_when_its_stories_are_placed_from_the_cache():
+    expired = article(2, category="Archive", expires=NOW - timedelta(hours=1))
+    linking = Page("content/pages/about.md", "pages/about.md", "About", "about", "s",
+                   '<p><a href="{category}Archive">archive</a></p>', "en")
+    places: dict = {}
+    plan_site(newsroom(article(1), expired, pages=[linking]), CONFIG, LAYOUT, places)
+    plan = plan_site(newsroom(article(1), expired, pages=[linking]), CONFIG, LAYOUT, places)
+    assert 'href="https://news.example/sections/archive/"' in plan.pages[0].content

@@ -24,7 +24,7 @@ from pathlib import Path
 from . import __version__
 from .config import SiteConfig
 from .content import Newsroom, build_newsroom
-from .content.newsroom import author_slugs, memo_context, parse_some, unparsed
+from .content.newsroom import author_slugs, memo_context, memo_keys, parse_some, unparsed
 from .sources import FileStamps, read_source, read_sources
 from .themes import Theme
 from .workers import Workers
@@ -168,17 +168,19 @@ def read_newsroom(content: Path, config: SiteConfig, now: datetime, cache_dir: P
     sources = read_sources(content, stamps=stamps, theme=theme, git_dates=config.updated_from_git)
     salt = code_salt()
     memo = load_memo(cache_dir, memo_context(sources, config, salt))
-    missing = unparsed(sources, config, memo, salt)
+    keys = memo_keys(sources, config, salt)  # worked out once: finding what is missing and building use them
+    missing = unparsed(sources, config, memo, salt, keys)
     unread = [n for _, n in missing if sources.articles[n].data is None]
     if unread:  # the parse cache lacks them (new settings, authors or code): read them after all
         articles = list(sources.articles)
         for n in unread:
             articles[n] = read_source(content, articles[n])
         sources = replace(sources, articles=tuple(articles))
-        missing = unparsed(sources, config, memo, salt)
+        keys = memo_keys(sources, config, salt)  # a file read now may differ from its stamp's digest
+        missing = unparsed(sources, config, memo, salt, keys)
     if workers is not None:
         _parse_in_parallel(sources, config, memo, missing, workers)
-    newsroom = build_newsroom(sources, config, now, memo=memo, salt=salt)
+    newsroom = build_newsroom(sources, config, now, memo=memo, salt=salt, keys=keys)
     save_memo(memo, cache_dir)
     save_stamps(stamps, cache_dir, taken_ns)
     return newsroom
@@ -208,5 +210,6 @@ def _parse_piece(sources, config: SiteConfig, wanted: list[tuple[str, int]], aut
 
 def _with_digests(article):
     """Work out the record's digests (cached on it) before it is pickled, so they are kept with it."""
-    _ = (article.digest, article.listing_digest)  # cached properties: computed now, pickled with the record
+    # cached properties: computed now, pickled with the record (every build asks for them)
+    _ = (article.digest, article.listing_digest, article.modified)
     return article

@@ -32,19 +32,21 @@ class Sources:
 
 
 def build_newsroom(sources: Sources, config: SiteConfig, now: datetime,
-                   memo: MutableMapping[str, Article] | None = None, salt: str = "") -> Newsroom:
+                   memo: MutableMapping[str, Article] | None = None, salt: str = "",
+                   keys: Mapping[str, str] | None = None) -> Newsroom:
     """Validate everything; raise ContentError listing all problems, or return the Newsroom.
 
     `memo` keeps parsed articles between builds (Markdown and YAML are most of a build's reading
     time): an article is parsed again only when its bytes, its commit date, the settings, the
-    authors or the picture it names changed, or `salt` (the parsing code's version) did."""
+    authors or the picture it names changed, or `salt` (the parsing code's version) did.
+    `keys`: the articles' memo keys (memo_keys), when the caller worked them out already."""
     problems: list[Problem] = list(sources.refused)
     renderer = BodyRenderer()
     ctx = SchemaContext(config, sources.images, frozenset(), renderer, sources.modified)
 
     authors = {a.slug: a for a in _each(sources.authors, lambda s: parse_author(s, ctx), problems)}
     ctx = SchemaContext(config, sources.images, frozenset(author_slugs(sources)), renderer, sources.modified)
-    parse = (lambda s: parse_article(s, ctx)) if memo is None else _memoized(ctx, memo, salt)
+    parse = (lambda s: parse_article(s, ctx)) if memo is None else _memoized(ctx, memo, salt, keys or {})
     articles = _each(sources.articles, parse, problems)
     pages = _each(sources.pages, lambda s: parse_page(s, ctx), problems)
 
@@ -64,11 +66,12 @@ def build_newsroom(sources: Sources, config: SiteConfig, now: datetime,
                     pages=tuple(sorted(pages, key=lambda p: p.slug)), images=MappingProxyType(dict(sources.images)))
 
 
-def _memoized(ctx: SchemaContext, memo: MutableMapping[str, Article], salt: str) -> Callable:
+def _memoized(ctx: SchemaContext, memo: MutableMapping[str, Article], salt: str,
+              keys: Mapping[str, str]) -> Callable:
     key_of = _memo_key(ctx, salt)
 
     def parse(source: SourceFile) -> Article:
-        digest = key_of(source)
+        digest = keys.get(source.rel) or key_of(source)
         found = memo.get(digest)
         if found is None or not pictures_current(found, ctx.images):
             found = memo[digest] = parse_article(source, ctx)
@@ -116,12 +119,19 @@ def article_context(sources: Sources, config: SiteConfig, authors: set[str] | No
     return SchemaContext(config, sources.images, frozenset(known), BodyRenderer(), sources.modified)
 
 
-def unparsed(sources: Sources, config: SiteConfig, memo: Mapping[str, Article], salt: str) -> list[tuple[str, int]]:
-    """(memo key, index in sources.articles) of each article the memo does not hold yet, or holds
-    with a picture that changed."""
+def memo_keys(sources: Sources, config: SiteConfig, salt: str) -> dict[str, str]:
+    """Each article file's memo key, by its path under content/ (for unparsed and build_newsroom)."""
     key_of = _memo_key(article_context(sources, config), salt)
-    keys = ((key_of(source), n) for n, source in enumerate(sources.articles))
-    return [(key, n) for key, n in keys if key not in memo or not pictures_current(memo[key], sources.images)]
+    return {source.rel: key_of(source) for source in sources.articles}
+
+
+def unparsed(sources: Sources, config: SiteConfig, memo: Mapping[str, Article], salt: str,
+             keys: Mapping[str, str] | None = None) -> list[tuple[str, int]]:
+    """(memo key, index in sources.articles) of each article the memo does not hold yet, or holds
+    with a picture that changed. `keys`: memo_keys, when worked out already."""
+    keys = keys or memo_keys(sources, config, salt)
+    found = ((keys[source.rel], n) for n, source in enumerate(sources.articles))
+    return [(key, n) for key, n in found if key not in memo or not pictures_current(memo[key], sources.images)]
 
 
 def parse_some(sources: Sources, config: SiteConfig, wanted: list[tuple[str, int]],

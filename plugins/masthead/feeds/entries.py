@@ -84,6 +84,15 @@ def feed_entry(article: Article, url: str, content_html: str, authors: tuple[Per
     )
 
 
+def planned_entry(article: Article, authors: tuple[Person, ...], section: Category,
+                  tags: tuple[Category, ...]) -> FeedEntry:
+    """An entry with only what planning files and orders it by (id, date, language, section,
+    authors, tags); `feed_entry` makes the whole entry for the documents that are written. A large
+    site plans every entry on every build and writes a handful."""
+    return FeedEntry(id=entry_id(article.id), title="", url="", published=article.date, updated=article.date,
+                     authors=authors, section=section, tags=tags, summary="", content_html="", lang=article.lang)
+
+
 @lru_cache(maxsize=64)
 def _media_type(extension: str) -> str:
     """A picture's type by its file's extension (a site has a handful: looked up once each)."""

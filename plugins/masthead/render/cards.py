@@ -108,9 +108,10 @@ def draw_cards(plan, newsroom: Newsroom, config: SiteConfig, content: Path, font
     shared = repr((layout, versions, [(f, file_hash(f)) for f in fonts + [logo] if f and os.path.isfile(f)]))
 
     key_of = CardKeys(layout, file_hash, fonts, logo, versions)
+    unit_key_of = record.keys_under("card", shared)
     changed = []  # (job, unit key, cached file)
     for path, drawn_from, make_job in cards:
-        unit_key = record.key("card", shared, repr(drawn_from))
+        unit_key = unit_key_of(repr(drawn_from))
         if not record.unchanged("card:" + path, unit_key, page=False):
             job = make_job()
             key = key_of(job)

@@ -31,32 +31,31 @@ def write_discovery(plan, newsroom: Newsroom, config: SiteConfig, output: Output
         return f"{base}/{path}"
 
     pages: list[PageEntry] = []
-    newest: dict[tuple[str, str], object] = {}
+    changed: dict[str, object] = {}  # each story's last change, by its address (teasers are other objects)
     for story in plan.stories:
         record = story.record
-        changed = record.modified or record.date
-        for key in [("site", "")] + [("author", a.slug) for a in story.authors] + \
-                   [("section", story.category.slug)] + [("tag", t.slug) for t in story.tags]:
-            newest[key] = max(newest.get(key, changed), changed)
+        changed[story.url] = when = record.modified or record.date
         images: tuple[str, ...] = ()
         if record.image:
             picture = record.image.picture
             images = (url(picture.src) if picture.is_local else picture.src,)
         alternates = tuple((version.lang, url(version.url)) for version in story.translations)
-        pages.append(PageEntry(url(story.url), changed, images, alternates))
-    pages.append(PageEntry(base + "/", newest.get(("site", ""))))
-    for author, _ in plan.authors:
-        pages.append(PageEntry(url(author.url), newest.get(("author", author.slug))))
-    for section, _ in plan.sections:
-        pages.append(PageEntry(url(section.url), newest.get(("section", section.slug))))
-    for tag, _ in plan.tags:
-        pages.append(PageEntry(url(tag.url), newest.get(("tag", tag.slug))))
+        pages.append(PageEntry(url(story.url), when, images, alternates))
+
+    def newest(teasers) -> object:
+        """A listing's last change: its newest story's."""
+        return max((changed[teaser.url] for teaser in teasers), default=None)
+
+    pages.append(PageEntry(base + "/", newest(plan.listed)))
+    for groups in (plan.authors, plan.sections, plan.tags):
+        for owner, teasers in groups:
+            pages.append(PageEntry(url(owner.url), newest(teasers)))
     for page in plan.pages:
         pages.append(PageEntry(url(page.url)))
     for edition in plan.editions:  # each digest edition's page, changed when one of its stories did
-        pages.append(PageEntry(url(edition.path), max(t.record.modified or t.record.date for t in edition.articles)))
+        pages.append(PageEntry(url(edition.path), newest(edition.articles)))
     if plan.editions:
-        pages.append(PageEntry(url("digests/"), newest.get(("site", ""))))
+        pages.append(PageEntry(url("digests/"), newest(plan.listed)))
 
     recent = newsroom.now - NEWS_WINDOW  # only the last two days' stories can be in the news sitemap
     news = news_files([NewsEntry(url(s.url), s.record.title, s.record.date, s.lang)

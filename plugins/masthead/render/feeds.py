@@ -8,8 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..config import SiteConfig
-from ..feeds import FORMATS, Category, FeedDocument, FeedSite, Person, feed_entry, plan_feeds
-from ..feeds.entries import entry_content
+from ..feeds import FORMATS, Category, FeedDocument, FeedSite, Person, feed_entry, plan_feeds, planned_entry
 from ..feeds.formats import FeedWriter
 from ..workers import Workers
 from .files import OutputFolder
@@ -53,26 +52,26 @@ def write_feeds(stories, newsroom, config: SiteConfig, output: OutputFolder, rec
             categories[view] = Category(slug=view.slug, term=view.name, url=absolute(view.url))
         return categories[view]
 
-    # Entries are planned without their content, which only the documents written need: most
-    # documents of an incremental build are unchanged, and an entry's content costs the most.
+    # Entries are planned with only what files them (planned_entry): the documents written, a
+    # handful in an incremental build, get whole entries (_Contents.complete).
     entries, sources = [], {}
     for article in stories:
-        entry = feed_entry(article.record, absolute(article.url), "", tuple(person(a) for a in article.authors),
-                           category(article.category), tuple(category(t) for t in article.tags), base)
+        entry = planned_entry(article.record, tuple(person(a) for a in article.authors),
+                              category(article.category), tuple(category(t) for t in article.tags))
         entries.append(entry)
         sources[id(entry)] = article
     site = feed_site(config)
     documents = plan_feeds(entries, site)
     logger.info("masthead: %d feed documents in %d formats", len(documents), len(FORMATS))
-    return write_documents(documents, site, output, record, _Contents(sources), workers)
+    return write_documents(documents, site, output, record, _Contents(sources, base), workers)
 
 
 class _Contents:
-    """Each planned entry's article: its content (filled in only for the documents written) and
-    the digest of its record (for the documents' keys)."""
+    """Each planned entry's article: the whole entry (made only for the documents written) and
+    the key of its story (for the documents' keys)."""
 
-    def __init__(self, sources: dict):
-        self.sources = sources
+    def __init__(self, sources: dict, base: str):
+        self.sources, self.base = sources, base
         self.done: dict[int, object] = {}
 
     def digest(self, entry) -> str:
@@ -82,7 +81,8 @@ class _Contents:
         if id(entry) not in self.done:
             article = self.sources[id(entry)]
             # the plain body: a large site's feeds then hold no copy of it (`content` is one)
-            self.done[id(entry)] = replace(entry, content_html=entry_content(article.html, entry.url))
+            self.done[id(entry)] = feed_entry(article.record, f"{self.base}/{article.url}", article.html,
+                                              entry.authors, entry.section, entry.tags, self.base)
         return self.done[id(entry)]
 
 

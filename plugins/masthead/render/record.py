@@ -18,6 +18,7 @@ import os
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
+from typing import Callable
 
 from .. import __version__
 from ..freshness import RECORD_VERSION, read_record, settings_text
@@ -49,10 +50,21 @@ class RenderRecord:
                 self.previous, self.previous_loose = {}, []
 
     def key(self, *parts: str) -> str:
-        digest = hashlib.sha256(self.site_key.encode())
-        for part in parts:
-            digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()
+        return self.keys_under()(*parts)
+
+    def keys_under(self, *shared: str) -> Callable[..., str]:
+        """key(*shared, *parts) for many units: what they share (a long description of the card
+        layout, say) is digested once."""
+        start = hashlib.sha256(self.site_key.encode())
+        for part in shared:
+            start.update(b"\0" + part.encode("utf-8", "surrogatepass"))
+
+        def key(*parts: str) -> str:
+            digest = start.copy()
+            for part in parts:
+                digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
+            return digest.hexdigest()
+        return key
 
     def same(self, unit: str, key: str) -> bool:
         """Whether the last build rendered this unit from the same inputs, and its files are still

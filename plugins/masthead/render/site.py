@@ -15,6 +15,7 @@ from pathlib import Path
 from ..config import SiteConfig
 from ..content import Newsroom
 from ..errors import BuildError
+from ..placecache import load_places, save_places
 from ..site.keys import ContextKeys
 from ..site.layout import Layout
 from ..site.plan import SitePlan, Unit, plan_site
@@ -57,7 +58,9 @@ def render_site(state: BuildState, settings: dict, root: Path) -> None:
     """Every output of the site into `root` (a staging folder: masthead.build swaps it in)."""
     started = time.perf_counter()
     output = OutputFolder(root)
-    plan = state.plan = plan_site(state.newsroom, state.config, state.layout)
+    places = load_places(state.cache, state.layout)
+    plan = state.plan = plan_site(state.newsroom, state.config, state.layout, places)
+    save_places(places, state.cache)
     units = plan.units()
     for source, link in plan.unresolved:
         logger.warning("%s: the link %s names nothing on the site; it is left as written", source, link)

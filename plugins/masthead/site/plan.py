@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
+from typing import MutableMapping
 
 from ..config import SiteConfig
 from ..content import Article, Newsroom
@@ -124,8 +125,11 @@ def _paged(layout: Layout, template: str, save_as: str, url: str, teasers: tuple
     return units
 
 
-def plan_site(newsroom: Newsroom, config: SiteConfig, layout: Layout) -> SitePlan:
-    """Which stories and pages are built, where, and what every listing holds."""
+def plan_site(newsroom: Newsroom, config: SiteConfig, layout: Layout,
+              places: MutableMapping[str, tuple[str, str, str]] | None = None) -> SitePlan:
+    """Which stories and pages are built, where, and what every listing holds. `places` keeps
+    each story's (url, file, date as shown) by its record's digest between builds, for this
+    layout (masthead.placecache): a large site's stories are mostly where they were."""
     now = newsroom.now
     listed_records: list[Article] = []
     hidden_records: list[Article] = []
@@ -164,19 +168,27 @@ def plan_site(newsroom: Newsroom, config: SiteConfig, layout: Layout) -> SitePla
                                    layout.file("AUTHOR", slug=slug, name=profile.name), profile)
         return bylines[slug]
 
-    def addresses(article: Article) -> tuple[str, str]:
-        kind = "ARTICLE" if article.lang == layout.default_lang else "ARTICLE_LANG"
-        values = {"slug": article.slug, "date": article.date, "lang": article.lang, "title": article.title,
-                  "id": article.id, "path": article.rel, "category": section(article.category).slug,
-                  "author": article.authors[0] if article.authors else ""}
-        return layout.url(kind, **values), layout.file(kind, **values)
+    def place(article: Article) -> tuple[str, str, str]:
+        """(url, file, date as shown): everything in it comes from the record and the layout."""
+        shelf = section(article.category)  # a section of expired stories only is named too (links to it)
+        found = places.get(article.digest) if places is not None else None
+        if found is None:
+            kind = "ARTICLE" if article.lang == layout.default_lang else "ARTICLE_LANG"
+            values = {"slug": article.slug, "date": article.date, "lang": article.lang, "title": article.title,
+                      "id": article.id, "path": article.rel, "category": shelf.slug,
+                      "author": article.authors[0] if article.authors else ""}
+            found = (layout.url(kind, **values), layout.file(kind, **values),
+                     layout.locale_date(article.date, article.lang))
+            if places is not None:
+                places[article.digest] = found
+        return found
 
-    places = {id(a): addresses(a) for a in listed_records + hidden_records}
+    placed = {id(a): place(a) for a in listed_records + hidden_records}
     groups: dict[str, list[Article]] = {}
     for article in listed_records:
         if article.translation_key:
             groups.setdefault(article.translation_key, []).append(article)
-    versions = {key: tuple(Version(a.lang, places[id(a)][0]) for a in sorted(found, key=lambda a: a.lang))
+    versions = {key: tuple(Version(a.lang, placed[id(a)][0]) for a in sorted(found, key=lambda a: a.lang))
                 for key, found in groups.items() if len(found) > 1}
 
     page_places = {}
@@ -191,7 +203,7 @@ def plan_site(newsroom: Newsroom, config: SiteConfig, layout: Layout) -> SitePla
             tag(name)
         for slug in article.authors:
             byline(slug)
-    targets = LinkTargets(files={**{a.rel: places[id(a)][0] for a in listed_records + hidden_records},
+    targets = LinkTargets(files={**{a.rel: placed[id(a)][0] for a in listed_records + hidden_records},
                                  **{rel: url for rel, (url, _) in page_places.items()},
                                  **{rel: rel for rel in newsroom.images}},
                           sections={name: s.url for name, s in sections.items()},
@@ -206,8 +218,8 @@ def plan_site(newsroom: Newsroom, config: SiteConfig, layout: Layout) -> SitePla
         return body if body != html else ""
 
     def story(article: Article, expired: bool) -> Story:
-        url, save_as = places[id(article)]
-        return Story(article, url, save_as, layout.locale_date(article.date, article.lang), section(article.category),
+        url, save_as, shown_date = placed[id(article)]
+        return Story(article, url, save_as, shown_date, section(article.category),
                      tuple(tag(t) for t in article.tags), tuple(byline(a) for a in article.authors),
                      versions.get(article.translation_key, ()) if article.translation_key else (), expired,
                      resolved(article.body_html, article.source, article.rel))
@@ -248,9 +260,14 @@ def editions(listed: tuple[Teaser, ...], config: SiteConfig) -> tuple[Edition, .
     """The digest editions on the site, newest first: a page per day and per ISO week with stories,
     named as `masthead digest send` names its periods."""
     found: dict[tuple[str, str], tuple[str, list[Teaser]]] = {}
+    periods: dict[date, tuple[tuple[str, str], ...]] = {}  # by the local day: a day's stories share them
     for teaser in listed:  # newest first
-        for frequency in ("daily", "weekly"):
-            period = period_of(frequency, teaser.date, config.timezone)
+        day = teaser.date.astimezone(config.timezone).date()
+        if day not in periods:
+            noon = datetime.combine(day, time(12), config.timezone)
+            periods[day] = tuple((frequency, period_of(frequency, noon, config.timezone))
+                                 for frequency in ("daily", "weekly"))
+        for frequency, period in periods[day]:
             if (frequency, period) not in found:
                 found[(frequency, period)] = (edition_title(frequency, period, teaser.date, config), [])
             found[(frequency, period)][1].append(teaser)

@@ -54,8 +54,8 @@ class Byline:
     profile: Author = field(compare=False)
 
     @cached_property
-    def key(self) -> str:
-        return repr(("Byline", self.slug, self.url, self.profile))
+    def key(self) -> str:  # a digest: the profile (a bio) is long, and every story's key holds it
+        return digest("Byline", self.slug, self.url, self.profile)
 
     def __str__(self) -> str:
         return self.name
@@ -94,10 +94,15 @@ class _Shown:
     summary = property(lambda self: self.record.summary)
     modified = property(lambda self: self.record.modified)
 
+    @cached_property
+    def _placed(self) -> str:
+        """A digest of all but the record: where the story is and what it links to (a story's
+        page and its teaser both need it)."""
+        return digest(self.url, self.save_as, self.locale_date, self.category.key, [t.key for t in self.tags],
+                      [a.key for a in self.authors], [v.key for v in self.translations], self.expired)
+
     def _shown(self, record_digest: str) -> str:
-        return digest(record_digest, self.url, self.save_as, self.locale_date, self.category.key,
-                      [t.key for t in self.tags], [a.key for a in self.authors],
-                      [v.key for v in self.translations], self.expired)
+        return digest(record_digest, self._placed)
 
 
 @dataclass(frozen=True, eq=False)

@@ -234,3 +234,42 @@ def test_a_new_photo_for_one_story_parses_no_other_story_again(newsroom, tmp_pat
         read(newsroom, cache)
     assert "image: expected an image file under content/images or an http(s) URL, found no file " \
            "content/images/shared.jpg" in str(caught.value)
+
+
+def test_a_build_reads_the_content_as_the_check_before_it_saw_it_and_the_next_one_sees_what_changed_since(
+        newsroom, tmp_path, monkeypatch):
+    """The check before a build walks the content (freshness.Snapshot); the build takes each
+    article's stat from that walk rather than asking again. An article saved between the two is
+    read as the walk saw it, and stamped as of the walk: the next build reads it anew."""
+    import os
+    import time
+
+    import masthead.sources as sources_module
+    from masthead.freshness import Reads
+
+    newsroom.article("one", title="One", slug="one", id=str(uuid.uuid4()))
+    newsroom.article("two", title="Two", slug="two", id=str(uuid.uuid4()))
+    config = site_config(load_settings(newsroom.settings_file))
+    cache = tmp_path / "cache"
+    past = time.time_ns() - 10 * 10**9  # saved well before: trusted by their stamps
+    for path in (newsroom.content / "articles").iterdir():
+        os.utime(path, ns=(past, past))
+    read(newsroom, cache)
+    reads = Reads()
+    reads.inputs(newsroom.content, [], "settings")
+    snapshot = reads.snapshot()
+    assert snapshot and str(newsroom.content / "articles" / "one.md") in snapshot.stats
+    first = (newsroom.content / "articles" / "one.md").read_text()
+    edited = newsroom.content / "articles" / "one.md"
+    edited.write_text(first.replace("title: One", "title: One, edited"))  # after the walk
+    os.utime(edited, ns=(past + 10**9, past + 10**9))
+    asked = []
+    original = sources_module.os.stat
+    monkeypatch.setattr(sources_module.os, "stat", lambda path, *a, **k: asked.append(str(path))
+                        or original(path, *a, **k))
+    with Workers() as workers:
+        seen = read_newsroom(newsroom.content, config, NOW, cache, workers=workers, snapshot=snapshot)
+    monkeypatch.undo()
+    assert not [p for p in asked if p.endswith(".md")]  # every article's stat came from the walk
+    assert sorted(a.title for a in seen.articles) == ["One", "Two"]  # as the walk saw it: one build, one state
+    assert sorted(a.title for a in read(newsroom, cache).articles) == ["One, edited", "Two"]

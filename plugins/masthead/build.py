@@ -124,7 +124,7 @@ def _build(settings_file: Path, clock: datetime, output: Path | None, overrides:
     settings["DELETE_OUTPUT_DIRECTORY"] = False
     # pages whose inputs did not change stay in the previous output as they are
     request = BuildRequest(now=clock, newsroom=newsroom, previous_output=target if target.is_dir() else None,
-                           previous_record=reads.record(target))
+                           previous_record=reads.record(target), snapshot=reads.snapshot())
 
     errors = _ErrorRecorder()
     logging.getLogger().addHandler(errors)

@@ -14,9 +14,12 @@ import hashlib
 import json
 import os
 import subprocess
+import time
+from dataclasses import dataclass
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
+from typing import Mapping
 
 from .outputs import BUILD_RECORD_FILE
 from .settings_file import run_settings_file
@@ -36,6 +39,15 @@ def read_record(output: Path) -> dict | None:
         return None
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """Each input file's stat as the check before a build saw it, by its path, and when it was
+    taken: the build reads the content as of that moment without asking for each stat again."""
+
+    stats: Mapping[str, os.stat_result]
+    taken_ns: int
+
+
 class Reads:
     """What one build read of the last build and of its inputs, kept for the rest of that build:
     the check before it and the build itself then read a large record, and walk the content, once."""
@@ -43,6 +55,8 @@ class Reads:
     def __init__(self) -> None:
         self.records: dict[Path, dict | None] = {}
         self.digests: dict[tuple, tuple[str, int]] = {}
+        self.stats: dict[str, os.stat_result] = {}
+        self.taken_ns = 0  # when the first walk began: what it saw is no newer than this
 
     def record(self, output: Path) -> dict | None:
         if output not in self.records:
@@ -58,8 +72,13 @@ class Reads:
     def inputs(self, content: Path, themes: list[str], settings: str) -> tuple[str, int]:
         key = (str(content), tuple(themes), settings)
         if key not in self.digests:
-            self.digests[key] = inputs_digest(content, themes, settings)
+            self.taken_ns = self.taken_ns or time.time_ns()
+            self.digests[key] = inputs_digest(content, themes, settings, self.stats)
         return self.digests[key]
+
+    def snapshot(self) -> Snapshot | None:
+        """The stats the walks so far saw, or None if there was none."""
+        return Snapshot(self.stats, self.taken_ns) if self.stats else None
 
 
 def current_build(settings_file: Path, overrides: dict, output: Path | None, now: datetime,
@@ -95,11 +114,13 @@ def settings_key(settings_file: Path, overrides: dict, values: dict | None = Non
     return digest.hexdigest(), output.resolve()
 
 
-def inputs_digest(content: Path, themes, settings: str) -> tuple[str, int]:
+def inputs_digest(content: Path, themes, settings: str,
+                  seen: dict[str, os.stat_result] | None = None) -> tuple[str, int]:
     """Everything a build reads, cheaply: each content and theme file's size and modification
     time, masthead's code, the package versions, the settings (`settings_digest`) and the git
     commit (for last-modified dates); and the newest modification time seen, so a file saved
-    just before a build is never trusted (as git treats "racily clean" files)."""
+    just before a build is never trusted (as git treats "racily clean" files). `seen` gets
+    each file's stat by its path, for the build's own reading (Snapshot)."""
     digest = hashlib.sha256()
     newest = 0
     for folder in (Path(content), *map(Path, themes), PACKAGE):
@@ -109,7 +130,10 @@ def inputs_digest(content: Path, themes, settings: str) -> tuple[str, int]:
             for name in sorted(files):
                 if name.endswith(".pyc"):
                     continue
-                stat = os.stat(os.path.join(where, name))
+                path = os.path.join(where, name)
+                stat = os.stat(path)
+                if seen is not None:
+                    seen[path] = stat
                 newest = max(newest, stat.st_mtime_ns)
                 digest.update(f"{where[len(root):]}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode(
                     "utf-8", "surrogateescape"))

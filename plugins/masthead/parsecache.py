@@ -25,6 +25,7 @@ from . import __version__
 from .config import SiteConfig
 from .content import Newsroom, build_newsroom
 from .content.newsroom import author_slugs, memo_context, memo_keys, parse_some, unparsed
+from .freshness import Snapshot
 from .sources import FileStamps, read_source, read_sources
 from .themes import Theme
 from .workers import Workers
@@ -157,15 +158,18 @@ def save_stamps(stamps: FileStamps, cache_dir: Path, taken_ns: int) -> None:
 
 
 def read_newsroom(content: Path, config: SiteConfig, now: datetime, cache_dir: Path | None,
-                  theme: Theme | None = None, workers: Workers | None = None) -> Newsroom:
+                  theme: Theme | None = None, workers: Workers | None = None,
+                  snapshot: Snapshot | None = None) -> Newsroom:
     """The validated newsroom, parsing only articles the cache does not already hold (many of
     them on every core, with `workers`), and reading only article files whose stamp changed.
-    `theme`: its files are checked for links that leave it, as content's are."""
+    `theme`: its files are checked for links that leave it, as content's are. `snapshot`: the
+    files' stats as the check before the build took them (the stamps are then as of that moment)."""
     if cache_dir is None:
         return build_newsroom(read_sources(content, theme=theme, git_dates=config.updated_from_git), config, now)
-    taken_ns = time.time_ns()
+    taken_ns = snapshot.taken_ns if snapshot else time.time_ns()
     stamps = load_stamps(cache_dir)
-    sources = read_sources(content, stamps=stamps, theme=theme, git_dates=config.updated_from_git)
+    sources = read_sources(content, stamps=stamps, theme=theme, git_dates=config.updated_from_git,
+                           stats=snapshot.stats if snapshot else None)
     salt = code_salt()
     memo = load_memo(cache_dir, memo_context(sources, config, salt))
     keys = memo_keys(sources, config, salt)  # worked out once: finding what is missing and building use them

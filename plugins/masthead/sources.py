@@ -10,6 +10,7 @@ import warnings
 from datetime import datetime
 from pathlib import Path
 from stat import S_ISREG
+from typing import Mapping
 
 from PIL import Image, UnidentifiedImageError
 
@@ -50,12 +51,15 @@ class FileStamps:
 
 
 def read_sources(content_root: Path, display_root: str | None = None, stamps: FileStamps | None = None,
-                 theme: Theme | None = None, git_dates: bool = False) -> Sources:
+                 theme: Theme | None = None, git_dates: bool = False,
+                 stats: Mapping[str, os.stat_result] | None = None) -> Sources:
     """Every Markdown file and image under the content root, in a stable order. With `stamps`,
     an article file whose stamp is unchanged is not read (its SourceFile has no data, only its
     digest; see read_source for reading one when it is needed after all), nor is a picture's
     header for its size. Links that leave the content folder (or `theme`) are refused, not read.
-    `git_dates`: each article's last commit that changed what readers read (git_text_changed)."""
+    `git_dates`: each article's last commit that changed what readers read (git_text_changed).
+    `stats`: files' stats by path as a walk just before saw them (freshness.Snapshot)."""
+    known_stats = stats or {}
     content_root = Path(content_root)
     shown = display_root if display_root is not None else _display(content_root)
     refused = links_outside(content_root, shown)
@@ -73,10 +77,12 @@ def read_sources(content_root: Path, display_root: str | None = None, stamps: Fi
                     path = os.path.join(where, name)
                     if f"{inside}/{name}" in unread:
                         continue
-                    try:
-                        stat = os.stat(path)
-                    except FileNotFoundError:
-                        continue  # a link to nothing, or removed while we looked
+                    stat = known_stats.get(path)
+                    if stat is None:
+                        try:
+                            stat = os.stat(path)
+                        except FileNotFoundError:
+                            continue  # a link to nothing, or removed while we looked
                     if S_ISREG(stat.st_mode):
                         found.append((f"{inside}/{name}", path, stat))
         found.sort(key=lambda item: item[0].split("/"))  # by folder, then name, as pathlib sorts

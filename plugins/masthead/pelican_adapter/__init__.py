@@ -72,7 +72,7 @@ def start_build(pelican) -> None:
     newsroom = request.newsroom
     if newsroom is None or newsroom.now != now:
         newsroom = read_newsroom(Path(settings["PATH"]), config, now, Path(settings["CACHE_PATH"]),
-                                 theme=theme, workers=workers)
+                                 theme=theme, workers=workers, snapshot=request.snapshot)
     record = RenderRecord(request.previous_output, site_key(settings, config, newsroom, theme),
                           request.previous_record)
     kit = template_kit(settings, config, newsroom, theme)

@@ -19,6 +19,7 @@ from pelican.log import console
 
 from ..content import Newsroom
 from ..errors import BuildError
+from ..freshness import Snapshot
 from ..render.site import BuildState
 from ..workers import Workers
 
@@ -31,6 +32,7 @@ class BuildRequest:
     newsroom: Newsroom | None = None  # already read and checked for the same clock (`masthead publish`)
     previous_output: Path | None = None  # the output/ this build replaces: unchanged pages stay there
     previous_record: dict | None = None  # its build record, as the check before the build read it
+    snapshot: Snapshot | None = None  # the content's stats, as the check before the build saw them
     state: BuildState | None = None
     workers: Workers | None = None  # the build's worker processes, shut down when the run ends
 

@@ -11,6 +11,7 @@ import hashlib
 from datetime import date, datetime
 
 _PLAIN = (str, int, float, bool, type(None))
+_PLAIN_TYPES = frozenset(_PLAIN)
 LONG_LIST = 64  # a list this long is keyed once per build (every story of the site, a tag's)
 
 
@@ -25,25 +26,38 @@ class ContextKeys:
         return hashlib.sha256(self.value(context).encode("utf-8", "surrogatepass")).hexdigest()
 
     def value(self, value) -> str:
-        if isinstance(value, _PLAIN):
+        kind = type(value)  # exact types first: a large site keys millions of values per build
+        if kind in _PLAIN_TYPES:
             return repr(value)
-        # lists and dicts before `key`: looking for an attribute they lack costs an exception
+        if kind is tuple or kind is list:
+            return self._sequence(value)
+        if kind is dict:
+            return self._mapping(value)
+        # subclasses: lists and dicts by their items whatever attributes they have
         if isinstance(value, (list, tuple)):
-            if len(value) < LONG_LIST:
-                return "[" + ",".join(self.value(item) for item in value) + "]"
-            found = self.lists.get(id(value))
-            if found is None:
-                shown = ",".join(self.value(item) for item in value)
-                digest = hashlib.sha256(shown.encode("utf-8", "surrogatepass")).hexdigest()
-                found = self.lists[id(value)] = (value, digest)
-            return f"[{len(value)}:{found[1]}]"
+            return self._sequence(value)
         if isinstance(value, dict):
-            items = sorted(value.items(), key=lambda item: repr(item[0]))
-            return "{" + ",".join(f"{k!r}:{self.value(v)}" for k, v in items) + "}"
+            return self._mapping(value)
         key = getattr(value, "key", None)
         if isinstance(key, str):
             return key
+        if isinstance(value, _PLAIN):  # Markup is a str
+            return repr(value)
         if isinstance(value, (datetime, date)):
             return value.isoformat()
         raise TypeError(f"a page context holds a {type(value).__name__}, which has no key: give templates "
                         "plain values or the site's view objects (masthead.site.views)")
+
+    def _sequence(self, value: list | tuple) -> str:
+        if len(value) < LONG_LIST:
+            return "[" + ",".join(self.value(item) for item in value) + "]"
+        found = self.lists.get(id(value))
+        if found is None:
+            shown = ",".join(self.value(item) for item in value)
+            digest = hashlib.sha256(shown.encode("utf-8", "surrogatepass")).hexdigest()
+            found = self.lists[id(value)] = (value, digest)
+        return f"[{len(value)}:{found[1]}]"
+
+    def _mapping(self, value: dict) -> str:
+        items = sorted(value.items(), key=lambda item: repr(item[0]))
+        return "{" + ",".join(f"{k!r}:{self.value(v)}" for k, v in items) + "}"

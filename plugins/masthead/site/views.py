@@ -9,8 +9,9 @@ leaves the body out without trusting the template not to read it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
+from operator import attrgetter
 
 from markupsafe import Markup
 
@@ -87,12 +88,13 @@ class _Shown:
     translations: tuple[Version, ...] = ()  # every version of the story, this one included; () when alone
     expired: bool = False
 
-    title = property(lambda self: self.record.title)
-    date = property(lambda self: self.record.date)
-    lang = property(lambda self: self.record.lang)
-    slug = property(lambda self: self.record.slug)
-    summary = property(lambda self: self.record.summary)
-    modified = property(lambda self: self.record.modified)
+    # attrgetter, not a lambda: read for every story by listings and their keys, without a Python call
+    title = property(attrgetter("record.title"))
+    date = property(attrgetter("record.date"))
+    lang = property(attrgetter("record.lang"))
+    slug = property(attrgetter("record.slug"))
+    summary = property(attrgetter("record.summary"))
+    modified = property(attrgetter("record.modified"))
 
     @cached_property
     def _placed(self) -> str:
@@ -150,6 +152,11 @@ class Listed:
         from dataclasses import replace
 
         return Listed, (replace(self._record, body_html="", lines=()),)
+
+
+for _field in fields(Article):  # every field a listing shows, read without __getattr__'s Python call
+    if _field.name not in Listed.HIDDEN:
+        setattr(Listed, _field.name, property(attrgetter(f"_record.{_field.name}")))
 
 
 @dataclass(frozen=True, eq=False)

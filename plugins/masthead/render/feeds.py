@@ -37,7 +37,8 @@ def write_feeds(stories, newsroom, config: SiteConfig, output: OutputFolder, rec
         return f"{base}/{path}"
 
     people: dict[str, Person] = {}
-    categories: dict[object, Category] = {}  # sections and tags: a view object each, shared by its stories
+    # sections and tags: one view object each, shared by its stories and kept by the plan (so by id)
+    categories: dict[int, Category] = {}
 
     def person(author) -> Person:
         if author.slug not in people:
@@ -48,16 +49,17 @@ def write_feeds(stories, newsroom, config: SiteConfig, output: OutputFolder, rec
         return people[author.slug]
 
     def category(view) -> Category:
-        if view not in categories:
-            categories[view] = Category(slug=view.slug, term=view.name, url=absolute(view.url))
-        return categories[view]
+        found = categories.get(id(view))
+        if found is None:
+            found = categories[id(view)] = Category(slug=view.slug, term=view.name, url=absolute(view.url))
+        return found
 
     # Entries are planned with only what files them (planned_entry): the documents written, a
     # handful in an incremental build, get whole entries (_Contents.complete).
     entries, sources = [], {}
     for article in stories:
-        entry = planned_entry(article.record, tuple(person(a) for a in article.authors),
-                              category(article.category), tuple(category(t) for t in article.tags))
+        entry = planned_entry(article.record, tuple(map(person, article.authors)),
+                              category(article.category), tuple(map(category, article.tags)))
         entries.append(entry)
         sources[id(entry)] = article
     site = feed_site(config)

@@ -72,8 +72,10 @@ class RenderRecord:
         before = self.previous.get(unit)
         if not before or before[0] != key:
             return False
-        root = self.previous_root
-        return all(os.path.isfile(root + rel) for rel in before[1])
+        root, files = self.previous_root, before[1]
+        if len(files) == 1:  # most units: a page, a card
+            return os.path.isfile(root + files[0])
+        return all(os.path.isfile(root + rel) for rel in files)
 
     def unchanged(self, unit: str, key: str, page: bool = True) -> bool:
         """Like same(), and then the unit's files are kept for the new output."""

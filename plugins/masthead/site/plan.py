@@ -220,7 +220,7 @@ def plan_site(newsroom: Newsroom, config: SiteConfig, layout: Layout,
     def story(article: Article, expired: bool) -> Story:
         url, save_as, shown_date = placed[id(article)]
         return Story(article, url, save_as, shown_date, section(article.category),
-                     tuple(tag(t) for t in article.tags), tuple(byline(a) for a in article.authors),
+                     tuple(map(tag, article.tags)), tuple(map(byline, article.authors)),
                      versions.get(article.translation_key, ()) if article.translation_key else (), expired,
                      resolved(article.body_html, article.source, article.rel))
 

@@ -49,16 +49,15 @@ def code_salt() -> str:
     return digest.hexdigest()
 
 
-class ArticleMemo(dict):
-    """A dict that remembers which entries this build used and added, so only the shards that
-    changed are written again and the saved files never grow stale."""
+class UsedMemo(dict):
+    """A dict kept between builds that remembers which entries this build used and added, so it
+    is written back only when something changed, and never keeps an entry no build uses."""
 
-    def __init__(self, entries: dict, damaged: set[int] | None = None, context: str = "") -> None:
+    def __init__(self, entries: dict, context: str = "") -> None:
         super().__init__(entries)
         self.used: set[str] = set()
         self.added: set[str] = set()
-        self.damaged = damaged or set()  # shards that could not be read, or of another context: written afresh
-        self.context = context
+        self.context = context  # what its entries were made under
 
     def get(self, key, default=None):
         if key in self:
@@ -69,6 +68,14 @@ class ArticleMemo(dict):
         self.used.add(key)
         self.added.add(key)
         super().__setitem__(key, value)
+
+
+class ArticleMemo(UsedMemo):
+    """Parsed articles by memo key: only the shards that changed are written again."""
+
+    def __init__(self, entries: dict, damaged: set[int] | None = None, context: str = "") -> None:
+        super().__init__(entries, context)
+        self.damaged = damaged or set()  # shards that could not be read, or of another context: written afresh
 
 
 def shard_of(key: str) -> int:

@@ -17,6 +17,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from . import __version__
+from .parsecache import UsedMemo
 from .site.layout import Layout
 
 logger = logging.getLogger(__name__)
@@ -26,27 +27,12 @@ _CODE = [Path(__file__).parent / "site" / "layout.py", Path(__file__).parent / "
          Path(__file__).parent / "i18n.py"]
 
 
-class PlaceMemo(dict):
-    """Record digest -> (url, file, date as shown); remembers which entries this build used and
-    added, so a file is written only when something changed and never keeps stale places."""
+class PlaceMemo(UsedMemo):
+    """Record digest -> (url, file, date as shown)."""
 
     def __init__(self, entries: dict, context: str, stale: bool = False) -> None:
-        super().__init__(entries)
-        self.context = context
+        super().__init__(entries, context)
         self.stale = stale  # read under another context, or unreadable: written afresh
-        self.used: set[str] = set()
-        self.added = False
-
-    def get(self, key, default=None):
-        found = super().get(key, default)
-        if found is not default:
-            self.used.add(key)
-        return found
-
-    def __setitem__(self, key, value) -> None:
-        self.used.add(key)
-        self.added = True
-        super().__setitem__(key, value)
 
 
 def places_context(layout: Layout) -> str:
@@ -75,7 +61,7 @@ def load_places(cache_dir: Path, layout: Layout) -> PlaceMemo:
 
 def save_places(memo: PlaceMemo, cache_dir: Path) -> None:
     """Write the places this build used, when one was added or one is no longer used."""
-    if not (memo.added or memo.stale or len(memo.used) != len(memo)):
+    if not (memo.added or memo.stale or memo.keys() - memo.used):
         return
     kept = {key: dict.__getitem__(memo, key) for key in memo.used}
     path = cache_dir / PLACES_FILE

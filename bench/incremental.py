@@ -180,8 +180,9 @@ def measure(articles: int, store) -> dict:
         shutil.copytree(cache, runner / "cache", copy_function=os.link)
         masthead_build(runner)
         deploy(runner / "output", target, say=lambda line: None)
+        rows["stale_cached"] = drop_unused_images(runner)
         archive = save_cache(Path(tmp), runner)
-        rows["archive"] = archive.name
+        rows["archive"] = f"{archive.name}, {archive.stat().st_size / 1e6:,.0f} MB"
         for label, restore in (("runner_cached", True), ("runner_cold", False)):
             shutil.rmtree(runner)  # the runner is gone with its disk
             os.sync()
@@ -194,6 +195,23 @@ def measure(articles: int, store) -> dict:
             deploy(runner / "output", target, say=lambda line: None)
             rows[label] = {**build, "total": time.perf_counter() - started}
     return rows
+
+
+def drop_unused_images(runner: Path) -> int:
+    """Remove from the runner's cache the cards and crops its output does not link, as its own
+    pruning would (masthead.render.files.prune_cache): the runner's cache starts as links to this
+    bench's, which every run of this size shares and which holds what earlier code drew. Returns
+    how many files went."""
+    used = {(found.st_dev, found.st_ino) for found in
+            (path.stat() for path in (runner / "output").rglob("*") if path.is_file())}
+    removed = 0
+    for name in ("cards", "crops"):
+        for path in (runner / "cache" / name).iterdir():
+            found = path.stat()
+            if (found.st_dev, found.st_ino) not in used:
+                path.unlink()
+                removed += 1
+    return removed
 
 
 def save_cache(folder: Path, runner: Path) -> Path:
@@ -244,7 +262,8 @@ def report(articles: int, rows: dict) -> None:
         line(f"{label}: build + deploy", row["total"])
     line("add one: masthead publish", rows["publish"])
     if "runner_cold" in rows:
-        print(f"{'':>8} runner's caches restored from {rows['archive']} (.tzst: GNU tar and zstd, as actions/cache)")
+        print(f"{'':>8} runner's caches restored from {rows['archive']} (.tzst: GNU tar and zstd, as actions/cache; "
+              f"{rows['stale_cached']:,} cached images its output did not use left out)")
         row = rows["runner_cached"]
         line("runner, caches: edit to deployed", row["total"], None, counts(row, "pages_rendered"),
              counts(row, "files_written"), f"{row['peak']:.0f}")

@@ -395,6 +395,39 @@ def test_a_deploy_hashes_only_the_files_a_build_changed(tmp_path, monkeypatch):
 
 
 
+def test_an_output_restored_with_its_times_is_not_hashed_again(tmp_path, monkeypatch):
+    """A CI runner restores output/ from its cache: every file in a new inode, with the times it
+    had (GNU tar keeps nanoseconds). Nothing is read again. A file replaced by another of the same
+    size whose time was set to a whole second (a reproducible build's fixed date) is read again."""
+    import os
+    import shutil
+
+    import masthead.deploy.run as run
+    from masthead.deploy.run import DeployOptions, local_files
+
+    output = site(tmp_path / "output", FILES)
+    first = local_files(output, DeployOptions())
+    restored = tmp_path / "runner" / "output"
+    shutil.copytree(output, restored)  # copy2: new inodes, the same times to the nanosecond
+    read = []
+    original = run.prepare
+    monkeypatch.setattr(run, "prepare", lambda key, *args: read.append(key) or original(key, *args))
+    assert local_files(restored, DeployOptions()) == first and read == []
+
+    story = restored / "2026/11/story/index.html"
+    size = story.stat().st_size
+    os.utime(story, ns=(1_700_000_000 * 10**9, 1_700_000_000 * 10**9))
+    local_files(restored, DeployOptions())  # remembered at whole seconds
+    read.clear()
+    replacement = story.with_name("new.html")  # as a build replaces a file: written, then renamed over it
+    replacement.write_bytes(b"x" * size)  # the same size, other bytes
+    os.utime(replacement, ns=(1_700_000_000 * 10**9, 1_700_000_000 * 10**9))
+    os.replace(replacement, story)
+    changed = {f.key: f.sha256 for f in local_files(restored, DeployOptions())}
+    assert read == ["2026/11/story/index.html"]
+    assert changed["2026/11/story/index.html"] != {f.key: f.sha256 for f in first}["2026/11/story/index.html"]
+
+
 @pytest.mark.parametrize("damage", [b"", b"\x00garbage", "marshal:wrong version", "marshal:bad entries",
                                     "marshal:not a tuple"])
 def test_damaged_or_foreign_remembered_hashes_cost_only_hashing_again(tmp_path, monkeypatch, damage):

@@ -4,6 +4,7 @@ byte what a clean full build makes, and unchanged pages are not rendered again."
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import shutil
 from datetime import datetime
@@ -104,6 +105,112 @@ def test_a_series_of_incremental_builds_matches_a_clean_build_at_every_step(room
     report = room.build(now=LATER)
     assert report.published == 10 and report.expired == 1
     assert_same_as_clean_build(room, LATER, tmp_path)
+
+
+
+def edit_body(room: Newsroom, name: str, old: str, new: str) -> None:
+    path = room.content / "articles" / f"{name}.md"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_an_edit_of_bodies_only_makes_just_what_it_changed(room, tmp_path, caplog, monkeypatch):
+    """A typo fixed leaves every listing, card, crop and sitemap as it was: the build makes the
+    story's page, the feed documents that hold it and its manifest line, without planning the
+    whole site (render/edits.py), and the output is a clean build's, whatever the story."""
+    import masthead.site.plan as plan
+    from masthead.outputs import OUTLINE_FILE
+
+    first = room.build()
+    planned = []
+    original = plan.Placement.plan
+    monkeypatch.setattr(plan.Placement, "plan", lambda self: planned.append(1) or original(self))
+
+    def build(now=NOW) -> bool:
+        """Build; whether the whole site was planned."""
+        planned.clear()
+        room.build(now=now)
+        return bool(planned)
+
+    edit_body(room, "story-2", "Second paragraph.", "Second paragraph, corrected.")
+    planned.clear()
+    edited = room.build()
+    assert "edits" in edited.timings and planned == []
+    assert edited.counts["pages_rendered"] == 1 + edited.counts["feeds_written"]
+    assert edited.counts["cards"] == first.counts["cards"] and edited.counts["cards_drawn"] == 0
+    assert b"Second paragraph, corrected." in (room.output / "2026/11/story-2/index.html").read_bytes()
+    assert b"Second paragraph, corrected." in (room.output / "feeds/all.atom.xml").read_bytes()
+    assert_same_as_clean_build(room, NOW, tmp_path)
+
+    # links to other content resolved, and one to nothing reported again on every build
+    edit_body(room, "story-4", "First paragraph.",
+              "First paragraph, [see]({filename}story-1.md) and [gone]({filename}nowhere.md).")
+    edit_body(room, "fa", "Second paragraph.", "Second paragraph, translated.")  # one of two versions
+    caplog.clear()
+    assert not build()
+    reported = [r.getMessage() for r in caplog.records if "names nothing" in r.getMessage()]
+    assert len(reported) == 1 and reported[0].endswith(
+        "content/articles/story-4.md: the link {filename}nowhere.md names nothing on the site; it is left as written")
+    assert b'href="https://news.example/2026/11/story-1/"' in (room.output / "2026/11/story-4/index.html").read_bytes()
+    assert_same_as_clean_build(room, NOW, tmp_path)
+    edit_body(room, "story-6", "First paragraph.", "First paragraph, revised.")
+    assert not build()  # story-4's link is still reported (Pelican's log filter drops repeats in one process)
+    unresolved = marshal.loads((room.output / OUTLINE_FILE).read_bytes())[6]
+    assert [(Path(source).name, links) for source, links in unresolved.items()] == [
+        ("story-4.md", ["{filename}nowhere.md"])]
+    assert_same_as_clean_build(room, NOW, tmp_path)
+
+    # a story kept with a notice after it expired
+    assert build(LATER)  # the clock changed what listings show
+    edit_body(room, "going", "First paragraph.", "First paragraph, after it expired.")
+    assert not build(LATER)
+    assert b"after it expired" in (room.output / "2026/11/going/index.html").read_bytes()
+    assert_same_as_clean_build(room, LATER, tmp_path)
+
+    # a page of the last build removed by hand: the whole site is built, and the page comes back
+    (room.output / "tags/common/index.html").unlink()
+    edit_body(room, "story-2", "corrected.", "corrected twice.")
+    assert build(LATER) and (room.output / "tags/common/index.html").is_file()
+    assert_same_as_clean_build(room, LATER, tmp_path)
+
+    # what listings show changed with the body (the title): the whole site is planned
+    edit_body(room, "story-3", "title: Story 3", "title: Story 3, retitled")
+    edit_body(room, "story-3", "First paragraph.", "First paragraph, rewritten.")
+    assert build(LATER)
+    assert_same_as_clean_build(room, LATER, tmp_path)
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x00not marshal", "other site", "wrong shape", "bad links", "missing",
+                                    "record changed"])
+def test_a_damaged_outline_costs_only_a_whole_build(room, tmp_path, damage):
+    """The outline is a file in output/ anyone can touch, beside a record anyone can touch:
+    anything but what a build of this site wrote there makes the next build plan the whole site,
+    never a wrong or a missing page."""
+    from masthead.outputs import BUILD_RECORD_FILE, OUTLINE_FILE
+
+    room.build()
+    memo = room.output / OUTLINE_FILE
+    found = marshal.loads(memo.read_bytes())
+    if damage == "other site":
+        damage = marshal.dumps((found[0], "another site key", *found[2:]))
+    elif damage == "wrong shape":
+        damage = marshal.dumps((*found[:4], {}, [("x",)], {}))
+    elif damage == "bad links":
+        damage = marshal.dumps((*found[:6], {"content/articles/story-1.md": "not a list"}))
+    if damage == "missing":
+        memo.unlink()
+    elif damage == "record changed":  # a unit of the record taken out by hand: its page would be lost
+        record = json.loads((room.output / BUILD_RECORD_FILE).read_text())
+        del record["units"]["tags/common/index.html"]
+        (room.output / BUILD_RECORD_FILE).write_text(json.dumps(record))
+    else:
+        memo.write_bytes(damage)
+    edit_body(room, "story-2", "Second paragraph.", "Second paragraph, corrected.")
+    rebuilt = room.build()
+    assert "edits" not in rebuilt.timings and "plan" in rebuilt.timings
+    assert (room.output / "tags/common/index.html").is_file()
+    assert_same_as_clean_build(room, NOW, tmp_path)
 
 
 def test_the_manifest_makes_again_only_the_lines_of_stories_that_changed(room, tmp_path, monkeypatch):

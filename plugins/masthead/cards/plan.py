@@ -14,6 +14,8 @@ SIZE = (1200, 630)
 def card_path(kind: str, key: str = "", photo: bool = False) -> str:
     """The card's path in the output: JPEG over a photograph (far smaller), PNG otherwise."""
     extension = "jpg" if photo else "png"
+    if kind == "article":  # one per story: the others are a handful
+        return f"cards/articles/{key}.{extension}"
     return {
         "article": f"cards/articles/{key}.{extension}",
         "author": f"cards/authors/{key}.png",

@@ -66,10 +66,10 @@ HASH_IN_THREADS_FROM = 64  # fewer files to hash than this are hashed here: star
 def local_files(output: Path, options: DeployOptions) -> list[LocalFile]:
     """Every file of the built site with the hash of the bytes that would be uploaded.
 
-    Hashes are remembered in output/.masthead/ by each file's size, modification time and inode:
-    an incremental build leaves unchanged files as they were, so a deploy after it reads and
-    hashes only what the build wrote. Many files to hash (a first deploy, an output restored on a
-    new runner) are hashed by several threads."""
+    Hashes are remembered in output/.masthead/ by each file's size, modification time and inode
+    (see _same_file): an incremental build leaves unchanged files as they were, so a deploy after
+    it reads and hashes only what the build wrote. Many files to hash (a first deploy, an output
+    restored without its times) are hashed by several threads."""
     output = Path(output)
     _require_output(output)
     redirects = redirects_of(output)
@@ -80,8 +80,7 @@ def local_files(output: Path, options: DeployOptions) -> list[LocalFile]:
     for rel, path, stat in _site_files(str(output)):
         redirect = redirects.get(rel, "")
         entry = remembered.get(rel)
-        if (entry is None or entry[0] != stat.st_size or entry[1] != stat.st_mtime_ns or entry[2] != stat.st_ino
-                or entry[3] != redirect):
+        if entry is None or entry[3] != redirect or not _same_file(entry, stat):
             stale.append((rel, path, stat, redirect))
         else:
             known[rel] = entry
@@ -108,6 +107,17 @@ def local_files(output: Path, options: DeployOptions) -> list[LocalFile]:
     if known != remembered:
         _write_hashes(output / DEPLOY_HASHES_FILE, rules, known)
     return sorted(files, key=lambda f: f.key)
+
+
+def _same_file(entry: list, stat: os.stat_result) -> bool:
+    """Whether a remembered hash still describes the file: same size and modification time, and
+    the same inode unless that time has its nanoseconds. A restored output (a CI runner's cache:
+    GNU tar keeps times to the nanosecond) is in new inodes with the times it was hashed at; a
+    time in whole seconds may have been set by a tool (a reproducible build, Python's tarfile),
+    and then only the inode tells one file from another of the same size."""
+    if entry[0] != stat.st_size or entry[1] != stat.st_mtime_ns:
+        return False
+    return entry[2] == stat.st_ino or stat.st_mtime_ns % 1_000_000_000 != 0
 
 
 def _site_files(root: str) -> list[tuple[str, str, os.stat_result]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -50,8 +51,8 @@ def card_jobs(articles, authors, sections, newsroom: Newsroom, config: SiteConfi
         found = newsroom.images.get(picture.src)
         return picture.src, found.digest if found else None
 
-    def article_job(article, photo: str) -> CardJob:
-        record = article.record
+    def article_job(article, picture) -> CardJob:
+        record, photo = article.record, local(picture)
         people = tuple((newsroom.authors[a.slug].name, local(newsroom.authors[a.slug].avatar))
                        for a in article.authors)
         text = CardText(label=record.category, headline=plain_text(record.card_title or record.title),
@@ -62,13 +63,15 @@ def card_jobs(articles, authors, sections, newsroom: Newsroom, config: SiteConfi
     cards = []
     avatars = {slug: known(profile.avatar) if profile.avatar and profile.avatar.is_local else ()
                for slug, profile in newsroom.authors.items()}
+    use_image = layout["use_image"]
     for article in articles:
         record = article.record
-        photo = local(record.image.picture) if record.image and layout["use_image"] else ""
-        drawn_from = (fingerprint(article), known(record.image.picture) if photo else (),
-                      *(avatars[a.slug] for a in article.authors))
-        cards.append((card_path("article", record.slug, photo=bool(photo)), drawn_from,
-                      lambda article=article, photo=photo: article_job(article, photo)))
+        picture = record.image.picture if record.image and use_image else None
+        photo = picture is not None and picture.is_local
+        drawn_from = (fingerprint(article), known(picture) if photo else (),
+                      *[avatars[a.slug] for a in article.authors])
+        cards.append((card_path("article", record.slug, photo=photo), drawn_from,
+                      partial(article_job, article, picture if photo else None)))
     default = dict(lang=config.default_lang, direction=text_direction(config.default_lang))
     for author in authors:
         profile = newsroom.authors[author.slug]
@@ -84,31 +87,40 @@ def card_jobs(articles, authors, sections, newsroom: Newsroom, config: SiteConfi
     return cards
 
 
+class CardInputs:
+    """What every card is drawn with: the card layout, the fonts and the logo (known by their
+    bytes, not their files' dates: a fresh runner installs the fonts and checks out the logo anew),
+    Pillow's and Raqm's versions. `shared` describes them all, for the cards' keys and the
+    site's outline (render/edits.py)."""
+
+    def __init__(self, config: SiteConfig, content: Path, fonts_dir: Path) -> None:
+        self.layout = layout_settings(config.cards)
+        self.logo = str(content / "images" / config.logo) if config.logo else ""
+        self.fonts = [str(f) for f in chain_files(fonts_dir, self.layout["fonts"])]
+        self.versions = {"pillow": PIL.__version__, "raqm": features.version("raqm")}
+        self.hashes: dict[str, str] = {}
+        files = [(f, self.file_hash(f)) for f in self.fonts + [self.logo] if f and os.path.isfile(f)]
+        self.shared = repr((self.layout, self.versions, files))
+
+    def file_hash(self, path: str) -> str:
+        if path not in self.hashes:
+            self.hashes[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return self.hashes[path]
+
+
 def draw_cards(plan, newsroom: Newsroom, config: SiteConfig, content: Path, fonts_dir: Path, cache: Path,
-               output: OutputFolder, record: RenderRecord, workers: Workers) -> tuple[int, int]:
+               output: OutputFolder, record: RenderRecord, workers: Workers,
+               inputs: CardInputs | None = None) -> tuple[int, int]:
     """Make sure every changed card is in the cache, then link each into the output.
     Returns (cards, cards drawn)."""
     require_raqm()
-
-    layout = layout_settings(config.cards)
-    logo = str(content / "images" / config.logo) if config.logo else ""
-    fonts = [str(f) for f in chain_files(fonts_dir, layout["fonts"])]
-    versions = {"pillow": PIL.__version__, "raqm": features.version("raqm")}
+    inputs = inputs or CardInputs(config, content, fonts_dir)
+    layout, logo = inputs.layout, inputs.logo
     # Expired articles kept with a notice still show their card when shared.
     cards = card_jobs(plan.built, [a for a, _ in plan.authors], [c for c, _ in plan.sections],
-                      newsroom, config, content, lambda story: story.key)
-    hashes: dict[str, str] = {}
-
-    def file_hash(path: str) -> str:
-        if path not in hashes:
-            hashes[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        return hashes[path]
-
-    # by their bytes, not their files' dates: a fresh runner installs the fonts and checks out the logo anew
-    shared = repr((layout, versions, [(f, file_hash(f)) for f in fonts + [logo] if f and os.path.isfile(f)]))
-
-    key_of = CardKeys(layout, file_hash, fonts, logo, versions)
-    unit_key_of = record.keys_under("card", shared)
+                      newsroom, config, content, lambda story: story.teaser.key)  # all but the body
+    key_of = CardKeys(layout, inputs.file_hash, inputs.fonts, logo, inputs.versions)
+    unit_key_of = record.keys_under("card", inputs.shared)
     changed = []  # (job, unit key, cached file)
     for path, drawn_from, make_job in cards:
         unit_key = unit_key_of(repr(drawn_from))

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import shutil
+from operator import attrgetter
 from pathlib import Path
 
 from PIL import Image, ImageOps
@@ -31,6 +32,7 @@ def write_discovery(plan, newsroom: Newsroom, config: SiteConfig, output: Output
         return f"{base}/{path}"
 
     pages: list[PageEntry] = []
+    by_url = attrgetter("url")
     changed: dict[str, object] = {}  # each story's last change, by its address (teasers are other objects)
     for story in plan.stories:
         record = story.record
@@ -39,12 +41,14 @@ def write_discovery(plan, newsroom: Newsroom, config: SiteConfig, output: Output
         if record.image:
             picture = record.image.picture
             images = (url(picture.src) if picture.is_local else picture.src,)
-        alternates = tuple((version.lang, url(version.url)) for version in story.translations)
+        alternates = (tuple((version.lang, url(version.url)) for version in story.translations)
+                      if story.translations else ())
         pages.append(PageEntry(url(story.url), when, images, alternates))
 
     def newest(teasers) -> object:
-        """A listing's last change: its newest story's."""
-        return max((changed[teaser.url] for teaser in teasers), default=None)
+        """A listing's last change: its newest story's (map and attrgetter: listings hold every
+        story several times over, walked here without a Python call per story)."""
+        return max(map(changed.__getitem__, map(by_url, teasers)), default=None)
 
     pages.append(PageEntry(base + "/", newest(plan.listed)))
     for groups in (plan.authors, plan.sections, plan.tags):

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..config import SiteConfig
-from ..feeds import FORMATS, Category, FeedDocument, FeedSite, Person, feed_entry, plan_feeds, planned_entry
+from ..feeds import FORMATS, Category, FeedDocument, FeedEntry, FeedSite, Person, feed_entry, plan_feeds, planned_entry
 from ..feeds.formats import FeedWriter
 from ..workers import Workers
 from .files import OutputFolder
@@ -30,42 +30,68 @@ def feed_site(config: SiteConfig) -> FeedSite:
 def write_feeds(stories, newsroom, config: SiteConfig, output: OutputFolder, record: RenderRecord | None,
                 workers: Workers | None = None) -> FeedsWritten:
     """Entries from the site's stories (their addresses and bodies as their pages show them), then
-    the documents: written by a worker when there are many (`finish()` waits for them)."""
-    base = config.public_url
-
-    def absolute(path: str) -> str:
-        return f"{base}/{path}"
-
-    people: dict[str, Person] = {}
-    # sections and tags: one view object each, shared by its stories and kept by the plan (so by id)
-    categories: dict[int, Category] = {}
-
-    def person(author) -> Person:
-        if author.slug not in people:
-            avatar = newsroom.authors[author.slug].avatar
-            people[author.slug] = Person(
-                slug=author.slug, name=author.name, url=absolute(author.url),
-                avatar=absolute(avatar.src) if avatar and avatar.is_local else (avatar.src if avatar else ""))
-        return people[author.slug]
-
-    def category(view) -> Category:
-        found = categories.get(id(view))
-        if found is None:
-            found = categories[id(view)] = Category(slug=view.slug, term=view.name, url=absolute(view.url))
-        return found
-
-    # Entries are planned with only what files them (planned_entry): the documents written, a
-    # handful in an incremental build, get whole entries (_Contents.complete).
-    entries, sources = [], {}
-    for article in stories:
-        entry = planned_entry(article.record, tuple(map(person, article.authors)),
-                              category(article.category), tuple(map(category, article.tags)))
-        entries.append(entry)
-        sources[id(entry)] = article
+    the documents: written by a worker when there are many (`finish()` waits for them). The
+    result's `filing` says which stories each document holds (for render/edits.py)."""
+    made = FeedEntries(newsroom, config)
+    entries = [made.planned(story) for story in stories]
     site = feed_site(config)
     documents = plan_feeds(entries, site)
     logger.info("masthead: %d feed documents in %d formats", len(documents), len(FORMATS))
-    return write_documents(documents, site, output, record, _Contents(sources, base), workers)
+    written = write_documents(documents, site, output, record, made.contents(), workers)
+    sources = made.sources
+    written.filing = [(replace(doc, entries=()), tuple(sources[id(e)].record.rel for e in doc.entries))
+                      for doc in documents]
+    return written
+
+
+def rewrite_feeds(filed: list[tuple[FeedDocument, tuple]], newsroom, config: SiteConfig, output: OutputFolder,
+                  record: RenderRecord, workers: Workers | None = None) -> FeedsWritten:
+    """Documents the last build filed (`filed`: each without its entries, and its stories in
+    order) made again from those stories: after an edit of bodies only, the documents that hold
+    an edited story, with the same keys a whole build gives them."""
+    made = FeedEntries(newsroom, config)
+    documents = [replace(doc, entries=tuple(map(made.planned, stories))) for doc, stories in filed]
+    return write_documents(documents, feed_site(config), output, record, made.contents(), workers)
+
+
+class FeedEntries:
+    """Feed entries planned from stories with only what files them (planned_entry); whole entries
+    are made later, for the documents written (_Contents.complete)."""
+
+    def __init__(self, newsroom, config: SiteConfig) -> None:
+        self.newsroom, self.base = newsroom, config.public_url
+        self.people: dict[str, Person] = {}
+        # sections and tags: one view object each, shared by its stories and kept by the plan (so by id)
+        self.categories: dict[int, Category] = {}
+        self.sources: dict[int, object] = {}  # id(entry) -> its story
+        self.entries: dict[int, FeedEntry] = {}  # id(story) -> its entry (the stories live as long as this)
+
+    def person(self, author) -> Person:
+        if author.slug not in self.people:
+            avatar, base = self.newsroom.authors[author.slug].avatar, self.base
+            self.people[author.slug] = Person(
+                slug=author.slug, name=author.name, url=f"{base}/{author.url}",
+                avatar=f"{base}/{avatar.src}" if avatar and avatar.is_local else (avatar.src if avatar else ""))
+        return self.people[author.slug]
+
+    def category(self, view) -> Category:
+        found = self.categories.get(id(view))
+        if found is None:
+            found = self.categories[id(view)] = Category(slug=view.slug, term=view.name, url=f"{self.base}/{view.url}")
+        return found
+
+    def planned(self, story) -> FeedEntry:
+        """The story's entry: one object however many documents hold it (each is made whole once)."""
+        entry = self.entries.get(id(story))
+        if entry is None:
+            entry = self.entries[id(story)] = planned_entry(
+                story.record, tuple(map(self.person, story.authors)), self.category(story.category),
+                tuple(map(self.category, story.tags)))
+            self.sources[id(entry)] = story
+        return entry
+
+    def contents(self) -> _Contents:
+        return _Contents(self.sources, self.base)
 
 
 class _Contents:
@@ -96,6 +122,7 @@ class FeedsWritten:
 
     def __init__(self, units: list[tuple[str, str, list[str]]], record: RenderRecord | None, job=None) -> None:
         self.units, self.record, self.job = units, record, job
+        self.filing: list[tuple[FeedDocument, tuple[str, ...]]] = []  # each document, and its stories' files
 
     def finish(self) -> int:
         if self.job is not None:

@@ -41,38 +41,56 @@ def article_entry(article, public: str) -> dict:
 
 
 def write_manifest(stories, config: SiteConfig, output: OutputFolder, record: RenderRecord | None = None) -> None:
-    """The manifest, and beside it the key of the story each line was made from: the next build
-    takes the line of a story whose key is the same (most of them) instead of making it again."""
-    site = {"name": config.name, "url": config.public_url, "lang": config.default_lang}
-    known = _previous_lines(record) if record else {}
+    """The manifest, and beside it the key and the file of the story each line was made from:
+    the next build takes the line of a story whose key is the same (most of them) instead of
+    making it again."""
+    known = {key: line for key, line, _ in previous_lines(record) or ()} if record else {}
     rows = []
     for story in stories:
         line = known.get(story.key) or _dump(article_entry(story, config.public_url))
-        rows.append((story.record.date.isoformat(), story.record.id, story.key, line))
+        rows.append((story.record.date.isoformat(), story.record.id, story.key, line, story.record.rel))
     rows.sort(reverse=True)  # newest first, as the entries' (published, id)
-    data = _manifest_text(site, [row[3] for row in rows]).encode("utf-8")
+    _write(config, output, record, [(row[2], row[3], row[4]) for row in rows])
+
+
+def patch_manifest(lines: list[tuple[str, str, str]], changed: dict, config: SiteConfig, output: OutputFolder,
+                   record: RenderRecord) -> None:
+    """The last build's manifest (`lines`, from previous_lines) with the lines of the `changed`
+    stories (by their files) made again: an edit of bodies moves no story in it."""
+    public = config.public_url
+    _write(config, output, record, [(story.key, _dump(article_entry(story, public)), rel)
+                                    if (story := changed.get(rel)) else (key, line, rel) for key, line, rel in lines])
+
+
+def _write(config: SiteConfig, output: OutputFolder, record: RenderRecord | None,
+           rows: list[tuple[str, str, str]]) -> None:
+    site = {"name": config.name, "url": config.public_url, "lang": config.default_lang}
+    data = _manifest_text(site, [row[1] for row in rows]).encode("utf-8")
     output.write_bytes(MANIFEST_FILE, data)
     if record is not None:
         output.write_text(MANIFEST_KEYS_FILE, json.dumps({
-            "site": record.site_key, "sha256": hashlib.sha256(data).hexdigest(), "keys": [row[2] for row in rows]}))
+            "site": record.site_key, "sha256": hashlib.sha256(data).hexdigest(), "keys": [row[0] for row in rows],
+            "files": [row[2] for row in rows]}))
 
 
-def _previous_lines(record: RenderRecord) -> dict[str, str]:
-    """Story key -> manifest line, from the last build's manifest, when it is the one the keys
-    describe (same code and settings, the file's bytes as that build wrote them)."""
+def previous_lines(record: RenderRecord) -> list[tuple[str, str, str]] | None:
+    """(story key, manifest line, story file) of each line of the last build's manifest, when it is
+    the one the keys describe (same code and settings, the file's bytes as that build wrote them)."""
     if record.previous_output is None:
-        return {}
+        return None
     try:
         keys = json.loads((record.previous_output / MANIFEST_KEYS_FILE).read_text(encoding="utf-8"))
         data = (record.previous_output / MANIFEST_FILE).read_bytes()
         if keys["site"] != record.site_key or keys["sha256"] != hashlib.sha256(data).hexdigest():
-            return {}
+            return None
         lines = data.decode("utf-8").split("\n")[1:-4]  # one article per line (_manifest_text)
+        story_keys, files = keys["keys"], keys["files"]
     except (OSError, ValueError, KeyError, TypeError):
-        return {}
-    if len(lines) != len(keys["keys"]):
-        return {}
-    return {key: line.removesuffix(",") for key, line in zip(keys["keys"], lines)}
+        return None
+    if not (len(lines) == len(story_keys) == len(files)) or not all(
+            type(key) is str and type(rel) is str for key, rel in zip(story_keys, files)):
+        return None
+    return [(key, line.removesuffix(","), rel) for key, line, rel in zip(story_keys, lines, files)]
 
 
 def _dump(value) -> str:

@@ -15,14 +15,16 @@ from pathlib import Path
 from ..config import SiteConfig
 from ..content import Newsroom
 from ..errors import BuildError
+from ..outputs import OUTLINE_FILE
 from ..placecache import load_places, save_places
 from ..site.keys import ContextKeys
 from ..site.layout import Layout
-from ..site.plan import SitePlan, Unit, plan_site
+from ..site.plan import Placement, SitePlan, Unit
 from ..themes import Theme
 from ..workers import Workers
-from .cards import draw_cards
+from .cards import CardInputs, draw_cards
 from .discovery import write_crops, write_discovery
+from .edits import DISCOVERY_UNIT, outline_digest, outline_of, read_outline, render_edits, report_unresolved
 from .environment import TemplateKit, environment_for
 from .feeds import write_feeds
 from .files import OutputFolder
@@ -55,15 +57,22 @@ class BuildState:
 
 
 def render_site(state: BuildState, settings: dict, root: Path) -> None:
-    """Every output of the site into `root` (a staging folder: masthead.build swaps it in)."""
+    """Every output of the site into `root` (a staging folder: masthead.build swaps it in). After
+    an edit of bodies only, just what the edit changed (render/edits.py)."""
     started = time.perf_counter()
     output = OutputFolder(root)
     places = load_places(state.cache, state.layout)
-    plan = state.plan = plan_site(state.newsroom, state.config, state.layout, places)
+    placement = Placement(state.newsroom, state.config, state.layout, places)
+    card_inputs = CardInputs(state.config, state.content, state.theme.fonts)
+    outline = outline_digest(placement, card_inputs.shared)
+    previous = read_outline(state.record)
+    if previous is not None and render_edits(state, placement, previous, outline, output, settings):
+        # a few stories placed: the memo of places stays as the last whole build left it
+        state.timed("edits", started)
+        return
+    plan = state.plan = placement.plan()
     save_places(places, state.cache)
     units = plan.units()
-    for source, link in plan.unresolved:
-        logger.warning("%s: the link %s names nothing on the site; it is left as written", source, link)
     state.timed("plan", started)
 
     started = time.perf_counter()  # feeds first: a worker writes them while the pages are rendered here
@@ -81,7 +90,7 @@ def render_site(state: BuildState, settings: dict, root: Path) -> None:
 
     started = time.perf_counter()
     cards, drawn = draw_cards(plan, state.newsroom, state.config, state.content, state.theme.fonts,
-                              state.cache / "cards", output, state.record, state.workers)
+                              state.cache / "cards", output, state.record, state.workers, card_inputs)
     state.counts.update(cards=cards, cards_drawn=drawn)
     state.timed("cards", started)
 
@@ -91,9 +100,15 @@ def render_site(state: BuildState, settings: dict, root: Path) -> None:
     state.timed("crops", started)
 
     started = time.perf_counter()
+    output.log = discovered = []  # made from the outline alone: one unit, kept as it is after an edit of bodies
     write_discovery(plan, state.newsroom, state.config, output)
     write_redirects(plan.built, {unit.path for unit in units}, state.config, output)
+    output.log = None
+    state.record.rendered_unit(DISCOVERY_UNIT, state.record.key(DISCOVERY_UNIT, outline), discovered, page=False)
     write_manifest(plan.stories, state.config, output, state.record)
+    made = outline_of(state.record, outline, plan.built, feeds.filing, list(plan.unresolved))
+    report_unresolved(made.unresolved)
+    output.write_bytes(OUTLINE_FILE, made.to_bytes())
     state.timed("discovery", started)
     state.counts["links_copied"] = output.copied
 
@@ -109,6 +124,7 @@ def render_pages(units: list[Unit], kit: TemplateKit, base: dict, shared: dict, 
     Many pages are shared out: the workers render their shares while this process renders its own."""
     keys = ContextKeys()
     shared_key = keys.of(shared)
+    unit_key = record.keys_under(shared_key)
     written: dict[str, str] = {}
     todo: list[tuple[Unit, str]] = []
     for unit in units:
@@ -116,7 +132,7 @@ def render_pages(units: list[Unit], kit: TemplateKit, base: dict, shared: dict, 
             raise BuildError(f"{unit.path}: two pages would be written to the same file ({written[unit.path]} and "
                              f"{unit.template}); change one of their slugs or the URL settings")
         written[unit.path] = unit.template
-        key = record.key(unit.path, unit.template, shared_key, keys.of(unit.context))
+        key = unit_key(unit.path, unit.template, keys.value(unit.context))
         if not record.unchanged(unit.path, key):
             todo.append((unit, key))
     jobs = []

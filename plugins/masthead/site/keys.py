@@ -59,5 +59,7 @@ class ContextKeys:
         return f"[{len(value)}:{found[1]}]"
 
     def _mapping(self, value: dict) -> str:
+        if all(type(k) is str for k in value):  # a context: sorted by its names as they are
+            return "{" + ",".join(f"{k!r}:{self.value(value[k])}" for k in sorted(value)) + "}"
         items = sorted(value.items(), key=lambda item: repr(item[0]))
         return "{" + ",".join(f"{k!r}:{self.value(v)}" for k, v in items) + "}"

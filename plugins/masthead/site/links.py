@@ -28,6 +28,11 @@ class LinkTargets:
     index: str = ""
 
 
+def may_link(html: str) -> bool:
+    """Whether `html` could hold a link to resolve: most bodies have neither mark a pattern starts with."""
+    return "{" in html or "|" in html
+
+
 def link_resolver(targets: LinkTargets, site_url: str, pattern: str = DEFAULT_PATTERN
                   ) -> Callable[[str, str], tuple[str, list[str]]]:
     """resolve(html, source) -> (html with its links resolved, the links that name nothing)."""
@@ -39,7 +44,7 @@ def link_resolver(targets: LinkTargets, site_url: str, pattern: str = DEFAULT_PA
     named = {"tag": targets.tags, "category": targets.sections, "author": targets.authors}
 
     def resolve(html: str, source: str) -> tuple[str, list[str]]:
-        if "{" not in html and "|" not in html:  # nothing any pattern could match, in most bodies
+        if not may_link(html):
             return html, []
         missing: list[str] = []
         folder = posixpath.dirname(source)

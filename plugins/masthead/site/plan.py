@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cached_property
 from typing import MutableMapping
 
 from ..config import SiteConfig
@@ -19,7 +20,7 @@ from ..content import Article, Newsroom
 from ..digest.select import edition_path, period_of
 from ..i18n import long_date
 from .layout import Layout
-from .links import LinkTargets, link_resolver
+from .links import LinkTargets, link_resolver, may_link
 from .views import Byline, Edition, Neighbour, PageView, Paging, Section, Story, Tag, Teaser, Version
 
 GRANULARITIES = ("YEAR", "MONTH", "DAY")
@@ -130,47 +131,102 @@ def plan_site(newsroom: Newsroom, config: SiteConfig, layout: Layout,
     """Which stories and pages are built, where, and what every listing holds. `places` keeps
     each story's (url, file, date as shown) by its record's digest between builds, for this
     layout (masthead.placecache): a large site's stories are mostly where they were."""
-    now = newsroom.now
-    listed_records: list[Article] = []
-    hidden_records: list[Article] = []
-    for article in sorted(newsroom.articles, key=lambda a: a.rel):
-        state = article.state(now)
-        if state == "published":
-            listed_records.append(article)
-        elif state == "expired" and config.expired == "notice":
-            hidden_records.append(article)
-    listed_records.sort(key=lambda a: a.date, reverse=True)  # stable: same date, by file name
-    hidden_records.sort(key=lambda a: a.date, reverse=True)
+    return Placement(newsroom, config, layout, places).plan()
 
-    sections: dict[str, Section] = {}
-    tags: dict[str, Tag] = {}
-    bylines: dict[str, Byline] = {}
 
-    def named(kind: str, made: dict, name: str):
+class Placement:
+    """Where everything of the site is and what links resolve to: each built story's place, the
+    sections, tags and bylines, the language versions. `plan()` makes the whole site plan from it;
+    `story()` one story's view, for a build that makes only a few stories again (render/edits.py)."""
+
+    def __init__(self, newsroom: Newsroom, config: SiteConfig, layout: Layout,
+                 places: MutableMapping[str, tuple[str, str, str]] | None = None) -> None:
+        self.newsroom, self.config, self.layout, self.places = newsroom, config, layout, places
+        now = newsroom.now
+        listed_records: list[Article] = []
+        hidden_records: list[Article] = []
+        self.states: list[tuple[Article, str]] = []  # every article by its file, with its state now
+        for article in sorted(newsroom.articles, key=lambda a: a.rel):
+            state = article.state(now)
+            self.states.append((article, state))
+            if state == "published":
+                listed_records.append(article)
+            elif state == "expired" and config.expired == "notice":
+                hidden_records.append(article)
+        listed_records.sort(key=lambda a: a.date, reverse=True)  # stable: same date, by file name
+        hidden_records.sort(key=lambda a: a.date, reverse=True)
+        self.listed_records, self.hidden_records = listed_records, hidden_records
+        self.sections: dict[str, Section] = {}
+        self.tags: dict[str, Tag] = {}
+        self.bylines: dict[str, Byline] = {}
+        self._places: dict[int, tuple[str, str, str]] = {}  # by id(article): each is placed when asked
+        self.page_places = {}
+        for page in newsroom.pages:
+            if page.status != "draft":
+                kind = "PAGE" if page.lang == layout.default_lang else "PAGE_LANG"
+                values = {"slug": page.slug, "lang": page.lang, "title": page.title, "path": page.rel}
+                self.page_places[page.rel] = (layout.url(kind, **values), layout.file(kind, **values))
+        self.unresolved: list[tuple[str, str]] = []
+
+    @cached_property
+    def versions(self) -> dict[str, tuple[Version, ...]]:
+        """Each translation key's versions, when a story has more than one."""
+        groups: dict[str, list[Article]] = {}
+        for article in self.listed_records:
+            if article.translation_key:
+                groups.setdefault(article.translation_key, []).append(article)
+        return {key: tuple(Version(a.lang, self.placed(a)[0]) for a in sorted(found, key=lambda a: a.lang))
+                for key, found in groups.items() if len(found) > 1}
+
+    @cached_property
+    def resolve(self):
+        """The link resolver, with every built story placed and every section, tag and author named."""
+        files = {a.rel: self.placed(a)[0] for a in self.listed_records + self.hidden_records}
+        for article in self.listed_records:  # the sections, tags and authors that have pages
+            self.section(article.category)
+            for name in article.tags:
+                self.tag(name)
+            for slug in article.authors:
+                self.byline(slug)
+        targets = LinkTargets(files={**files, **{rel: url for rel, (url, _) in self.page_places.items()},
+                                     **{rel: rel for rel in self.newsroom.images}},
+                              sections={name: s.url for name, s in self.sections.items()},
+                              tags={name: t.url for name, t in self.tags.items()},
+                              authors={b.name: b.url for b in self.bylines.values()}, index="")
+        return link_resolver(targets, self.config.site_url, self.layout.link_pattern)
+
+    def _named(self, kind: str, made: dict, name: str):
         """One section or tag object per name, with its slug and addresses."""
         if name not in made:
-            slug = layout.slug(kind, name)
+            slug = self.layout.slug(kind, name)
             view = Section if kind == "CATEGORY" else Tag
-            made[name] = view(name, slug, layout.url(kind, slug=slug, name=name),
-                              layout.file(kind, slug=slug, name=name))
+            made[name] = view(name, slug, self.layout.url(kind, slug=slug, name=name),
+                              self.layout.file(kind, slug=slug, name=name))
         return made[name]
 
-    def section(name: str) -> Section:
-        return named("CATEGORY", sections, name)
+    def section(self, name: str) -> Section:
+        return self._named("CATEGORY", self.sections, name)
 
-    def tag(name: str) -> Tag:
-        return named("TAG", tags, name)
+    def tag(self, name: str) -> Tag:
+        return self._named("TAG", self.tags, name)
 
-    def byline(slug: str) -> Byline:
-        if slug not in bylines:
-            profile = newsroom.authors[slug]
-            bylines[slug] = Byline(profile.name, slug, layout.url("AUTHOR", slug=slug, name=profile.name),
-                                   layout.file("AUTHOR", slug=slug, name=profile.name), profile)
-        return bylines[slug]
+    def byline(self, slug: str) -> Byline:
+        if slug not in self.bylines:
+            profile, layout = self.newsroom.authors[slug], self.layout
+            self.bylines[slug] = Byline(profile.name, slug, layout.url("AUTHOR", slug=slug, name=profile.name),
+                                        layout.file("AUTHOR", slug=slug, name=profile.name), profile)
+        return self.bylines[slug]
 
-    def place(article: Article) -> tuple[str, str, str]:
+    def placed(self, article: Article) -> tuple[str, str, str]:
         """(url, file, date as shown): everything in it comes from the record and the layout."""
-        shelf = section(article.category)  # a section of expired stories only is named too (links to it)
+        found = self._places.get(id(article))
+        if found is None:
+            found = self._places[id(article)] = self._place(article)
+        return found
+
+    def _place(self, article: Article) -> tuple[str, str, str]:
+        shelf = self.section(article.category)  # a section of expired stories only is named too (links to it)
+        places, layout = self.places, self.layout
         found = places.get(article.digest) if places is not None else None
         if found is None:
             kind = "ARTICLE" if article.lang == layout.default_lang else "ARTICLE_LANG"
@@ -183,77 +239,69 @@ def plan_site(newsroom: Newsroom, config: SiteConfig, layout: Layout,
                 places[article.digest] = found
         return found
 
-    placed = {id(a): place(a) for a in listed_records + hidden_records}
-    groups: dict[str, list[Article]] = {}
-    for article in listed_records:
-        if article.translation_key:
-            groups.setdefault(article.translation_key, []).append(article)
-    versions = {key: tuple(Version(a.lang, placed[id(a)][0]) for a in sorted(found, key=lambda a: a.lang))
-                for key, found in groups.items() if len(found) > 1}
-
-    page_places = {}
-    for page in newsroom.pages:
-        if page.status != "draft":
-            kind = "PAGE" if page.lang == layout.default_lang else "PAGE_LANG"
-            values = {"slug": page.slug, "lang": page.lang, "title": page.title, "path": page.rel}
-            page_places[page.rel] = (layout.url(kind, **values), layout.file(kind, **values))
-    for article in listed_records:  # the sections, tags and authors that have pages
-        section(article.category)
-        for name in article.tags:
-            tag(name)
-        for slug in article.authors:
-            byline(slug)
-    targets = LinkTargets(files={**{a.rel: placed[id(a)][0] for a in listed_records + hidden_records},
-                                 **{rel: url for rel, (url, _) in page_places.items()},
-                                 **{rel: rel for rel in newsroom.images}},
-                          sections={name: s.url for name, s in sections.items()},
-                          tags={name: t.url for name, t in tags.items()},
-                          authors={b.name: b.url for b in bylines.values()}, index="")
-    resolve = link_resolver(targets, config.site_url, layout.link_pattern)
-    unresolved: list[tuple[str, str]] = []
-
-    def resolved(html: str, source: str, rel: str) -> str:
-        body, missing = resolve(html, rel)
-        unresolved.extend((source, link) for link in missing)
+    def _resolved(self, html: str, source: str, rel: str) -> str:
+        if not may_link(html):  # most bodies: the resolver's targets are not even made
+            return ""
+        body, missing = self.resolve(html, rel)
+        self.unresolved.extend((source, link) for link in missing)
         return body if body != html else ""
 
-    def story(article: Article, expired: bool) -> Story:
-        url, save_as, shown_date = placed[id(article)]
-        return Story(article, url, save_as, shown_date, section(article.category),
-                     tuple(map(tag, article.tags)), tuple(map(byline, article.authors)),
-                     versions.get(article.translation_key, ()) if article.translation_key else (), expired,
-                     resolved(article.body_html, article.source, article.rel))
+    def story(self, article: Article, expired: bool = False) -> Story:
+        """A built story's view (a listed one, or with `expired` one kept with a notice)."""
+        url, save_as, shown_date = self.placed(article)
+        return Story(article, url, save_as, shown_date, self.section(article.category),
+                     tuple(map(self.tag, article.tags)), tuple(map(self.byline, article.authors)),
+                     self.versions.get(article.translation_key, ()) if article.translation_key else (), expired,
+                     self._resolved(article.body_html, article.source, article.rel))
 
-    stories = tuple(story(a, False) for a in listed_records)
-    hidden = tuple(story(a, True) for a in hidden_records)
-    listed = tuple(s.teaser for s in stories)
+    def _menu_order(self):
+        order = {name: n for n, name in enumerate(self.config.sections)}
+        return lambda section: (order.get(section.name, len(order)), section.slug, section.name)
 
-    by_section: dict[Section, list[Teaser]] = {}
-    by_tag: dict[Tag, list[Teaser]] = {}
-    by_author: dict[Byline, list[Teaser]] = {}
-    for teaser in listed:
-        by_section.setdefault(teaser.category, []).append(teaser)
-        for t in teaser.tags:
-            by_tag.setdefault(t, []).append(teaser)
-        for a in teaser.authors:
-            by_author.setdefault(a, []).append(teaser)
-    order = {name: n for n, name in enumerate(config.sections)}
-    section_list = tuple(sorted(((s, tuple(found)) for s, found in by_section.items()),
-                                key=lambda pair: (order.get(pair[0].name, len(order)), pair[0].slug, pair[0].name)))
-    tag_list = tuple(sorted(((t, tuple(found)) for t, found in by_tag.items()), key=lambda p: (p[0].slug, p[0].name)))
-    author_list = tuple(sorted(((a, tuple(found)) for a, found in by_author.items()),
-                               key=lambda p: (layout.slug("AUTHOR", p[0].name), p[0].slug)))
+    def menu(self) -> tuple[Section, ...]:
+        """The sections with listed stories, in the menu's order: SitePlan.sections without their stories."""
+        names = {article.category for article in self.listed_records}
+        return tuple(sorted((self.section(name) for name in names), key=self._menu_order()))
 
-    page_views: list[PageView] = []
-    hidden_pages: list[PageView] = []
-    for page in sorted(newsroom.pages, key=lambda p: (p.rel.rsplit("/", 1)[-1], p.rel)):
-        if page.rel in page_places:
-            view = PageView(page, *page_places[page.rel], resolved(page.body_html, page.source, page.rel))
-            (hidden_pages if page.status == "hidden" else page_views).append(view)
+    def page_views(self) -> tuple[tuple[PageView, ...], tuple[PageView, ...]]:
+        """The published pages (the footer lists them) and the hidden ones."""
+        page_views: list[PageView] = []
+        hidden_pages: list[PageView] = []
+        for page in sorted(self.newsroom.pages, key=lambda p: (p.rel.rsplit("/", 1)[-1], p.rel)):
+            if page.rel in self.page_places:
+                view = PageView(page, *self.page_places[page.rel],
+                                self._resolved(page.body_html, page.source, page.rel))
+                (hidden_pages if page.status == "hidden" else page_views).append(view)
+        return tuple(page_views), tuple(hidden_pages)
 
-    return SitePlan(layout=layout, stories=stories, hidden=hidden, listed=listed, sections=section_list,
-                    tags=tag_list, authors=author_list, pages=tuple(page_views), hidden_pages=tuple(hidden_pages),
-                    editions=editions(listed, config), unresolved=tuple(unresolved))
+    def plan(self) -> SitePlan:
+        config, layout = self.config, self.layout
+        stories = tuple(self.story(a, False) for a in self.listed_records)
+        hidden = tuple(self.story(a, True) for a in self.hidden_records)
+        listed = tuple(s.teaser for s in stories)
+
+        by_section: dict[Section, list[Teaser]] = {}
+        by_tag: dict[Tag, list[Teaser]] = {}
+        by_author: dict[Byline, list[Teaser]] = {}
+        for teaser in listed:
+            by_section.setdefault(teaser.category, []).append(teaser)
+            for t in teaser.tags:
+                by_tag.setdefault(t, []).append(teaser)
+            for a in teaser.authors:
+                by_author.setdefault(a, []).append(teaser)
+        order = self._menu_order()
+        section_list = tuple(sorted(((s, tuple(found)) for s, found in by_section.items()),
+                                    key=lambda pair: order(pair[0])))
+        tag_list = tuple(sorted(((t, tuple(found)) for t, found in by_tag.items()),
+                                key=lambda p: (p[0].slug, p[0].name)))
+        author_list = tuple(sorted(((a, tuple(found)) for a, found in by_author.items()),
+                                   key=lambda p: (layout.slug("AUTHOR", p[0].name), p[0].slug)))
+
+        page_views, hidden_pages = self.page_views()
+        return SitePlan(layout=layout, stories=stories, hidden=hidden, listed=listed, sections=section_list,
+                        tags=tag_list, authors=author_list, pages=page_views,
+                        hidden_pages=hidden_pages, editions=editions(listed, config),
+                        unresolved=tuple(self.unresolved))
 
 
 def editions(listed: tuple[Teaser, ...], config: SiteConfig) -> tuple[Edition, ...]:

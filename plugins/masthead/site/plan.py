@@ -180,19 +180,18 @@ class Placement:
 
     @cached_property
     def resolve(self):
-        """The link resolver, with every built story placed and every section, tag and author named."""
-        files = {a.rel: self.placed(a)[0] for a in self.listed_records + self.hidden_records}
-        for article in self.listed_records:  # the sections, tags and authors that have pages
-            self.section(article.category)
-            for name in article.tags:
-                self.tag(name)
-            for slug in article.authors:
-                self.byline(slug)
+        """The link resolver: every built story and page by its file, the pictures; sections by
+        name (an expired story's too: its page links to it), and the tags and authors with pages.
+        Made from the records alone, whatever stories were made before it."""
+        built = self.listed_records + self.hidden_records
+        files = {a.rel: self.placed(a)[0] for a in built}
+        sections = {a.category: self.section(a.category).url for a in built}
+        tags = {name: self.tag(name).url for a in self.listed_records for name in a.tags}
+        authors = {byline.name: byline.url for byline in
+                   (self.byline(slug) for a in self.listed_records for slug in a.authors)}
         targets = LinkTargets(files={**files, **{rel: url for rel, (url, _) in self.page_places.items()},
                                      **{rel: rel for rel in self.newsroom.images}},
-                              sections={name: s.url for name, s in self.sections.items()},
-                              tags={name: t.url for name, t in self.tags.items()},
-                              authors={b.name: b.url for b in self.bylines.values()}, index="")
+                              sections=sections, tags=tags, authors=authors, index="")
         return link_resolver(targets, self.config.site_url, self.layout.link_pattern)
 
     def _named(self, kind: str, made: dict, name: str):

@@ -342,3 +342,31 @@ def test_a_template_that_reads_more_than_the_default_cannot_make_an_incremental_
     path.write_text(path.read_text().replace("Second paragraph.", "Second paragraph, corrected."))
     room.build()
     assert_same_as_clean_build(room, NOW, tmp_path)
+
+
+def test_the_files_of_the_last_build_are_looked_for_by_folder_listing_or_one_by_one(tmp_path):
+    """A build after an edit keeps the last build's files only when all are there: a folder with
+    many of them (the cards) is listed once, the others are stat'ed; a file gone either way, or a
+    folder gone, is noticed."""
+    from masthead.render.record import LIST_FROM, RenderRecord
+
+    output = tmp_path / "output"
+    units = {f"card:cards/articles/story-{n}.jpg": ["k", [f"cards/articles/story-{n}.jpg"]]
+             for n in range(LIST_FROM + 6)}
+    units["2026/11/story/index.html"] = ["k", ["2026/11/story/index.html"]]
+    units["robots.txt"] = ["k", ["robots.txt"]]
+    for _, (_, found) in units.items():
+        (output / found[0]).parent.mkdir(parents=True, exist_ok=True)
+        (output / found[0]).write_bytes(b"x")
+    (output / "cards/articles/story-0.jpg.tmp").write_bytes(b"not a card")  # others around do not matter
+    record = RenderRecord(output, "site", {"site": "site", "units": units, "loose": []})
+    assert record.all_present(units)
+    (output / "cards/articles/story-3.jpg").unlink()
+    assert not record.all_present(units)
+    assert record.all_present(u for u in units if u != "card:cards/articles/story-3.jpg")
+    (output / "cards/articles/story-3.jpg").mkdir()  # a folder in its place is no card
+    assert not record.all_present(units)
+    (output / "2026/11/story/index.html").unlink()
+    assert not record.all_present(u for u in units if not u.startswith("card:"))
+    shutil.rmtree(output / "cards")
+    assert not record.all_present(u for u in units if u.startswith("card:"))

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import marshal
-import os
 from dataclasses import astuple, dataclass
 from importlib.metadata import version
 
@@ -145,7 +144,7 @@ def render_edits(state, placement: Placement, previous: Outline, digest: str, ou
     lines = previous_lines(record)
     if lines is None or not remade <= record.previous.keys():
         return False
-    if not all(_present(record, unit) for unit in record.previous if unit not in remade):
+    if not record.all_present(unit for unit in record.previous if unit not in remade):
         return False
 
     stories = {article.rel: placement.story(article, expired) for article, expired in changed}
@@ -188,9 +187,3 @@ def units_digest(units) -> str:
     """A digest of the names of a build record's units: the outline is used only beside the very
     record its build left (a record changed by hand means a whole build)."""
     return hashlib.sha256("\0".join(sorted(units)).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _present(record: RenderRecord, unit: str) -> bool:
-    """Whether the last build's files of `unit` are all still in its output."""
-    root = record.previous_root
-    return all(os.path.isfile(root + rel) for rel in record.previous[unit][1])

@@ -25,6 +25,8 @@ from ..freshness import RECORD_VERSION, read_record, settings_text
 from ..outputs import BUILD_RECORD_FILE
 from ..seo.sitemaps import NEWS_WINDOW
 
+LIST_FROM = 64  # a folder with this many files to look for is listed, not stat'ed file by file
+
 
 class RenderRecord:
     """The units of the previous build (read from its output) and of this one (written with it)."""
@@ -76,6 +78,31 @@ class RenderRecord:
         if len(files) == 1:  # most units: a page, a card
             return os.path.isfile(root + files[0])
         return all(os.path.isfile(root + rel) for rel in files)
+
+    def all_present(self, units) -> bool:
+        """Whether every file of these units of the last build is still in its output. A folder
+        holding many of them (the cards) is listed once, without a stat per file; the others are
+        stat'ed one by one. (On a cold disk each stat can cost a read of its own.)"""
+        by_folder: dict[str, list[str]] = {}
+        for unit in units:
+            for rel in self.previous[unit][1]:
+                folder, _, name = rel.rpartition("/")
+                by_folder.setdefault(folder, []).append(name)
+        root = self.previous_root
+        for folder, names in by_folder.items():
+            base = f"{root}{folder}/" if folder else root
+            if len(names) < LIST_FROM:
+                if not all(os.path.isfile(base + name) for name in names):
+                    return False
+                continue
+            try:
+                with os.scandir(base) as entries:
+                    present = {entry.name for entry in entries if entry.is_file()}  # the folder's own types
+            except OSError:
+                return False
+            if not present.issuperset(names):
+                return False
+        return True
 
     def unchanged(self, unit: str, key: str, page: bool = True) -> bool:
         """Like same(), and then the unit's files are kept for the new output."""

@@ -15,8 +15,10 @@ way a newsroom's CI runs it. Last, a fresh CI
 runner (sizes up to 10,000): a new checkout (every file dated now, as git writes them) edits one
 story and deploys it, with the caches the workflows restore (`cache/` and `output/` from an
 archive of the last run, made and unpacked with GNU tar and zstd as actions/cache does, when both
-are installed) and without any; its build without caches is compared with Pelican's full build
-(bench/cold_runner.py does the same with a photo per story).
+are installed; the runner's cache holds the cards and crops its output uses, as its own pruning
+leaves it) and without any; its build without caches is compared with Pelican's full build
+(bench/cold_runner.py does the same with a photo per story). The edit is a one-line change to a
+story's body (a typo fixed): such an edit does not plan the site (masthead.render.edits).
 
 "Full build" is a build into an empty output/ with masthead's parse cache removed; card and crop
 images stay in the cache between runs of this script (drawing 10,000 cards the first time takes

@@ -122,6 +122,8 @@ def test_an_edit_of_bodies_only_makes_just_what_it_changed(room, tmp_path, caplo
     import masthead.site.plan as plan
     from masthead.outputs import OUTLINE_FILE
 
+    room.article("story-7", title="Story 7", slug="story-7", date="2026-11-17T09:00+01:00", category="Europe",
+                 tags=["Tag 1", "Common"], authors=["omar-said"], aliases=["old/story-7/"])  # a redirect to keep
     first = room.build()
     planned = []
     original = plan.Placement.plan
@@ -141,6 +143,7 @@ def test_an_edit_of_bodies_only_makes_just_what_it_changed(room, tmp_path, caplo
     assert edited.counts["cards"] == first.counts["cards"] and edited.counts["cards_drawn"] == 0
     assert b"Second paragraph, corrected." in (room.output / "2026/11/story-2/index.html").read_bytes()
     assert b"Second paragraph, corrected." in (room.output / "feeds/all.atom.xml").read_bytes()
+    assert b"2026/11/story-7/" in (room.output / "old/story-7/index.html").read_bytes()
     assert_same_as_clean_build(room, NOW, tmp_path)
 
     # links to other content resolved, and one to nothing reported again on every build

@@ -24,8 +24,8 @@ logger = logging.getLogger(__name__)
 CROP_VERSION = 3  # 2: boxes from the photo's upright size; 3: baseline JPEG
 
 
-def write_discovery(plan, newsroom: Newsroom, config: SiteConfig, output: OutputFolder) -> None:
-    """The sitemaps (news included) and robots.txt."""
+def write_discovery(plan, newsroom: Newsroom, config: SiteConfig, output: OutputFolder) -> list[str]:
+    """The sitemaps (news included) and robots.txt; returns the files written."""
     base = config.public_url
 
     def url(path: str) -> str:
@@ -68,6 +68,7 @@ def write_discovery(plan, newsroom: Newsroom, config: SiteConfig, output: Output
     for path, data in files.items():
         output.write_bytes(path, data)
     output.write_text("robots.txt", robots_txt(base, [INDEX, *news]))
+    return [*files, "robots.txt"]
 
 
 INLINE_LIMIT = 8  # fewer photos than this are cropped here: starting workers costs more

@@ -18,13 +18,10 @@ class OutputFolder:
         self._base = str(self.root)
         self._made: set[str] = set()
         self.copied = 0  # cached files copied because the file system refused a link
-        self.log: list[str] | None = None  # when a list, every file written from now on is added to it
 
     def file(self, rel: str) -> str:
         """The full path of `rel`, with its folder made."""
         path = f"{self._base}/{rel}"
-        if self.log is not None:
-            self.log.append(rel)
         folder = os.path.dirname(path)
         if folder not in self._made:
             os.makedirs(folder, exist_ok=True)

@@ -25,9 +25,9 @@ def redirect_page(title: str, url: str, lang: str) -> str:
             f'<p><a href="{target}">{name}</a></p>\n</body>\n</html>\n')
 
 
-def write_redirects(stories, taken: set[str], config: SiteConfig, output: OutputFolder) -> None:
+def write_redirects(stories, taken: set[str], config: SiteConfig, output: OutputFolder) -> list[str]:
     """A redirect page for each alias of a built story; `taken`: the files of the site's pages,
-    which no alias may replace."""
+    which no alias may replace. Returns the files written."""
     redirects = {}
     for story in stories:
         url = f"{config.public_url}/{story.url}"
@@ -40,3 +40,5 @@ def write_redirects(stories, taken: set[str], config: SiteConfig, output: Output
             redirects[key] = url
     if redirects:
         output.write_text(REDIRECTS_FILE, json.dumps(redirects, indent=1, sort_keys=True) + "\n")
+        return [*redirects, REDIRECTS_FILE]
+    return []

@@ -100,10 +100,9 @@ def render_site(state: BuildState, settings: dict, root: Path) -> None:
     state.timed("crops", started)
 
     started = time.perf_counter()
-    output.log = discovered = []  # made from the outline alone: one unit, kept as it is after an edit of bodies
-    write_discovery(plan, state.newsroom, state.config, output)
-    write_redirects(plan.built, {unit.path for unit in units}, state.config, output)
-    output.log = None
+    # made from the outline alone: one unit, kept as it is after an edit of bodies
+    discovered = write_discovery(plan, state.newsroom, state.config, output)
+    discovered += write_redirects(plan.built, {unit.path for unit in units}, state.config, output)
     state.record.rendered_unit(DISCOVERY_UNIT, state.record.key(DISCOVERY_UNIT, outline), discovered, page=False)
     write_manifest(plan.stories, state.config, output, state.record)
     made = outline_of(state.record, outline, plan.built, feeds.filing, list(plan.unresolved))
